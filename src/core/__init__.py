@@ -1,0 +1,1 @@
+"""kedro-pure: the pure core."""

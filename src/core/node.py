@@ -1,0 +1,429 @@
+"""``Node``: one function, the datasets it reads and the datasets it writes.
+
+A node is a frozen value. Its identity (equality, hash, ordering) is Kedro's:
+``(name, inputs as declared, outputs as declared)`` where a dict declaration compares as its
+sorted items and a list as a tuple. The function is not part of the identity, and ``"x"`` and
+``["x"]`` are different declarations.
+
+Authoring mistakes (a non-callable function, an ``int`` where a dataset name belongs, a bad
+name or tag) raise ``TypeError``/``ValueError`` here, when the node is written: they are
+programming errors, and this is the only place the core raises.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from core.transcoding import strip_transcoding
+
+__all__ = ["DatasetNames", "NameForm", "Node", "node"]
+
+#: What a user may pass as ``inputs`` or ``outputs``.
+DatasetNames = None | str | list[str] | dict[str, str]
+
+_VALID_NAME = re.compile(r"[\w\.-]+$")
+
+
+class NameForm(enum.Enum):
+    """How a node's inputs or outputs were declared, which decides how the function is called."""
+
+    #: ``None``: no datasets
+    NONE = "none"
+    #: ``"a"``: one dataset, passed (or returned) as a single value
+    SINGLE = "single"
+    #: ``["a", "b"]``: positional arguments / a returned list or tuple
+    LIST = "list"
+    #: ``{"param": "a"}``: keyword arguments / a returned dict
+    DICT = "dict"
+
+
+@dataclass(frozen=True, slots=True)
+class _Declaration:
+    """A declaration exactly as authored, frozen: ``keys`` are only used by ``DICT``."""
+
+    form: NameForm
+    keys: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @property
+    def identity(self) -> object:
+        if self.form is NameForm.NONE:
+            return None
+        if self.form is NameForm.SINGLE:
+            return self.names[0]
+        if self.form is NameForm.LIST:
+            return self.names
+        return tuple(sorted(zip(self.keys, self.names, strict=True)))
+
+    def as_authored(self) -> DatasetNames:
+        if self.form is NameForm.NONE:
+            return None
+        if self.form is NameForm.SINGLE:
+            return self.names[0]
+        if self.form is NameForm.LIST:
+            return list(self.names)
+        return dict(zip(self.keys, self.names, strict=True))
+
+    def renamed(self, rename: Callable[[str], str]) -> _Declaration:
+        return _Declaration(self.form, self.keys, tuple(rename(n) for n in self.names))
+
+
+def _error(message: str, label: str) -> str:
+    return (
+        f"Invalid Node definition: {message}\n"
+        "Format should be: node(function, inputs, outputs)\n"
+        f"Node: {label}"
+    )
+
+
+def _readable_func_name(func: Callable[..., object]) -> str:
+    name = getattr(func, "__name__", None)
+    if isinstance(name, str):
+        return name
+    text = repr(func)
+    return "<partial>" if "functools.partial" in text else text
+
+
+def _declare(value: object, what: str, label: str) -> _Declaration:
+    """Freeze an ``inputs``/``outputs`` argument, rejecting wrong Python types."""
+    if not value:
+        if value is None or isinstance(value, str | list | dict):
+            return _Declaration(NameForm.NONE, (), ())
+    if not isinstance(value, str | list | dict):
+        raise ValueError(
+            _error(
+                f"'{what}' type must be one of [String, List, Dict, None], "
+                f"not '{type(value).__name__}'.",
+                label,
+            )
+        )
+    items: list[object] = list(value.values()) if isinstance(value, dict) else (
+        [value] if isinstance(value, str) else list(value)
+    )
+    for item in items:
+        if not isinstance(item, str):
+            noun = "inputs to" if what == "inputs" else "outputs of"
+            raise ValueError(
+                _error(
+                    f"names of variables used as {noun} the function must be of "
+                    f"'String' type, but {item} from {value} is '{type(item)}'.",
+                    label,
+                )
+            )
+    names = tuple(str(i) for i in items)
+    if isinstance(value, str):
+        return _Declaration(NameForm.SINGLE, (), names)
+    if isinstance(value, list):
+        return _Declaration(NameForm.LIST, (), names)
+    keys = tuple(value.keys())
+    for key in keys:
+        if not isinstance(key, str):
+            raise ValueError(_error(f"keys of dict '{what}' must be strings, got {key!r}.", label))
+    return _Declaration(NameForm.DICT, keys, names)
+
+
+def _binding_order(func: Callable[..., object], inputs: _Declaration, label: str) -> tuple[str, ...]:
+    """Check the inputs bind to ``func`` and return them in the order they bind.
+
+    A dict binds in signature order (positional parameters first), which is the order Kedro
+    loads and reports them in. C builtins have no signature to check.
+    """
+    if inspect.isbuiltin(func):
+        return inputs.names
+    try:
+        signature = inspect.signature(func, follow_wrapped=False)
+    except (TypeError, ValueError):
+        return inputs.names
+    try:
+        if inputs.form is NameForm.DICT:
+            bound = signature.bind(**dict(zip(inputs.keys, inputs.names, strict=True)))
+            return (*(str(a) for a in bound.args), *(str(v) for v in bound.kwargs.values()))
+        signature.bind(*inputs.names)
+    except TypeError as exc:
+        raise TypeError(
+            f"Inputs of '{_readable_func_name(func)}' function expected "
+            f"{list(signature.parameters.keys())}, but got {inputs.as_authored()}\nNode: {label}"
+        ) from exc
+    return inputs.names
+
+
+def _tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
+    if tags is None:
+        return frozenset()
+    found = frozenset([tags]) if isinstance(tags, str) else frozenset(tags)
+    for tag in found:
+        if not isinstance(tag, str) or not _VALID_NAME.match(tag):
+            raise ValueError(
+                f"'{tag}' is not a valid node tag. It must contain only letters, digits, "
+                "hyphens, underscores and/or fullstops."
+            )
+    return found
+
+
+def _generated_name(func: Callable[..., object], inputs: tuple[str, ...], outputs: tuple[str, ...]) -> str:
+    # Kedro hashes the *list* forms, so node(f, "x", "y") and node(f, ["x"], ["y"]) share a name.
+    listed = f"{list(inputs)}|{list(outputs)}"
+    if isinstance(func, partial):
+        base = f"partial({_readable_func_name(func.func)})"
+        key = f"{base}|{listed}"
+    else:
+        base = _readable_func_name(func)
+        key = f"{getattr(func, '__module__', None)}.{getattr(func, '__name__', base)}|{listed}"
+    return f"{base}__{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Node:
+    """A frozen node. Build it with :func:`node`; never call its function in the core."""
+
+    func: Callable[..., Any]
+    #: full name, ``"{namespace}.{name}"`` when namespaced
+    name: str
+    #: the name given by the author (without namespace), or ``None`` when generated
+    explicit_name: str | None
+    namespace: str | None
+    tags: frozenset[str]
+    #: input dataset names in the order they bind to the function
+    inputs: tuple[str, ...]
+    #: output dataset names in declaration order
+    outputs: tuple[str, ...]
+    confirms: tuple[str, ...]
+    _inputs: _Declaration
+    _outputs: _Declaration
+    _key: tuple[object, ...]
+    _hash: int
+
+    @property
+    def input_form(self) -> NameForm:
+        """How the inputs were declared (decides how the function is called)."""
+        return self._inputs.form
+
+    @property
+    def output_form(self) -> NameForm:
+        """How the outputs were declared (decides how the result is split)."""
+        return self._outputs.form
+
+    @property
+    def input_keywords(self) -> tuple[tuple[str, str], ...]:
+        """For dict inputs: ``(parameter, dataset)`` pairs as declared; else empty."""
+        return tuple(zip(self._inputs.keys, self._inputs.names, strict=True))
+
+    @property
+    def output_keys(self) -> tuple[tuple[str, str], ...]:
+        """For dict outputs: ``(returned key, dataset)`` pairs as declared; else empty."""
+        return tuple(zip(self._outputs.keys, self._outputs.names, strict=True))
+
+    @property
+    def declared_inputs(self) -> DatasetNames:
+        """The ``inputs`` argument as authored (a fresh copy)."""
+        return self._inputs.as_authored()
+
+    @property
+    def declared_outputs(self) -> DatasetNames:
+        """The ``outputs`` argument as authored (a fresh copy)."""
+        return self._outputs.as_authored()
+
+    @property
+    def func_name(self) -> str:
+        """The function's readable name (``"<partial>"`` for an unnamed partial)."""
+        return _readable_func_name(self.func)
+
+    @property
+    def short_name(self) -> str:
+        """The explicit name, or the function name title-cased (not unique)."""
+        if self.explicit_name:
+            return self.explicit_name
+        return self.func_name.replace("_", " ").title()
+
+    @property
+    def namespace_prefixes(self) -> tuple[str, ...]:
+        """``a.b.c`` -> ``("a", "a.b", "a.b.c")``; Kedro's quirk gives ``("",)`` for none."""
+        if not self.namespace:
+            return ("",)
+        parts = self.namespace.split(".")
+        return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
+
+    def tag(self, tags: str | Iterable[str]) -> Node:
+        """A copy with ``tags`` added."""
+        return _assemble(
+            self.func,
+            self._inputs,
+            self._outputs,
+            inputs_in_order=self.inputs,
+            explicit_name=self.explicit_name,
+            namespace=self.namespace,
+            tags=self.tags | _tag_set(tags),
+            confirms=self.confirms,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __lt__(self, other: Node) -> bool:
+        return self.name < other.name if self.name != other.name else repr(self._key) < repr(other._key)
+
+    def __str__(self) -> str:
+        def listed(names: tuple[str, ...]) -> str:
+            return f"[{';'.join(names)}]" if names else "None"
+
+        prefix = f"{self.explicit_name}: " if self.explicit_name else ""
+        return f"{prefix}{self.func_name}({listed(self.inputs)}) -> {listed(self.outputs)}"
+
+    def __repr__(self) -> str:
+        return (
+            f"Node({self.func_name}, {self._inputs.as_authored()!r}, "
+            f"{self._outputs.as_authored()!r}, {self.explicit_name!r})"
+        )
+
+
+def _assemble(
+    func: Callable[..., Any],
+    inputs: _Declaration,
+    outputs: _Declaration,
+    *,
+    inputs_in_order: tuple[str, ...],
+    explicit_name: str | None,
+    namespace: str | None,
+    tags: frozenset[str],
+    confirms: tuple[str, ...],
+) -> Node:
+    base = explicit_name or _generated_name(func, inputs_in_order, outputs.names)
+    name = f"{namespace}.{base}" if namespace else base
+    key = (name, inputs.identity, outputs.identity)
+    return Node(
+        func=func,
+        name=name,
+        explicit_name=explicit_name,
+        namespace=namespace or None,
+        tags=tags,
+        inputs=inputs_in_order,
+        outputs=outputs.names,
+        confirms=confirms,
+        _inputs=inputs,
+        _outputs=outputs,
+        _key=key,
+        _hash=hash(key),
+    )
+
+
+def _check_shape(n: Node) -> None:
+    counts: dict[str, int] = {}
+    for out in n.outputs:
+        counts[out] = counts.get(out, 0) + 1
+    duplicated = {o for o, c in counts.items() if c > 1}
+    if duplicated:
+        raise ValueError(
+            f"Failed to create node {n} due to duplicate output(s) {duplicated}.\n"
+            "Node outputs must be unique."
+        )
+    common = {strip_transcoding(i) for i in n.inputs} & {strip_transcoding(o) for o in n.outputs}
+    if common:
+        raise ValueError(
+            f"Failed to create node {n}.\nA node cannot have the same inputs and outputs even "
+            f"if they are transcoded: {common}"
+        )
+
+
+def node(
+    func: Callable[..., Any],
+    inputs: DatasetNames,
+    outputs: DatasetNames,
+    *,
+    name: str | None = None,
+    tags: str | Iterable[str] | None = None,
+    confirms: str | list[str] | None = None,
+    namespace: str | None = None,
+) -> Node:
+    """Declare a node running ``func`` on ``inputs`` to produce ``outputs``.
+
+    Args:
+        func: the function; called by a runner in the shell, never by the core.
+        inputs: ``None``, a dataset name, a list of names (positional arguments) or a dict
+            from parameter name to dataset name (keyword arguments). ``params:x`` reads
+            parameter ``x``.
+        outputs: ``None``, a name, a list of names (the function returns a list or tuple) or a
+            dict from returned key to dataset name.
+        name: an explicit name (letters, digits, ``_``, ``.``, ``-``); generated otherwise.
+        tags: a tag or an iterable of tags.
+        confirms: datasets whose ``confirm()`` runs after the node.
+        namespace: prefixes the node name with ``"{namespace}."``.
+
+    Raises:
+        ValueError: wrong Python types, invalid names or tags, duplicate outputs, an input
+            that is also an output (transcoding stripped), or neither inputs nor outputs.
+        TypeError: the inputs do not bind to the function's signature.
+    """
+    label = name or _readable_func_name(func) if callable(func) else (name or repr(func))
+    if not callable(func):
+        raise ValueError(_error(f"first argument must be a function, not '{type(func).__name__}'.", label))
+    declared_in = _declare(inputs, "inputs", label)
+    declared_out = _declare(outputs, "outputs", label)
+    if declared_in.form is NameForm.NONE and declared_out.form is NameForm.NONE:
+        raise ValueError(_error("it must have some 'inputs' or 'outputs'.", label))
+    ordered = _binding_order(func, declared_in, label)
+    if name is not None and (not isinstance(name, str) or not _VALID_NAME.match(name)):
+        raise ValueError(
+            f"'{name}' is not a valid node name. It must contain only letters, digits, "
+            "hyphens, underscores and/or fullstops."
+        )
+    if namespace is not None and not isinstance(namespace, str):
+        raise TypeError(f"'namespace' must be a string or None, got {type(namespace).__name__} (node {label}).")
+    confirmed = () if confirms is None else (confirms,) if isinstance(confirms, str) else tuple(confirms)
+    built = _assemble(
+        func,
+        declared_in,
+        declared_out,
+        inputs_in_order=ordered,
+        explicit_name=name,
+        namespace=namespace,
+        tags=_tag_set(tags),
+        confirms=confirmed,
+    )
+    _check_shape(built)
+    return built
+
+
+def renamed_node(
+    original: Node,
+    rename: Callable[[str], str],
+    *,
+    namespace: str | None,
+    extra_tags: frozenset[str] = frozenset(),
+) -> Node:
+    """A copy of ``original`` with every dataset name passed through ``rename``.
+
+    Used by namespace remapping: the function and the declaration forms are unchanged, so the
+    signature need not be bound again (which keeps remapping O(N) and cheap).
+    """
+    inputs = original._inputs.renamed(rename)
+    outputs = original._outputs.renamed(rename)
+    order = tuple(rename(i) for i in original.inputs)
+    copy = _assemble(
+        original.func,
+        inputs,
+        outputs,
+        inputs_in_order=order,
+        explicit_name=original.explicit_name,
+        namespace=namespace,
+        tags=original.tags | extra_tags,
+        confirms=tuple(rename(c) for c in original.confirms),
+    )
+    _check_shape(copy)
+    return copy
+
+
+def group_by_name(nodes: Iterable[Node]) -> Mapping[str, Node]:
+    """``{name: node}`` for nodes with unique names (the caller checked uniqueness)."""
+    return {n.name: n for n in nodes}
