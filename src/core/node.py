@@ -16,7 +16,7 @@ import enum
 import hashlib
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -93,9 +93,8 @@ def _readable_func_name(func: Callable[..., object]) -> str:
 
 def _declare(value: object, what: str, label: str) -> _Declaration:
     """Freeze an ``inputs``/``outputs`` argument, rejecting wrong Python types."""
-    if not value:
-        if value is None or isinstance(value, str | list | dict):
-            return _Declaration(NameForm.NONE, (), ())
+    if not value and (value is None or isinstance(value, str | list | dict)):
+        return _Declaration(NameForm.NONE, (), ())
     if not isinstance(value, str | list | dict):
         raise ValueError(
             _error(
@@ -157,14 +156,16 @@ def _binding_order(func: Callable[..., object], inputs: _Declaration, label: str
 def _tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
     if tags is None:
         return frozenset()
-    found = frozenset([tags]) if isinstance(tags, str) else frozenset(tags)
-    for tag in found:
+    given: frozenset[object] = frozenset([tags]) if isinstance(tags, str) else frozenset(tags)
+    checked: set[str] = set()
+    for tag in given:
         if not isinstance(tag, str) or not _VALID_NAME.match(tag):
             raise ValueError(
                 f"'{tag}' is not a valid node tag. It must contain only letters, digits, "
                 "hyphens, underscores and/or fullstops."
             )
-    return found
+        checked.add(tag)
+    return frozenset(checked)
 
 
 def _generated_name(func: Callable[..., object], inputs: tuple[str, ...], outputs: tuple[str, ...]) -> str:
@@ -365,20 +366,23 @@ def node(
             that is also an output (transcoding stripped), or neither inputs nor outputs.
         TypeError: the inputs do not bind to the function's signature.
     """
-    label = name or _readable_func_name(func) if callable(func) else (name or repr(func))
-    if not callable(func):
+    given_func: object = func
+    label = name or (_readable_func_name(func) if callable(given_func) else repr(given_func))
+    if not callable(given_func):
         raise ValueError(_error(f"first argument must be a function, not '{type(func).__name__}'.", label))
     declared_in = _declare(inputs, "inputs", label)
     declared_out = _declare(outputs, "outputs", label)
     if declared_in.form is NameForm.NONE and declared_out.form is NameForm.NONE:
         raise ValueError(_error("it must have some 'inputs' or 'outputs'.", label))
     ordered = _binding_order(func, declared_in, label)
-    if name is not None and (not isinstance(name, str) or not _VALID_NAME.match(name)):
+    given_name: object = name
+    if given_name is not None and (not isinstance(given_name, str) or not _VALID_NAME.match(given_name)):
         raise ValueError(
             f"'{name}' is not a valid node name. It must contain only letters, digits, "
             "hyphens, underscores and/or fullstops."
         )
-    if namespace is not None and not isinstance(namespace, str):
+    given_namespace: object = namespace
+    if given_namespace is not None and not isinstance(given_namespace, str):
         raise TypeError(f"'namespace' must be a string or None, got {type(namespace).__name__} (node {label}).")
     confirmed = () if confirms is None else (confirms,) if isinstance(confirms, str) else tuple(confirms)
     built = _assemble(
@@ -422,8 +426,3 @@ def renamed_node(
     )
     _check_shape(copy)
     return copy
-
-
-def group_by_name(nodes: Iterable[Node]) -> Mapping[str, Node]:
-    """``{name: node}`` for nodes with unique names (the caller checked uniqueness)."""
-    return {n.name: n for n in nodes}
