@@ -242,6 +242,8 @@ class ConfigErrorReason(enum.Enum):
     INVALID = "invalid"
     #: ``settings.py`` could not be imported or validated
     SETTINGS = "settings"
+    #: the loader has no config patterns for the requested key (Kedro raises ``KeyError``)
+    UNKNOWN_KEY = "unknown_key"
 
 
 class ConfigError(KedroError):
