@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Row", "guarded", "growth_exponent", "median_seconds", "print_table"]
+__all__ = ["Row", "growth_exponent", "guarded", "median_seconds", "print_table"]
 
 
 def median_seconds(work: Callable[[], object], *, repeat: int = 5, budget: float = 30.0) -> float:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from core.node import Node
-from core.transcoding import strip_transcoding
 
-__all__ = ["GraphIndex", "find_cycle", "index_nodes", "toposort_layers"]
+__all__ = ["GraphIndex", "extend_index", "find_cycle", "index_nodes", "toposort_layers"]
 
 _EMPTY: frozenset[str] = frozenset()
 
@@ -39,31 +38,65 @@ class GraphIndex:
 
 def index_nodes(nodes: Sequence[Node]) -> GraphIndex:
     """Build the indexes for ``nodes`` (names and base outputs already checked unique)."""
-    by_name: dict[str, Node] = {}
-    producer: dict[str, str] = {}
-    consumers: dict[str, list[str]] = {}
+    return extend_index(None, nodes)
+
+
+def extend_index(base: GraphIndex | None, nodes: Sequence[Node]) -> GraphIndex:
+    """``base``'s indexes with ``nodes`` added (``None``: start empty).
+
+    Adding to an existing index copies its maps (C-speed dict copies) and touches only the new
+    nodes and the old nodes they feed, which keeps ``a + b`` cheap (``sum`` of many pipelines).
+    """
+    by_name: dict[str, Node] = dict(base.by_name) if base else {}
+    producer: dict[str, str] = dict(base.producer) if base else {}
+    consumers: dict[str, tuple[str, ...]] = dict(base.consumers) if base else {}
+    parents: dict[str, frozenset[str]] = dict(base.parents) if base else {}
+    children: dict[str, frozenset[str]] = dict(base.children) if base else {}
+    new_children: dict[str, list[str]] = {}
+    new_consumers: dict[str, list[str]] = {}
     for n in nodes:
         by_name[n.name] = n
-        for out in n.outputs:
-            producer[strip_transcoding(out)] = n.name
-        for inp in n.inputs:
-            consumers.setdefault(strip_transcoding(inp), []).append(n.name)
-    parents: dict[str, frozenset[str]] = {}
-    children_sets: dict[str, set[str]] = {}
+        new_children[n.name] = []
+        for out in n.output_bases:
+            producer[out] = n.name
     for n in nodes:
-        found = {
-            producer[base]
-            for base in (strip_transcoding(i) for i in n.inputs)
-            if base in producer
-        }
-        parents[n.name] = frozenset(found) if found else _EMPTY
-        for p in found:
-            children_sets.setdefault(p, set()).add(n.name)
-    children = {name: frozenset(children_sets.get(name, ())) for name in by_name}
+        name = n.name
+        found: set[str] = set()
+        for inp in n.input_bases:
+            listed = new_consumers.get(inp)
+            if listed is None:
+                new_consumers[inp] = [name]
+            else:
+                listed.append(name)
+            parent = producer.get(inp)
+            if parent is not None:
+                found.add(parent)
+        parents[name] = frozenset(found) if found else _EMPTY
+        for parent in found:
+            if parent in new_children:
+                new_children[parent].append(name)
+            else:
+                new_children[parent] = [name]
+    if base:
+        # Old nodes may consume what the new nodes produce.
+        for n in nodes:
+            for out in n.output_bases:
+                for consumer in base.consumers.get(out, ()):
+                    parents[consumer] = parents[consumer] | {n.name}
+                    new_children[n.name].append(consumer)
+    for dataset, names in new_consumers.items():
+        old = consumers.get(dataset)
+        consumers[dataset] = (*old, *names) if old else tuple(names)
+    for name, kids in new_children.items():
+        if kids:
+            old_kids = children.get(name)
+            children[name] = old_kids | frozenset(kids) if old_kids else frozenset(kids)
+        elif name not in children:
+            children[name] = _EMPTY
     return GraphIndex(
         by_name=MappingProxyType(by_name),
         producer=MappingProxyType(producer),
-        consumers=MappingProxyType({k: tuple(v) for k, v in consumers.items()}),
+        consumers=MappingProxyType(consumers),
         parents=MappingProxyType(parents),
         children=MappingProxyType(children),
     )

@@ -93,8 +93,13 @@ def _readable_func_name(func: Callable[..., object]) -> str:
 
 def _declare(value: object, what: str, label: str) -> _Declaration:
     """Freeze an ``inputs``/``outputs`` argument, rejecting wrong Python types."""
-    if not value and (value is None or isinstance(value, str | list | dict)):
+    if value is None or value == "":
         return _Declaration(NameForm.NONE, (), ())
+    # ``[]`` and ``{}`` stay a list and a dict with no names: Kedro keeps them as authored,
+    # so they show in ``repr``, differ from ``None`` in identity, and the function must return
+    # an empty list / dict for them.
+    if isinstance(value, list | dict) and not value:
+        return _Declaration(NameForm.LIST if isinstance(value, list) else NameForm.DICT, (), ())
     if not isinstance(value, str | list | dict):
         raise ValueError(
             _error(
@@ -196,6 +201,10 @@ class Node:
     #: output dataset names in declaration order
     outputs: tuple[str, ...]
     confirms: tuple[str, ...]
+    #: ``inputs`` with transcoding stripped (what the dependency graph uses)
+    input_bases: tuple[str, ...]
+    #: ``outputs`` with transcoding stripped
+    output_bases: tuple[str, ...]
     _inputs: _Declaration
     _outputs: _Declaration
     _key: tuple[object, ...]
@@ -312,6 +321,8 @@ def _assemble(
         inputs=inputs_in_order,
         outputs=outputs.names,
         confirms=confirms,
+        input_bases=tuple(strip_transcoding(i) for i in inputs_in_order),
+        output_bases=tuple(strip_transcoding(o) for o in outputs.names),
         _inputs=inputs,
         _outputs=outputs,
         _key=key,
@@ -329,7 +340,7 @@ def _check_shape(n: Node) -> None:
             f"Failed to create node {n} due to duplicate output(s) {duplicated}.\n"
             "Node outputs must be unique."
         )
-    common = {strip_transcoding(i) for i in n.inputs} & {strip_transcoding(o) for o in n.outputs}
+    common = set(n.input_bases) & set(n.output_bases)
     if common:
         raise ValueError(
             f"Failed to create node {n}.\nA node cannot have the same inputs and outputs even "
@@ -372,7 +383,7 @@ def node(
         raise ValueError(_error(f"first argument must be a function, not '{type(func).__name__}'.", label))
     declared_in = _declare(inputs, "inputs", label)
     declared_out = _declare(outputs, "outputs", label)
-    if declared_in.form is NameForm.NONE and declared_out.form is NameForm.NONE:
+    if not declared_in.names and not declared_out.names:
         raise ValueError(_error("it must have some 'inputs' or 'outputs'.", label))
     ordered = _binding_order(func, declared_in, label)
     given_name: object = name
