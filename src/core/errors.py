@@ -291,17 +291,46 @@ class RunErrorReason(enum.Enum):
 
 
 class RunError(KedroError):
-    """A run failed. Runners add the failing node, the cause and the resume plan."""
+    """A run failed.
+
+    ``node`` names the failing node (empty when no node is at fault), ``cause`` keeps the
+    original exception, ``completed`` the nodes that finished before the failure, and
+    ``resume`` the core's resume plan (see ``core.resume``). Equality, as for every error,
+    is by class, reason and message.
+    """
 
     reason: RunErrorReason
+
+    def __init__(
+        self,
+        reason: RunErrorReason,
+        message: str,
+        *,
+        node: str = "",
+        cause: BaseException | None = None,
+        completed: tuple[str, ...] = (),
+        resume: object | None = None,
+    ) -> None:
+        super().__init__(reason, message)
+        self.node = node
+        self.cause = cause
+        self.completed = completed
+        self.resume = resume
 
 
 class StoreErrorReason(enum.Enum):
     """Why the session store failed."""
 
+    #: the file is not a readable SQLite database, or a stored value does not decode
     CORRUPT = "corrupt"
+    #: another process kept the database locked past the busy timeout
     LOCKED = "locked"
+    #: the file or its directory could not be opened, created or written
     IO = "io"
+    #: the database was written by a newer schema version than this code knows
+    SCHEMA = "schema"
+    #: no stored session or run has the requested id
+    NOT_FOUND = "not_found"
 
 
 class StoreError(KedroError):

@@ -1,0 +1,138 @@
+"""How a node's function is called and how its result becomes named outputs (pure).
+
+The shell loads the inputs, asks :func:`call_arguments` how to pass them, calls the function,
+and asks :func:`split_outputs` which dataset receives which value. Both return ``Failure`` with
+Kedro's messages when the shapes do not match; calling the function itself is the shell's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from returns.result import Failure, Result, Success
+
+from core.errors import RunError, RunErrorReason
+from core.node import NameForm, Node
+
+__all__ = ["CallArguments", "call_arguments", "ignored_return_warning", "split_outputs"]
+
+
+@dataclass(frozen=True, slots=True)
+class CallArguments:
+    """Positional and keyword arguments for one call of a node's function."""
+
+    args: tuple[object, ...]
+    kwargs: Mapping[str, object]
+
+
+def _sorted_keys(values: Mapping[str, object]) -> list[str]:
+    return sorted(values)
+
+
+def _node_failed(n: Node, message: str) -> RunError:
+    return RunError(RunErrorReason.NODE_FAILED, message, node=n.name)
+
+
+def call_arguments(n: Node, inputs: Mapping[str, object]) -> Result[CallArguments, RunError]:
+    """The arguments for ``n``'s function, given ``{dataset name: loaded value}``.
+
+    Returns:
+        ``Failure(RunError(NODE_FAILED))`` with Kedro's message when ``inputs`` does not have
+        exactly the node's input names.
+    """
+    got = f"but got the following {len(inputs)} input(s) instead: {_sorted_keys(inputs)}."
+    form = n.input_form
+    if form is NameForm.NONE:
+        if inputs:
+            return Failure(_node_failed(n, f"Node {n} expected no inputs, {got}"))
+        return Success(CallArguments((), {}))
+    if form is NameForm.SINGLE:
+        (only,) = n.inputs
+        if set(inputs) != {only}:
+            return Failure(_node_failed(n, f"Node {n} expected one input named '{only}', {got}"))
+        return Success(CallArguments((inputs[only],), {}))
+    if form is NameForm.LIST:
+        declared = list(n.declared_inputs or [])
+        if set(inputs) != set(declared):
+            return Failure(
+                _node_failed(n, f"Node {n} expected {len(declared)} input(s) {declared}, {got}")
+            )
+        return Success(CallArguments(tuple(inputs[name] for name in declared), {}))
+    wanted = sorted({dataset for _, dataset in n.input_keywords})
+    if set(inputs) != set(wanted):
+        return Failure(_node_failed(n, f"Node {n} expected {len(wanted)} input(s) {wanted}, {got}"))
+    return Success(CallArguments((), {param: inputs[dataset] for param, dataset in n.input_keywords}))
+
+
+def _set_text(keys: object) -> str:
+    items = sorted(repr(k) for k in keys) if isinstance(keys, set | frozenset | list | tuple) else []
+    return "{" + ", ".join(items) + "}"
+
+
+def split_outputs(n: Node, returned: object) -> Result[dict[str, object], RunError]:
+    """``{dataset name: value}`` for what ``n``'s function returned.
+
+    A node without outputs ignores its return value (see :func:`ignored_return_warning`).
+
+    Returns:
+        ``Failure(RunError(NODE_FAILED))`` with Kedro's message when a list node returns a
+        non-sequence or the wrong number of values, or a dict node returns a non-dict or other
+        keys.
+    """
+    form = n.output_form
+    if form is NameForm.NONE:
+        return Success({})
+    if form is NameForm.SINGLE:
+        return Success({n.outputs[0]: returned})
+    prefix = f"Failed to save outputs of node {n}.\n"
+    if form is NameForm.LIST:
+        if not isinstance(returned, list | tuple):
+            return Failure(
+                _node_failed(
+                    n,
+                    f"{prefix}The node definition contains a list of outputs {list(n.outputs)}, "
+                    f"whereas the node function returned a '{type(returned).__name__}'.",
+                )
+            )
+        if len(returned) != len(n.outputs):
+            return Failure(
+                _node_failed(
+                    n,
+                    f"{prefix}The node function returned {len(returned)} output(s), whereas the "
+                    f"node definition contains {len(n.outputs)} output(s).",
+                )
+            )
+        return Success(dict(zip(n.outputs, returned, strict=True)))
+    if not isinstance(returned, dict):
+        return Failure(
+            _node_failed(
+                n,
+                f"{prefix}The node output is a dictionary, whereas the function output is "
+                f"{type(returned)}.",
+            )
+        )
+    declared = {key for key, _ in n.output_keys}
+    if set(returned) != declared:
+        # Kedro's labels are swapped relative to their content; kept for parity.
+        return Failure(
+            _node_failed(
+                n,
+                f"{prefix}The node's output keys {_set_text(set(returned))} do not match with "
+                f"the returned output's keys {_set_text(declared)}.",
+            )
+        )
+    return Success({dataset: returned[key] for key, dataset in n.output_keys})
+
+
+def ignored_return_warning(n: Node, returned: object) -> str | None:
+    """Kedro's warning text when a node without outputs returned a value, else ``None``."""
+    if n.output_form is not NameForm.NONE or returned is None:
+        return None
+    label = n.explicit_name or n.func_name
+    return (
+        f"Node '{label}' returned a value of type '{type(returned).__name__}', but the node is "
+        "defined with outputs=None. Kedro ignores return values for nodes without declared "
+        "outputs. If this return value is intentional, declare outputs in the node definition "
+        "to include it in the pipeline."
+    )
