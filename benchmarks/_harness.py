@@ -14,6 +14,9 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 __all__ = ["Row", "growth_exponent", "guarded", "median_seconds", "print_table"]
 
@@ -33,7 +36,7 @@ def median_seconds(work: Callable[[], object], *, repeat: int = 5, budget: float
     return statistics.median(samples)
 
 
-def _child(work: Callable[[], float], memory_bytes: int, conn: multiprocessing.connection.Connection) -> None:
+def _child(work: Callable[[], object], memory_bytes: int, conn: multiprocessing.connection.Connection) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         conn.send(work())
@@ -41,10 +44,10 @@ def _child(work: Callable[[], float], memory_bytes: int, conn: multiprocessing.c
         conn.send("out of memory")
 
 
-def guarded(work: Callable[[], float], *, timeout: float = 120.0, memory_gib: float = 6.0) -> float | str:
+def guarded(work: Callable[[], T], *, timeout: float = 120.0, memory_gib: float = 6.0) -> T | str:
     """Run a measurement in a forked child capped at ``memory_gib`` and ``timeout`` seconds.
 
-    Returns the measured seconds, or a short text saying why there is no figure.
+    Returns what ``work`` returned, or a short text saying why there is no figure.
     """
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
@@ -56,7 +59,7 @@ def guarded(work: Callable[[], float], *, timeout: float = 120.0, memory_gib: fl
         proc.join()
         return f"> {timeout:.0f} s"
     try:
-        result: float | str = parent.recv()
+        result: T | str = parent.recv()
     except EOFError:
         result = "crashed (memory)"
     proc.join()

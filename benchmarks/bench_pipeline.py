@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from _harness import Row, growth_exponent, guarded, median_seconds, print_table
 
@@ -69,7 +70,7 @@ def ours_nodes(specs: list[Spec]) -> list[core.Node]:
     ]
 
 
-def kedro_nodes(specs: list[Spec]) -> list[object]:
+def kedro_nodes(specs: list[Spec]) -> list[Any]:
     from kedro.pipeline import node as knode
 
     return [
@@ -124,14 +125,16 @@ def bench_workload(shape: str, n: int, namespaced: bool) -> list[Row]:
         out["build+grouped"] = median_seconds(lambda: KPipeline(theirs).grouped_nodes, repeat=3)
         kp = KPipeline(theirs)
         for case, kw in cases.items():
-            out[case] = median_seconds(lambda kw=kw: kp.filter(**kw), repeat=3)
+            out[case] = median_seconds(lambda kw=kw: kp.filter(**kw), repeat=3)  # type: ignore[misc]
         return out
 
     heavy = n >= 20_000 and namespaced
     if heavy:
-        outcome = guarded(lambda: kedro_all(), timeout=240.0)  # type: ignore[arg-type, return-value]
+        outcome = guarded(kedro_all, timeout=240.0)
         kedro: dict[str, float | str] = (
-            dict(outcome) if isinstance(outcome, dict) else {k: outcome for k in ["build", "build+grouped", *cases]}
+            {k: outcome for k in ["build", "build+grouped", *cases]}
+            if isinstance(outcome, str)
+            else dict(outcome)
         )
     else:
         kedro = dict(kedro_all())
