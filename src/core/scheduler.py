@@ -1,0 +1,443 @@
+"""The run scheduler: one state machine that every runner drives.
+
+Theory of operation
+-------------------
+A run starts from a pipeline (:func:`start`). Each node moves through::
+
+    PENDING --(last parent completed)--> READY --mark_submitted--> SUBMITTED
+    SUBMITTED --mark_completed--> COMPLETED
+    SUBMITTED --mark_failed-----> FAILED
+
+A runner asks which nodes are ready (:func:`ready`, or :func:`next_ready` for a sequential
+loop, which then takes nodes in Kedro's ``pipeline.nodes`` order), hands them to workers,
+and reports each completion or failure. :func:`mark_completed` also answers which datasets
+may now be released, by Kedro's rule: a dataset is released when its load count (the number
+of times it is still to be read, by raw name) drops below one, unless it is *retained* (a
+free input or free output of the pipeline, which Kedro never releases). After a failure
+nothing more is handed out (Kedro submits no new task once a node fails); nodes already in
+flight may still complete or fail. :func:`progress` says whether the run is going on,
+draining after a failure, finished, failed, or stuck.
+
+Ownership
+---------
+Kedro recomputes the pipeline's free inputs and outputs after every node, which makes its
+bookkeeping quadratic. Here every event costs O(1) amortised (plus O(children + inputs +
+outputs) of the node concerned), so a whole run is O(N + E). Copy-on-write maps would cost
+O(N) per event and persistent maps O(log N) with a large constant, so the state is instead an
+**owned** value: a :class:`Scheduler` is a handle on mutable bookkeeping that exactly one
+handle may use. Every transition *consumes* the handle it is given and returns a new one; the
+consumed handle is spent, and using it again raises :class:`SchedulerMisuseError`. Code that
+follows the rule ``s = mark_completed(s, name)[0]`` therefore sees value semantics: no state
+it can still reach ever changes under it. A refused transition raises before consuming
+anything, so the handle stays usable. Misuse (completing a node that was never submitted,
+reusing a spent handle) is a bug in a runner, not an expected outcome, so it raises instead
+of returning a ``Result``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import final
+
+from core.pipeline import Pipeline
+
+__all__ = [
+    "NodeStatus",
+    "Progress",
+    "ScheduleView",
+    "Scheduler",
+    "SchedulerMisuseError",
+    "is_done",
+    "is_stuck",
+    "mark_completed",
+    "mark_failed",
+    "mark_submitted",
+    "next_ready",
+    "progress",
+    "ready",
+    "start",
+    "status_of",
+    "take_ready",
+    "view",
+]
+
+
+class SchedulerMisuseError(RuntimeError):
+    """A runner broke the scheduler's protocol (a bug, never an expected failure)."""
+
+
+class NodeStatus(enum.Enum):
+    """Where one node is in the run."""
+
+    #: some parent has not completed yet
+    PENDING = "pending"
+    #: every parent completed; not handed to a worker yet
+    READY = "ready"
+    #: handed to a worker, not finished
+    SUBMITTED = "submitted"
+    #: ran successfully
+    COMPLETED = "completed"
+    #: raised (or its outputs were rejected)
+    FAILED = "failed"
+
+
+class Progress(enum.Enum):
+    """Where the whole run is."""
+
+    #: no failure; some node is ready or in flight
+    RUNNING = "running"
+    #: a node failed; nothing new is handed out while nodes still in flight finish
+    DRAINING = "draining"
+    #: every node completed
+    SUCCEEDED = "succeeded"
+    #: a node failed and nothing is in flight any more
+    FAILED = "failed"
+    #: no failure, nothing ready or in flight, yet nodes are left (Kedro's "Unable to schedule
+    #: new tasks"; unreachable for a valid pipeline, kept so runners can report it)
+    STUCK = "stuck"
+
+
+# Node statuses as small ints in a bytearray: the hot loop compares bytes, not enum members.
+_PENDING, _READY, _SUBMITTED, _COMPLETED, _FAILED = 0, 1, 2, 3, 4
+_STATUS = (
+    NodeStatus.PENDING,
+    NodeStatus.READY,
+    NodeStatus.SUBMITTED,
+    NodeStatus.COMPLETED,
+    NodeStatus.FAILED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the scheduler needs to know about a pipeline, computed once in O(N + E).
+
+    A node is identified by its position in ``pipeline.nodes``.
+    """
+
+    names: tuple[str, ...]
+    position: Mapping[str, int]
+    parent_counts: tuple[int, ...]
+    #: children of each node, by ascending position
+    children: tuple[tuple[int, ...], ...]
+    inputs: tuple[tuple[str, ...], ...]
+    outputs: tuple[tuple[str, ...], ...]
+    #: raw dataset name -> how many times nodes read it (Kedro's ``load_counts``)
+    load_counts: Mapping[str, int]
+    retained: frozenset[str]
+
+
+def _plan(pipeline: Pipeline, retained: frozenset[str]) -> _Plan:
+    nodes = pipeline.nodes
+    position = {n.name: i for i, n in enumerate(nodes)}
+    parents = pipeline.graph.parents
+    children: list[list[int]] = [[] for _ in nodes]
+    loads: dict[str, int] = {}
+    for i, n in enumerate(nodes):
+        # Visiting children in position order appends them already sorted.
+        for p in parents[n.name]:
+            children[position[p]].append(i)
+        for name in n.inputs:
+            loads[name] = loads.get(name, 0) + 1
+    return _Plan(
+        names=tuple(n.name for n in nodes),
+        position=MappingProxyType(position),
+        parent_counts=tuple(len(parents[n.name]) for n in nodes),
+        children=tuple(tuple(c) for c in children),
+        inputs=tuple(n.inputs for n in nodes),
+        outputs=tuple(n.outputs for n in nodes),
+        load_counts=MappingProxyType(loads),
+        retained=retained,
+    )
+
+
+class _Board:
+    """The mutable bookkeeping behind one live :class:`Scheduler` handle."""
+
+    __slots__ = ("completed", "cursor", "failed", "in_flight", "loads", "plan", "ready", "status", "waiting")
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.status = bytearray(len(plan.names))
+        self.waiting = list(plan.parent_counts)
+        # Insertion-ordered set of READY positions (dict keys: O(1) add and remove).
+        self.ready: dict[int, None] = {}
+        for i, count in enumerate(plan.parent_counts):
+            if count == 0:
+                self.status[i] = _READY
+                self.ready[i] = None
+        self.loads = dict(plan.load_counts)
+        #: every position before it is SUBMITTED, COMPLETED or FAILED (never READY/PENDING)
+        self.cursor = 0
+        self.in_flight = 0
+        self.completed = 0
+        self.failed = 0
+
+
+@final
+class Scheduler:
+    """An owned handle on a run's scheduling state (see the module docstring).
+
+    Build one with :func:`start`; move it on with the transition functions, always keeping
+    only the handle they return.
+    """
+
+    __slots__ = ("_board",)
+
+    def __init__(self, board: _Board) -> None:
+        self._board: _Board | None = board
+
+    def __repr__(self) -> str:
+        board = self._board
+        if board is None:
+            return "Scheduler(<spent>)"
+        return (
+            f"Scheduler(nodes={len(board.plan.names)}, completed={board.completed}, "
+            f"in_flight={board.in_flight}, ready={len(board.ready)}, failed={board.failed})"
+        )
+
+
+def _board(s: Scheduler) -> _Board:
+    board = s._board
+    if board is None:
+        raise SchedulerMisuseError(
+            "This Scheduler was consumed by an earlier transition; use the value it returned."
+        )
+    return board
+
+
+def _move(s: Scheduler, board: _Board) -> Scheduler:
+    s._board = None
+    return Scheduler(board)
+
+
+def _position(board: _Board, name: str) -> int:
+    position = board.plan.position.get(name)
+    if position is None:
+        raise SchedulerMisuseError(f"The pipeline being run has no node named {name!r}.")
+    return position
+
+
+def _refuse(board: _Board, position: int, event: str) -> SchedulerMisuseError:
+    status = _STATUS[board.status[position]]
+    return SchedulerMisuseError(
+        f"Cannot mark node {board.plan.names[position]!r} {event}: it is {status.value}."
+    )
+
+
+# -- construction -------------------------------------------------------------------------
+
+
+def start(pipeline: Pipeline, *, retained: frozenset[str] | None = None) -> Scheduler:
+    """A fresh run of ``pipeline``: parentless nodes are ready, nothing has run.
+
+    Args:
+        pipeline: the pipeline to run (after any filtering or pruning).
+        retained: dataset names that must never be released; defaults to Kedro's choice,
+            the pipeline's free inputs and free outputs.
+
+    Returns:
+        The owned scheduler for the run.
+    """
+    kept = pipeline.inputs() | pipeline.outputs() if retained is None else retained
+    return Scheduler(_Board(_plan(pipeline, kept)))
+
+
+# -- queries (do not consume the handle) ---------------------------------------------------
+
+
+def ready(s: Scheduler) -> tuple[str, ...]:
+    """The ready nodes not handed out yet, in ``pipeline.nodes`` order; ``()`` after a failure.
+
+    Costs O(r log r) for r ready nodes (a C-level sort of positions that mostly arrive
+    already in order).
+    """
+    board = _board(s)
+    if board.failed or not board.ready:
+        return ()
+    names = board.plan.names
+    return tuple(names[i] for i in sorted(board.ready))
+
+
+def next_ready(s: Scheduler) -> str | None:
+    """The first ready node in ``pipeline.nodes`` order, or ``None`` (also after a failure).
+
+    A loop that runs each node it takes to completion before taking the next therefore runs
+    the nodes exactly in Kedro's sequential order, at O(1) amortised per call.
+    """
+    board = _board(s)
+    if board.failed:
+        return None
+    status = board.status
+    total = len(status)
+    cursor = board.cursor
+    while cursor < total and status[cursor] >= _SUBMITTED:
+        cursor += 1
+    # Advancing the cursor changes no observable answer: it only skips settled nodes.
+    board.cursor = cursor
+    if cursor < total and status[cursor] == _READY:
+        return board.plan.names[cursor]
+    if not board.ready:
+        return None
+    # Only reached when something is in flight: a concurrent runner asking for one node.
+    return board.plan.names[min(board.ready)]
+
+
+def status_of(s: Scheduler, node_name: str) -> NodeStatus:
+    """Where ``node_name`` is in the run."""
+    board = _board(s)
+    return _STATUS[board.status[_position(board, node_name)]]
+
+
+def progress(s: Scheduler) -> Progress:
+    """Where the whole run is (O(1))."""
+    board = _board(s)
+    if board.failed:
+        return Progress.DRAINING if board.in_flight else Progress.FAILED
+    if board.completed == len(board.status):
+        return Progress.SUCCEEDED
+    if board.ready or board.in_flight:
+        return Progress.RUNNING
+    return Progress.STUCK
+
+
+def is_done(s: Scheduler) -> bool:
+    """Whether nothing more will happen: succeeded, failed (nothing in flight) or stuck."""
+    return progress(s) in (Progress.SUCCEEDED, Progress.FAILED, Progress.STUCK)
+
+
+def is_stuck(s: Scheduler) -> bool:
+    """Whether nodes are left but none can ever be handed out, with no failure to blame."""
+    return progress(s) is Progress.STUCK
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleView:
+    """A frozen summary of a run, every tuple in ``pipeline.nodes`` order (O(N) to build).
+
+    ``completed`` is what a failed run hands to :func:`core.resume.resume_plan`.
+    """
+
+    progress: Progress
+    pending: tuple[str, ...]
+    ready: tuple[str, ...]
+    in_flight: tuple[str, ...]
+    completed: tuple[str, ...]
+    failed: tuple[str, ...]
+
+
+def view(s: Scheduler) -> ScheduleView:
+    """The names in each status, for reports and error messages."""
+    board = _board(s)
+    groups: tuple[list[str], ...] = ([], [], [], [], [])
+    for name, code in zip(board.plan.names, board.status, strict=True):
+        groups[code].append(name)
+    pending, ready_now, in_flight, completed, failed = (tuple(g) for g in groups)
+    return ScheduleView(progress(s), pending, ready_now, in_flight, completed, failed)
+
+
+# -- transitions (consume the handle) --------------------------------------------------------
+
+
+def mark_submitted(s: Scheduler, node_name: str) -> Scheduler:
+    """Record that a ready node was handed to a worker.
+
+    Raises:
+        SchedulerMisuseError: the node is not ready, a node already failed, or ``s`` is spent.
+    """
+    board = _board(s)
+    i = _position(board, node_name)
+    if board.failed:
+        raise SchedulerMisuseError(
+            f"Cannot submit node {node_name!r}: the run already has a failed node."
+        )
+    if board.status[i] != _READY:
+        raise _refuse(board, i, "submitted")
+    board.status[i] = _SUBMITTED
+    del board.ready[i]
+    board.in_flight += 1
+    return _move(s, board)
+
+
+def take_ready(s: Scheduler) -> tuple[Scheduler, tuple[str, ...]]:
+    """Submit every ready node at once (what executor runners do); ``()`` after a failure.
+
+    Returns:
+        The new scheduler and the submitted names, in ``pipeline.nodes`` order.
+    """
+    board = _board(s)
+    if board.failed or not board.ready:
+        return _move(s, board), ()
+    positions = sorted(board.ready)
+    board.ready.clear()
+    status = board.status
+    for i in positions:
+        status[i] = _SUBMITTED
+    board.in_flight += len(positions)
+    names = board.plan.names
+    return _move(s, board), tuple(names[i] for i in positions)
+
+
+def mark_completed(s: Scheduler, node_name: str) -> tuple[Scheduler, tuple[str, ...]]:
+    """Record a successful node and say which datasets may be released now.
+
+    Kedro's rule: after a node, each of its inputs whose load count drops below one, and each
+    of its outputs nobody reads, is released unless it is retained. Each dataset is
+    therefore released exactly once, right after its last reader (or its producer) finishes.
+
+    Returns:
+        The new scheduler and the releasable dataset names (the node's inputs in declaration
+        order, then its outputs).
+
+    Raises:
+        SchedulerMisuseError: the node was not submitted, or ``s`` is spent.
+    """
+    board = _board(s)
+    i = _position(board, node_name)
+    status = board.status
+    if status[i] != _SUBMITTED:
+        raise _refuse(board, i, "completed")
+    plan = board.plan
+    status[i] = _COMPLETED
+    board.in_flight -= 1
+    board.completed += 1
+    waiting = board.waiting
+    ready_set = board.ready
+    for child in plan.children[i]:
+        left = waiting[child] - 1
+        waiting[child] = left
+        if left == 0:
+            status[child] = _READY
+            ready_set[child] = None
+    loads = board.loads
+    retained = plan.retained
+    released: list[str] = []
+    for name in plan.inputs[i]:
+        left = loads[name] - 1
+        loads[name] = left
+        # Exactly zero, not "below one": a name read twice by one node reaches zero once.
+        if left == 0 and name not in retained:
+            released.append(name)
+    for name in plan.outputs[i]:
+        if name not in loads and name not in retained:
+            released.append(name)
+    return _move(s, board), tuple(released)
+
+
+def mark_failed(s: Scheduler, node_name: str) -> Scheduler:
+    """Record that a submitted node failed; from now on nothing new is handed out.
+
+    Raises:
+        SchedulerMisuseError: the node was not submitted, or ``s`` is spent.
+    """
+    board = _board(s)
+    i = _position(board, node_name)
+    if board.status[i] != _SUBMITTED:
+        raise _refuse(board, i, "failed")
+    board.status[i] = _FAILED
+    board.in_flight -= 1
+    board.failed += 1
+    return _move(s, board)
