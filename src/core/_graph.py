@@ -56,12 +56,14 @@ def extend_index(base: GraphIndex | None, nodes: Sequence[Node]) -> GraphIndex:
     new_consumers: dict[str, list[str]] = {}
     for n in nodes:
         by_name[n.name] = n
-        new_children[n.name] = []
         for out in n.output_bases:
             producer[out] = n.name
+    # The hot loop of every pipeline build: plain dict/list operations, and no temporary
+    # container for the common single-parent case (allocations also drive GC time).
     for n in nodes:
         name = n.name
-        found: set[str] = set()
+        found: set[str] | None = None
+        single: str | None = None
         for inp in n.input_bases:
             listed = new_consumers.get(inp)
             if listed is None:
@@ -69,30 +71,46 @@ def extend_index(base: GraphIndex | None, nodes: Sequence[Node]) -> GraphIndex:
             else:
                 listed.append(name)
             parent = producer.get(inp)
-            if parent is not None:
-                found.add(parent)
-        parents[name] = frozenset(found) if found else _EMPTY
-        for parent in found:
-            if parent in new_children:
-                new_children[parent].append(name)
+            if parent is None or parent == single:
+                continue
+            if single is None:
+                single = parent
             else:
-                new_children[parent] = [name]
+                if found is None:
+                    found = {single}
+                found.add(parent)
+        if found is not None:
+            parents[name] = frozenset(found)
+            for parent in found:
+                kids = new_children.get(parent)
+                if kids is None:
+                    new_children[parent] = [name]
+                else:
+                    kids.append(name)
+        elif single is not None:
+            parents[name] = frozenset((single,))
+            kids = new_children.get(single)
+            if kids is None:
+                new_children[single] = [name]
+            else:
+                kids.append(name)
+        else:
+            parents[name] = _EMPTY
     if base:
         # Old nodes may consume what the new nodes produce.
         for n in nodes:
             for out in n.output_bases:
                 for consumer in base.consumers.get(out, ()):
                     parents[consumer] = parents[consumer] | {n.name}
-                    new_children[n.name].append(consumer)
+                    new_children.setdefault(n.name, []).append(consumer)
     for dataset, names in new_consumers.items():
         old = consumers.get(dataset)
         consumers[dataset] = (*old, *names) if old else tuple(names)
+    for n in nodes:
+        children.setdefault(n.name, _EMPTY)
     for name, kids in new_children.items():
-        if kids:
-            old_kids = children.get(name)
-            children[name] = old_kids | frozenset(kids) if old_kids else frozenset(kids)
-        elif name not in children:
-            children[name] = _EMPTY
+        old_kids = children[name]
+        children[name] = old_kids | frozenset(kids) if old_kids else frozenset(kids)
     return GraphIndex(
         by_name=MappingProxyType(by_name),
         producer=MappingProxyType(producer),
