@@ -1,0 +1,116 @@
+"""``MemoryDataset``: data kept in this process's memory, copied according to a copy mode."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Mapping
+from typing import ClassVar, Final
+
+from returns.pipeline import is_successful
+
+from core.catalog.copy_modes import CopyMode, infer_copy_mode, parse_copy_mode
+from core.errors import DatasetError, DatasetErrorReason
+from shell.io.contract import AbstractDataset
+
+__all__ = ["MemoryDataset", "copy_mode_for", "copy_with_mode"]
+
+
+class _Empty:
+    """The marker for "nothing saved yet" (``None`` is valid data)."""
+
+    def __repr__(self) -> str:
+        return "<empty>"
+
+    def __reduce__(self) -> str:
+        # Pickles as the module-level singleton, so identity checks survive processes.
+        return "_EMPTY"
+
+
+_EMPTY: Final = _Empty()
+
+
+def copy_mode_for(data: object) -> CopyMode:
+    """Kedro's copy mode for ``data`` when none is configured."""
+    kind = type(data)
+    # Instance checks without importing pandas or numpy: if ``data`` is one of theirs, the
+    # library is already imported.
+    pandas = sys.modules.get("pandas")
+    numpy = sys.modules.get("numpy")
+    is_frame_or_array = (pandas is not None and isinstance(data, pandas.DataFrame)) or (
+        numpy is not None and isinstance(data, numpy.ndarray)
+    )
+    return infer_copy_mode(kind.__module__, kind.__name__, is_pandas_or_numpy=is_frame_or_array)
+
+
+def copy_with_mode(data: object, mode: CopyMode) -> object:
+    """Copy ``data`` as ``mode`` says."""
+    if mode is CopyMode.DEEPCOPY:
+        return copy.deepcopy(data)
+    if mode is CopyMode.COPY:
+        return data.copy()  # type: ignore[attr-defined]
+    return data
+
+
+class MemoryDataset(AbstractDataset):
+    """Data held in memory, in this process.
+
+    Args:
+        data: initial data (``None`` is valid data; omit the argument for an empty dataset).
+        copy_mode: ``"deepcopy"``, ``"copy"`` or ``"assign"``; by default inferred from the
+            data (``copy`` for pandas DataFrames and numpy arrays, ``assign`` for other
+            DataFrames and ibis tables, ``deepcopy`` otherwise). Both saving and loading
+            copy, so callers never share the stored object unless it is ``assign``.
+        metadata: free-form metadata, ignored by kedro-pure.
+
+    Raises:
+        DatasetError: ``CONFIG`` for an unknown copy mode.
+    """
+
+    _EPHEMERAL: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        data: object = _EMPTY,
+        copy_mode: str | None = None,
+        metadata: Mapping[str, object] | None = None,
+    ) -> None:
+        parsed = parse_copy_mode(copy_mode)
+        if not is_successful(parsed):
+            raise parsed.failure()
+        self._copy_mode: CopyMode | None = parsed.unwrap()
+        self._data: object = _EMPTY
+        self.metadata = metadata
+        if data is not _EMPTY:
+            self.save(data)
+
+    def _mode(self, data: object) -> CopyMode:
+        return self._copy_mode if self._copy_mode is not None else copy_mode_for(data)
+
+    def load(self) -> object:
+        """A copy of the stored data.
+
+        Raises:
+            DatasetError: ``LOAD`` when nothing was saved yet.
+        """
+        data = self._data
+        if data is _EMPTY:
+            raise DatasetError(
+                DatasetErrorReason.LOAD, "Data for MemoryDataset has not been saved yet."
+            )
+        return copy_with_mode(data, self._mode(data))
+
+    def save(self, data: object) -> None:
+        """Store a copy of ``data``."""
+        self._data = copy_with_mode(data, self._mode(data))
+
+    def _exists(self) -> bool:
+        return self._data is not _EMPTY
+
+    def _release(self) -> None:
+        self._data = _EMPTY
+
+    def _describe(self) -> Mapping[str, object]:
+        if self._data is _EMPTY:
+            return {"data": None}
+        return {"data": f"<{type(self._data).__name__}>"}
