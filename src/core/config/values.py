@@ -27,6 +27,7 @@ __all__ = [
     "ConfigValue",
     "FrozenConfig",
     "FrozenMapping",
+    "Opaque",
     "dotted",
     "freeze",
     "freeze_mapping",
@@ -37,8 +38,9 @@ __all__ = [
 
 #: Keys a configuration mapping may have (OmegaConf's ``DictConfig`` key types, minus enums).
 ConfigKey: TypeAlias = str | int | float | bool
-#: Leaf values a YAML document (or a runtime parameter) may hold.
-ConfigScalar: TypeAlias = str | int | float | bool | bytes | None
+#: Leaf values a YAML document (or a runtime parameter) may hold; :class:`Opaque` wraps what
+#: a custom resolver returned that is none of these.
+ConfigScalar: TypeAlias = Union[str, int, float, bool, bytes, "Opaque", None]
 #: A configuration value: a scalar, a tuple of values or a mapping of values.
 ConfigValue: TypeAlias = Union[  # a recursive alias needs string forward refs
     ConfigScalar, "FrozenMapping[ConfigKey, ConfigValue]", tuple["ConfigValue", ...]
@@ -96,6 +98,42 @@ class FrozenMapping(Mapping[_K, _V]):
         return (FrozenMapping, (dict(self._items),))
 
 
+class Opaque:
+    """A resolved value the core carries without looking inside.
+
+    Custom resolvers may return any object (a dtype, a date, a tuple); Kedro hands it to the
+    user unchanged, so the core does too. It behaves as a scalar in merges. Equality is the
+    wrapped values' equality; unhashable values all share one hash (still consistent).
+    """
+
+    __slots__ = ("value",)
+
+    value: object
+
+    def __init__(self, value: object) -> None:
+        object.__setattr__(self, "value", value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Opaque is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Opaque):
+            return NotImplemented
+        return bool(self.value is other.value or self.value == other.value)
+
+    def __hash__(self) -> int:
+        try:
+            return hash(self.value)
+        except TypeError:
+            return hash(type(self.value).__qualname__)
+
+    def __repr__(self) -> str:
+        return f"Opaque({self.value!r})"
+
+    def __reduce__(self) -> tuple[type[Opaque], tuple[object]]:
+        return (Opaque, (self.value,))
+
+
 #: A frozen configuration mapping, as the core returns it.
 FrozenConfig: TypeAlias = FrozenMapping[ConfigKey, ConfigValue]
 
@@ -122,20 +160,26 @@ def _unsupported(value: object, path: tuple[ConfigKey, ...]) -> ConfigError:
     )
 
 
-def freeze(value: object, path: tuple[ConfigKey, ...] = ()) -> Result[ConfigValue, ConfigError]:
+def freeze(
+    value: object, path: tuple[ConfigKey, ...] = (), *, opaque: bool = False
+) -> Result[ConfigValue, ConfigError]:
     """Deep-freeze plain data into a :data:`ConfigValue`.
 
     Args:
         value: Plain data: mappings with str/int/float/bool keys, lists or tuples, and
             str/int/float/bool/bytes/None leaves.
         path: Where ``value`` sits, for the error message.
+        opaque: Accept any other leaf, wrapped in :class:`Opaque` (for resolved output, where
+            a tuple is also kept whole, as a resolver returned it, rather than made a list).
 
     Returns:
         ``Success(frozen)``, or ``Failure(ConfigError(INVALID))`` naming the first key path whose
         key or value OmegaConf would refuse.
     """
-    if value is None or isinstance(value, str | int | float | bool | bytes):
+    if value is None or isinstance(value, str | int | float | bool | bytes | Opaque):
         return Success(value)
+    if opaque and isinstance(value, tuple):
+        return Success(Opaque(value))
     if isinstance(value, Mapping):
         items: dict[ConfigKey, ConfigValue] = {}
         for key, sub in value.items():
@@ -147,7 +191,7 @@ def freeze(value: object, path: tuple[ConfigKey, ...] = ()) -> Result[ConfigValu
                         f"    full_key: {dotted(path)}",
                     )
                 )
-            frozen = freeze(sub, (*path, key))
+            frozen = freeze(sub, (*path, key), opaque=opaque)
             if isinstance(frozen, Failure):
                 return frozen
             items[key] = frozen.unwrap()
@@ -155,17 +199,30 @@ def freeze(value: object, path: tuple[ConfigKey, ...] = ()) -> Result[ConfigValu
     if isinstance(value, list | tuple):
         elements: list[ConfigValue] = []
         for index, sub in enumerate(value):
-            frozen = freeze(sub, (*path, index))
+            frozen = freeze(sub, (*path, index), opaque=opaque)
             if isinstance(frozen, Failure):
                 return frozen
             elements.append(frozen.unwrap())
         return Success(tuple(elements))
+    if opaque:
+        return Success(Opaque(value))
     return Failure(_unsupported(value, path))
 
 
-def freeze_mapping(value: Mapping[object, object]) -> Result[FrozenConfig, ConfigError]:
-    """:func:`freeze` for a top-level mapping (a document or a runtime-parameters dict)."""
-    return freeze(value).map(_as_mapping)
+def freeze_mapping(value: object, *, opaque: bool = False) -> Result[FrozenConfig, ConfigError]:
+    """:func:`freeze` for a top-level mapping (a document or a runtime-parameters dict).
+
+    Returns:
+        ``Failure(ConfigError(INVALID))`` also when ``value`` is not a mapping at all.
+    """
+    if not isinstance(value, Mapping):
+        return Failure(
+            ConfigError(
+                ConfigErrorReason.INVALID,
+                f"Expected a mapping of configuration, got '{type(value).__name__}'",
+            )
+        )
+    return freeze(value, opaque=opaque).map(_as_mapping)
 
 
 def _as_mapping(value: ConfigValue) -> FrozenConfig:
@@ -180,6 +237,8 @@ def thaw(value: ConfigValue) -> object:
         return thaw_mapping(value)
     if isinstance(value, tuple):
         return [thaw(element) for element in value]
+    if isinstance(value, Opaque):
+        return value.value
     return value
 
 
