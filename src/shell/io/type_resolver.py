@@ -177,6 +177,11 @@ def build_dataset(
                 f"\n{exc}.\nDataset '{spec.name}' cannot be instantiated. Please implement "
                 f"the missing abstract methods in '{shown}'."
             )
+        elif "missing" in str(exc) and "required" in str(exc):
+            message = (
+                f"\n{exc}.\nDataset '{spec.name}' must provide every required argument of the "
+                f"constructor of '{shown}': add the missing one to its catalog entry."
+            )
         else:
             message = (
                 f"\n{exc}.\nDataset '{spec.name}' must only contain arguments valid for the "

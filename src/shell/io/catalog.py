@@ -1,0 +1,522 @@
+"""``DataCatalog``: named datasets built lazily from a ``catalog.yml`` structure.
+
+Theory of operation
+-------------------
+The catalog holds three things:
+
+* a parsed, frozen :class:`core.catalog.CatalogConfig` (explicit entries and factory
+  patterns; built by :meth:`DataCatalog.from_config`, which checks everything Kedro checks
+  when it builds a catalog);
+* the entries not used yet ("lazy": configuration only, nothing imported);
+* the datasets materialised so far (objects), by name.
+
+A dataset is materialised on first use, from its entry or from the first factory pattern
+its name matches (:func:`core.catalog.resolve_entry` decides; :mod:`shell.io.type_resolver`
+builds). Names nobody declared get the catalog's runtime default (a ``MemoryDataset``;
+a ``SharedMemoryDataset`` in :class:`~shell.io.shared_catalog.SharedMemoryDataCatalog`)
+only when asked with ``fallback_to_runtime_pattern=True``, which is what runners do.
+
+Errors as values
+----------------
+Every public method that touches data (``load``, ``save``, ``exists``, ``release``,
+``confirm``, ``get``) returns a plain ``returns.result.Result`` whose failure is a
+:class:`core.errors.DatasetError` naming the dataset (``error.dataset``), the operation
+(``error.reason``) and the cause (in the message; the original exception is chained as
+``__cause__``). The catalog is a shell object, so these methods do I/O, but they return
+``Result`` rather than ``IOResult``: runners call them directly, and dropping an IO marker
+is reserved to ``shell/api.py``. A dataset's own methods are third-party code that may
+raise anything: the catalog's methods are the documented boundary where any exception
+from a dataset becomes a ``Failure``, as Kedro wraps it into ``DatasetError``.
+
+``catalog[name]`` (``__getitem__``) is the one exception-raising accessor, for mapping
+syntax: it raises the ``DatasetError`` that :meth:`DataCatalog.get` would return.
+
+Differences from Kedro 1.7, on purpose: ``get`` returns ``Failure(NOT_FOUND)`` instead of
+``None`` for an unknown name; loading a pinned version of an unversioned dataset that has no
+version support fails instead of silently loading the current data; a catalog-level
+``validator`` (dataset validation) is ignored with a note.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Mapping
+from typing import ClassVar, Self
+
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+
+from core.catalog.config import TYPE_KEY, CatalogConfig, parse_catalog_config
+from core.catalog.dataset_spec import parse_dataset_spec
+from core.catalog.frozen_config import FrozenConfig, freeze
+from core.catalog.parameters import parameter_feed
+from core.catalog.resolution import (
+    EntrySource,
+    Resolution,
+    check_load_versions,
+    match_user_pattern,
+    resolve_entry,
+)
+from core.catalog.versioning import Version, check_version_string
+from core.errors import DatasetError, DatasetErrorReason
+from shell.io.contract import DatasetLike, is_dataset
+from shell.io.memory import MemoryDataset
+from shell.io.timestamp import generate_timestamp
+from shell.io.type_resolver import build_dataset
+
+__all__ = ["DataCatalog"]
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _not_found(name: str) -> DatasetError:
+    return DatasetError(
+        DatasetErrorReason.NOT_FOUND, f"Dataset '{name}' not found in the catalog", dataset=name
+    )
+
+
+def _is_kedro_dataset_error(exc: BaseException) -> bool:
+    # Kedro's (and kedro_datasets') ``DatasetError`` messages already say what failed.
+    return any(cls.__name__ == "DatasetError" for cls in type(exc).__mro__)
+
+
+def _operation_failed(
+    name: str,
+    dataset: object,
+    exc: Exception,
+    reason: DatasetErrorReason,
+    what: str,
+) -> DatasetError:
+    if isinstance(exc, DatasetError):
+        # kedro-pure's datasets say precisely what went wrong; keep their reason.
+        error = DatasetError(exc.reason, f"{name}: {exc.message}", dataset=name)
+    elif _is_kedro_dataset_error(exc):
+        error = DatasetError(reason, f"{name}: {exc}", dataset=name)
+    else:
+        error = DatasetError(reason, f"{name}: {what} {dataset!r}.\n{exc}", dataset=name)
+    error.__cause__ = exc
+    return error
+
+
+class DataCatalog:
+    """A catalog of named datasets.
+
+    Args:
+        datasets: datasets by name; values that are not datasets are wrapped in a
+            ``MemoryDataset`` holding them.
+        config_resolver: the parsed configuration (:func:`core.catalog.parse_catalog_config`;
+            :meth:`from_config` builds it from a ``catalog.yml`` structure).
+        load_versions: pinned load versions by dataset name.
+        save_version: the version every versioned dataset saves under (the run's id);
+            ``None`` lets each dataset generate a timestamp.
+    """
+
+    #: Kedro's runtime default pattern: undeclared names become memory datasets.
+    default_runtime_patterns: ClassVar[Mapping[str, FrozenConfig]] = freeze(  # type: ignore[assignment]
+        {"{default}": {TYPE_KEY: "kedro.io.MemoryDataset"}}
+    )
+
+    def __init__(
+        self,
+        datasets: Mapping[str, object] | None = None,
+        config_resolver: CatalogConfig | None = None,
+        load_versions: Mapping[str, str] | None = None,
+        save_version: str | None = None,
+    ) -> None:
+        self._config = config_resolver if config_resolver is not None else CatalogConfig()
+        self._lazy: dict[str, FrozenConfig] = dict(self._config.entries)
+        self._datasets: dict[str, DatasetLike] = {}
+        self._load_versions: dict[str, str] = dict(load_versions or {})
+        self._save_version = save_version
+        # Materialising mutates the two dicts; thread runners call in from many threads.
+        self._lock = threading.RLock()
+        for name, value in (datasets or {}).items():
+            if name in self._lazy:
+                _LOGGER.warning(
+                    "Cannot register dataset '%s' from config: a dataset with the same name "
+                    "was already provided in the `datasets` argument.",
+                    name,
+                )
+                del self._lazy[name]
+            self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)  # type: ignore[assignment]
+
+    @classmethod
+    def from_config(
+        cls,
+        catalog: Mapping[str, object] | None,
+        credentials: Mapping[str, object] | None = None,
+        load_versions: Mapping[str, str] | None = None,
+        save_version: str | None = None,
+    ) -> Result[Self, DatasetError]:
+        """Build a catalog from a ``catalog.yml`` structure and credentials.
+
+        Args:
+            catalog: ``{name or pattern: {type: ..., ...}}`` (already parsed YAML).
+            credentials: ``{key: {...}}``, referenced by ``credentials: <key>`` in entries.
+            load_versions: pinned load versions; each key must be an explicit entry or
+                match a pattern that is not the catch-all.
+            save_version: the save version (default: a timestamp generated now).
+
+        Returns:
+            ``Success(catalog)``; ``Failure(DatasetError)`` naming the bad entry (see
+            :func:`core.catalog.parse_catalog_config`), a bad version string (``CONFIG``) or
+            unknown ``load_versions`` keys (``NOT_FOUND``).
+        """
+        parsed = parse_catalog_config(catalog, credentials)
+        if not is_successful(parsed):
+            return Failure(parsed.failure())
+        config = parsed.unwrap()
+        version = save_version or generate_timestamp()
+        checked = check_version_string(version, dataset="save_version")
+        if not is_successful(checked):
+            return Failure(checked.failure())
+        pinned = dict(load_versions or {})
+        known = check_load_versions(config, pinned)
+        if not is_successful(known):
+            return Failure(known.failure())
+        for name, pinned_version in pinned.items():
+            safe = check_version_string(pinned_version, dataset=name)
+            if not is_successful(safe):
+                return Failure(safe.failure())
+        return Success(cls(config_resolver=config, load_versions=pinned, save_version=version))
+
+    # -- what the catalog knows ---------------------------------------------------------------
+
+    @property
+    def config_resolver(self) -> CatalogConfig:
+        """The parsed configuration the catalog was built from."""
+        return self._config
+
+    @property
+    def save_version(self) -> str | None:
+        """The version versioned datasets save under (``None``: each generates one)."""
+        return self._save_version
+
+    @property
+    def load_versions(self) -> Mapping[str, str]:
+        """The pinned load versions, by dataset name."""
+        return dict(self._load_versions)
+
+    def __contains__(self, name: object) -> bool:
+        """Whether ``name`` is declared: materialised, an entry, or matching a user pattern
+        (the catch-all included, the runtime default not)."""
+        if not isinstance(name, str):
+            return False
+        return (
+            name in self._datasets
+            or name in self._lazy
+            or match_user_pattern(self._config, name) is not None
+        )
+
+    def keys(self) -> list[str]:
+        """Names of unused entries (declaration order), then of materialised datasets."""
+        with self._lock:
+            return [*self._lazy, *self._datasets]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self._lazy) + len(self._datasets)
+
+    def list_patterns(self) -> list[str]:
+        """The user's patterns in resolution order, then the runtime default pattern(s)."""
+        own = [p.text for p in self._config.patterns.in_order()]
+        return own + [p for p in self.default_runtime_patterns if p not in own]
+
+    def resolve_config(self, name: str) -> Resolution | None:
+        """The configuration ``name`` would be built from, without building it (``None``
+        for an undeclared name; materialised datasets have no configuration here)."""
+        if name in self._lazy:
+            return Resolution(name, EntrySource.EXPLICIT, self._lazy[name])
+        return resolve_entry(self._config, name)
+
+    def _runtime_default(self) -> FrozenConfig:
+        return next(iter(self.default_runtime_patterns.values()))
+
+    # -- materialising -----------------------------------------------------------------------
+
+    def get(
+        self,
+        name: str,
+        *,
+        fallback_to_runtime_pattern: bool = False,
+        version: Version | None = None,
+    ) -> Result[DatasetLike, DatasetError]:
+        """The dataset called ``name``, built from its entry or pattern on first use.
+
+        Args:
+            name: the dataset name.
+            fallback_to_runtime_pattern: build the runtime default (a memory dataset) for a
+                name nobody declared, and register it (runners do this for every dataset
+                of the pipeline).
+            version: return a *copy* of a versioned dataset with this ``Version`` (the
+                registered dataset is unchanged).
+
+        Returns:
+            ``Success(dataset)``; ``Failure(DatasetError)``: ``NOT_FOUND`` for an undeclared
+            name without fallback, ``CONFIG`` when the entry cannot be built (unknown
+            ``type``, bad arguments, ...).
+        """
+        with self._lock:
+            dataset = self._datasets.get(name)
+            if dataset is None:
+                built = self._materialise(name, fallback_to_runtime_pattern)
+                if not is_successful(built):
+                    return built
+                dataset = built.unwrap()
+        if version is None:
+            return Success(dataset)
+        return _with_version(name, dataset, version)
+
+    def _materialise(self, name: str, fallback: bool) -> Result[DatasetLike, DatasetError]:
+        config = self._lazy.get(name)
+        if config is None:
+            resolution = resolve_entry(
+                self._config, name, self._runtime_default() if fallback else None
+            )
+            if resolution is None:
+                return Failure(_not_found(name))
+            if resolution.source is EntrySource.CATCH_ALL:
+                _LOGGER.warning(
+                    "Config from the dataset pattern '%s' in the catalog will be used to "
+                    "override the default dataset creation for '%s'",
+                    resolution.pattern,
+                    name,
+                )
+            config = resolution.config
+        spec = parse_dataset_spec(name, config)
+        if not is_successful(spec):
+            return Failure(spec.failure())
+        for note in spec.unwrap().notes:
+            _LOGGER.warning("%s: %s", name, note)
+        built = build_dataset(
+            spec.unwrap(),
+            load_version=self._load_versions.get(name),
+            save_version=self._save_version,
+        )
+        if is_successful(built):
+            self._lazy.pop(name, None)
+            self._datasets[name] = built.unwrap()
+        return built
+
+    def __getitem__(self, name: str) -> DatasetLike:
+        """The dataset called ``name`` (see :meth:`get`).
+
+        Raises:
+            DatasetError: what :meth:`get` would return as a failure.
+        """
+        result = self.get(name)
+        if not is_successful(result):
+            raise result.failure()
+        return result.unwrap()
+
+    def __setitem__(self, name: str, value: object) -> None:
+        """Register ``value`` as ``name``, replacing any dataset or entry of that name.
+
+        A value with the dataset methods is stored as is; anything else is wrapped in a
+        ``MemoryDataset`` holding it.
+        """
+        with self._lock:
+            if name in self._datasets or name in self._lazy:
+                _LOGGER.warning("Replacing dataset '%s'", name)
+                self._lazy.pop(name, None)
+                self._datasets.pop(name, None)
+                self._load_versions.pop(name, None)
+            if is_dataset(value):
+                self._datasets[name] = value  # type: ignore[assignment]
+            else:
+                self._datasets[name] = MemoryDataset(data=value)
+
+    def add_parameters(self, parameters: Mapping[str, object]) -> None:
+        """Feed the project's parameters: ``parameters``, ``params:<key>`` and, for nested
+        mappings, ``params:<key>.<sub>`` at any depth, each as a ``MemoryDataset``."""
+        for name, value in parameter_feed(parameters).items():
+            self[name] = value
+
+    # -- data operations ---------------------------------------------------------------------
+
+    def load(self, name: str, version: str | None = None) -> Result[object, DatasetError]:
+        """Load the data of ``name`` (a pinned ``version`` for versioned datasets).
+
+        Returns:
+            ``Success(data)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG``,
+            ``VERSION_NOT_FOUND``, or ``LOAD`` with the dataset's error as cause.
+        """
+        found = self.get(name, version=None if version is None else Version(version, None))
+        if not is_successful(found):
+            return Failure(found.failure())
+        dataset = found.unwrap()
+        _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
+        try:
+            return Success(dataset.load())
+        except Exception as exc:  # the dataset boundary (see the module docstring)
+            return Failure(
+                _operation_failed(
+                    name,
+                    dataset,
+                    exc,
+                    DatasetErrorReason.LOAD,
+                    "Failed while loading data from dataset",
+                )
+            )
+
+    def save(self, name: str, data: object) -> Result[None, DatasetError]:
+        """Save ``data`` to ``name``. Nothing is written when the save fails.
+
+        Returns:
+            ``Success(None)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG``,
+            ``VERSION_EXISTS``, or ``SAVE`` (also for ``data is None``).
+        """
+        found = self.get(name)
+        if not is_successful(found):
+            return Failure(found.failure())
+        dataset = found.unwrap()
+        if data is None:
+            return Failure(
+                DatasetError(
+                    DatasetErrorReason.SAVE,
+                    f"{name}: Saving 'None' to a 'Dataset' is not allowed",
+                    dataset=name,
+                )
+            )
+        _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
+        try:
+            dataset.save(data)
+        except Exception as exc:  # the dataset boundary (see the module docstring)
+            return Failure(
+                _operation_failed(
+                    name,
+                    dataset,
+                    exc,
+                    DatasetErrorReason.SAVE,
+                    "Failed while saving data to dataset",
+                )
+            )
+        return Success(None)
+
+    def exists(self, name: str) -> Result[bool, DatasetError]:
+        """Whether ``name`` has data. An undeclared name does not exist (``Success(False)``)
+        and is not created.
+
+        Returns:
+            ``Success(flag)``; ``Failure(DatasetError)``: ``CONFIG`` when the entry cannot
+            be built, ``EXISTS`` when the dataset's check fails.
+        """
+        if name not in self:
+            return Success(False)
+        found = self.get(name)
+        if not is_successful(found):
+            return Failure(found.failure())
+        dataset = found.unwrap()
+        try:
+            return Success(bool(dataset.exists()))
+        except Exception as exc:  # the dataset boundary (see the module docstring)
+            return Failure(
+                _operation_failed(
+                    name,
+                    dataset,
+                    exc,
+                    DatasetErrorReason.EXISTS,
+                    "Failed during exists check for dataset",
+                )
+            )
+
+    def release(self, name: str) -> Result[None, DatasetError]:
+        """Release ``name``'s cached data (memory datasets forget their data).
+
+        Returns:
+            ``Success(None)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG`` or
+            ``RELEASE``.
+        """
+        found = self.get(name)
+        if not is_successful(found):
+            return Failure(found.failure())
+        dataset = found.unwrap()
+        try:
+            dataset.release()
+        except Exception as exc:  # the dataset boundary (see the module docstring)
+            return Failure(
+                _operation_failed(
+                    name,
+                    dataset,
+                    exc,
+                    DatasetErrorReason.RELEASE,
+                    "Failed during release for dataset",
+                )
+            )
+        return Success(None)
+
+    def confirm(self, name: str) -> Result[None, DatasetError]:
+        """Call the dataset's ``confirm()`` (e.g. to mark incremental data as processed).
+
+        Returns:
+            ``Success(None)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG`` when it
+            has no ``confirm`` method or it fails.
+        """
+        _LOGGER.info("Confirming dataset '%s'", name)
+        found = self.get(name)
+        if not is_successful(found):
+            return Failure(found.failure())
+        dataset = found.unwrap()
+        confirm = getattr(dataset, "confirm", None)
+        if not callable(confirm):
+            return Failure(
+                DatasetError(
+                    DatasetErrorReason.CONFIG,
+                    f"Dataset '{name}' does not have 'confirm' method",
+                    dataset=name,
+                )
+            )
+        try:
+            confirm()
+        except Exception as exc:  # the dataset boundary (see the module docstring)
+            return Failure(
+                _operation_failed(
+                    name, dataset, exc, DatasetErrorReason.CONFIG, "Failed while confirming dataset"
+                )
+            )
+        return Success(None)
+
+    # -- printing and pickling ---------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        with self._lock:
+            lines = [
+                f"'{name}': {config.get(TYPE_KEY)!s} (not loaded yet)"
+                for name, config in self._lazy.items()
+            ]
+            lines += [f"'{name}': {dataset!r}" for name, dataset in self._datasets.items()]
+        return "\n".join(lines)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Locks do not pickle; catalogs are sent to worker processes.
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+
+def _with_version(
+    name: str, dataset: DatasetLike, version: Version
+) -> Result[DatasetLike, DatasetError]:
+    with_version = getattr(dataset, "with_version", None)
+    if callable(with_version):
+        return Success(with_version(version))
+    # Kedro's versioned datasets: a copy with another ``_version`` (their own idiom).
+    copy_with = getattr(dataset, "_copy", None)
+    if callable(copy_with) and hasattr(dataset, "_version"):
+        return Success(copy_with(_version=version))
+    return Failure(
+        DatasetError(
+            DatasetErrorReason.CONFIG,
+            f"{name}: dataset {dataset!r} is not versioned, so version '{version.load}' "
+            "cannot be loaded. Remove the version, or make the dataset versioned "
+            "('versioned: true').",
+            dataset=name,
+        )
+    )
