@@ -1,0 +1,577 @@
+"""The project layer's rules: ``[tool.kedro]`` metadata, settings shape, pipeline registry values.
+
+Everything here works on values the shell has already read or imported: the parsed
+``pyproject.toml`` document, the upper-case names of a ``settings.py`` module, and whatever a
+project's ``register_pipelines()`` returned. The shell (:mod:`shell.project`) does the file
+reading, the ``sys.path`` change and the imports.
+
+Deliberate differences from Kedro 1.7 (each kept small):
+
+* ``kedro_init_version`` is optional (a project made by ``kedro-pure new`` may carry
+  ``kedro_pure_version`` instead); when present, its major version must still be Kedro's.
+* Setting classes may be dotted strings as well as classes, and Kedro's own classes
+  (``kedro.config.OmegaConfigLoader``, ...) are mapped onto kedro-pure's equivalents, so a Kedro
+  ``settings.py`` works unchanged (it still needs ``kedro`` installed to run its imports).
+* Settings are checked when they are loaded: a hook *class* in ``HOOKS`` is refused there,
+  rather than when the session registers it.
+* The default session store is kedro-pure's SQLite store, not Kedro's in-memory one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from returns.result import Failure, Result, Success
+
+from core._version import __version__
+from core.errors import (
+    ConfigError,
+    ConfigErrorReason,
+    KedroError,
+    KedroSessionError,
+    SessionErrorReason,
+)
+from core.namespacing import close_matches
+from core.pipeline import Pipeline
+
+__all__ = [
+    "CLASS_SETTINGS",
+    "CLASS_SETTING_RULES",
+    "DEFAULT_CONFIG_LOADER_ARGS",
+    "EXPECTED_PROJECT_KEYS",
+    "HOOK_CLASS_MESSAGE",
+    "KEDRO_CLASS_ALIASES",
+    "KEDRO_COMPAT_VERSION",
+    "PYPROJECT",
+    "ClassRef",
+    "ClassRule",
+    "ClassSettingName",
+    "ProjectSettings",
+    "ProjectTable",
+    "RegistryEntries",
+    "missing_pyproject_error",
+    "parse_project_table",
+    "pyproject_syntax_error",
+    "registry_entries",
+    "select_pipelines",
+    "settings_from_namespace",
+    "unknown_pipeline_error",
+]
+
+#: The project file a project root holds.
+PYPROJECT: Final = "pyproject.toml"
+
+#: The Kedro release whose project layout and settings kedro-pure reads.
+KEDRO_COMPAT_VERSION: Final = "1.7.0"
+
+_REQUIRED_KEYS: Final = ("package_name", "project_name")
+#: Every key ``[tool.kedro]`` may hold (Kedro's list, plus ``kedro_pure_version``).
+EXPECTED_PROJECT_KEYS: Final = (
+    "package_name",
+    "project_name",
+    "kedro_init_version",
+    "source_dir",
+    "tools",
+    "example_pipeline",
+    "kedro_pure_version",
+)
+
+
+# -- [tool.kedro] ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectTable:
+    """The validated ``[tool.kedro]`` table, as written (paths are not resolved here).
+
+    Attributes:
+        package_name: The importable package under ``source_dir``.
+        project_name: The human-readable project name.
+        source_dir: The source directory, relative to the project root as written (``"src"``).
+        kedro_init_version: The Kedro version the project was created with, if recorded.
+        kedro_pure_version: The kedro-pure version the project was created with, if recorded.
+        tools: Kedro's ``tools`` entry (Kedro's template writes it as one string).
+        example_pipeline: Kedro's ``example_pipeline`` entry.
+    """
+
+    package_name: str
+    project_name: str
+    source_dir: str = "src"
+    kedro_init_version: str | None = None
+    kedro_pure_version: str | None = None
+    tools: str | tuple[str, ...] | None = None
+    example_pipeline: str | bool | None = None
+
+
+def missing_pyproject_error(project_path: str) -> ConfigError:
+    """Kedro's error for a project root without ``pyproject.toml``."""
+    return ConfigError(
+        ConfigErrorReason.MISSING,
+        f"Could not find the project configuration file '{PYPROJECT}' in {project_path}. "
+        "If you have created your project with Kedro version <0.17.0, make sure to update "
+        "your project template. See https://github.com/kedro-org/kedro/blob/main/RELEASE.md"
+        "#migration-guide-from-kedro-016-to-kedro-0170 for how to migrate your Kedro project.",
+        path=project_path,
+    )
+
+
+def pyproject_syntax_error(config_file: str, detail: str) -> ConfigError:
+    """Kedro's error for a ``pyproject.toml`` that does not parse, with the parser's detail."""
+    return ConfigError(
+        ConfigErrorReason.SYNTAX,
+        f"Failed to parse '{PYPROJECT}' file. {detail}",
+        path=config_file,
+    )
+
+
+def parse_project_table(
+    document: Mapping[str, object], *, config_file: str = PYPROJECT
+) -> Result[ProjectTable, ConfigError]:
+    """Validate the ``[tool.kedro]`` table of a parsed ``pyproject.toml``.
+
+    The checks run in Kedro's order (section, required keys, version, unknown keys), so the
+    first problem reported is the one Kedro reports; type checks on each value come last.
+
+    Args:
+        document: The whole parsed TOML document.
+        config_file: The file's path, named in errors.
+
+    Returns:
+        ``Success(ProjectTable)``, or ``Failure(ConfigError)`` (reason ``INVALID``) with
+        Kedro's message.
+    """
+    tool = document.get("tool")
+    table = tool.get("kedro") if isinstance(tool, Mapping) else None
+    if table is None:
+        return _invalid(
+            f"There's no '[tool.kedro]' section in the '{PYPROJECT}'. Please add "
+            "'[tool.kedro]' section to the file with appropriate configuration parameters.",
+            config_file,
+        )
+    if not isinstance(table, Mapping):
+        return _invalid(f"'tool.kedro' in '{PYPROJECT}' must be a table.", config_file)
+    missing = [key for key in _REQUIRED_KEYS if key not in table]
+    if missing:
+        return _invalid(f"Missing required keys {missing} from '{PYPROJECT}'.", config_file)
+    version_problem = _version_problem(table)
+    if version_problem:
+        return _invalid(version_problem, config_file)
+    if set(table) - set(EXPECTED_PROJECT_KEYS):
+        return _invalid(
+            f"Found unexpected keys in '{PYPROJECT}'. Make sure it only contains the "
+            f"following keys: {list(EXPECTED_PROJECT_KEYS)}.",
+            config_file,
+        )
+    return _typed_table(table, config_file)
+
+
+def _version_problem(table: Mapping[str, object]) -> str:
+    init_version = table.get("kedro_init_version")
+    if init_version is not None:
+        if not isinstance(init_version, str):
+            return f"'kedro_init_version' in '{PYPROJECT}' must be a string."
+        if _major(init_version) != _major(KEDRO_COMPAT_VERSION):
+            return (
+                f"Your Kedro project version {init_version} does not match Kedro package "
+                f"version {KEDRO_COMPAT_VERSION} you are running. Make sure to update your "
+                "project template. See https://github.com/kedro-org/kedro/blob/main/RELEASE.md "
+                "for how to migrate your Kedro project."
+            )
+    pure_version = table.get("kedro_pure_version")
+    if pure_version is not None:
+        if not isinstance(pure_version, str):
+            return f"'kedro_pure_version' in '{PYPROJECT}' must be a string."
+        if _major(pure_version) != _major(__version__):
+            return (
+                f"Your kedro-pure project version {pure_version} does not match the "
+                f"kedro-pure package version {__version__} you are running."
+            )
+    return ""
+
+
+def _major(version: str) -> str:
+    return version.split(".")[0]
+
+
+def _typed_table(table: Mapping[str, object], config_file: str) -> Result[ProjectTable, ConfigError]:
+    package_name = table["package_name"]
+    if not isinstance(package_name, str) or not all(p.isidentifier() for p in package_name.split(".")):
+        return _invalid(
+            f"'package_name' in '{PYPROJECT}' must be an importable Python package name "
+            f"(letters, digits and underscores), got {package_name!r}.",
+            config_file,
+        )
+    for key in ("project_name", "source_dir"):
+        if key in table and not isinstance(table[key], str):
+            return _invalid(f"'{key}' in '{PYPROJECT}' must be a string.", config_file)
+    tools = table.get("tools")
+    if isinstance(tools, list | tuple) and all(isinstance(t, str) for t in tools):
+        tools = tuple(tools)
+    if tools is not None and not isinstance(tools, str | tuple):
+        return _invalid(f"'tools' in '{PYPROJECT}' must be a string or a list of strings.", config_file)
+    example = table.get("example_pipeline")
+    if example is not None and not isinstance(example, str | bool):
+        return _invalid(f"'example_pipeline' in '{PYPROJECT}' must be a string.", config_file)
+    return Success(
+        ProjectTable(
+            package_name=package_name,
+            project_name=str(table["project_name"]),
+            source_dir=str(table.get("source_dir", "src")),
+            kedro_init_version=_optional_str(table.get("kedro_init_version")),
+            kedro_pure_version=_optional_str(table.get("kedro_pure_version")),
+            tools=tools,
+            example_pipeline=example,
+        )
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _invalid(message: str, config_file: str) -> Failure[ConfigError]:
+    return Failure(ConfigError(ConfigErrorReason.INVALID, message, path=config_file))
+
+
+# -- settings ------------------------------------------------------------------------------
+
+#: Kedro's message for a hook class given where an instance belongs.
+HOOK_CLASS_MESSAGE: Final = (
+    "KedroSession expects hooks to be registered as instances. "
+    "Have you forgotten the `()` when registering a hook class ?"
+)
+
+_CONFIG_LOADER: Final = "shell.config.OmegaConfigLoader"
+_CONTEXT: Final = "shell.context.KedroContext"
+_DATA_CATALOG: Final = "shell.io.DataCatalog"
+_BASE_STORE: Final = "shell.store.base.BaseSessionStore"
+_SQLITE_STORE: Final = "shell.store.sqlite.SQLiteStore"
+
+#: Kedro's classes (by every dotted path they are importable or defined under) mapped onto
+#: kedro-pure's equivalents, so settings naming Kedro's defaults keep working.
+KEDRO_CLASS_ALIASES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "kedro.config.OmegaConfigLoader": _CONFIG_LOADER,
+        "kedro.config.omegaconf_config.OmegaConfigLoader": _CONFIG_LOADER,
+        "kedro.framework.context.KedroContext": _CONTEXT,
+        "kedro.framework.context.context.KedroContext": _CONTEXT,
+        "kedro.framework.session.store.BaseSessionStore": _BASE_STORE,
+        "kedro.io.DataCatalog": _DATA_CATALOG,
+        "kedro.io.data_catalog.DataCatalog": _DATA_CATALOG,
+        "kedro.io.SharedMemoryDataCatalog": "shell.io.SharedMemoryDataCatalog",
+        "kedro.io.data_catalog.SharedMemoryDataCatalog": "shell.io.SharedMemoryDataCatalog",
+    }
+)
+
+#: Kedro's default ``CONFIG_LOADER_ARGS``; a project's value replaces it whole (Kedro parity).
+DEFAULT_CONFIG_LOADER_ARGS: Final[Mapping[str, object]] = MappingProxyType(
+    {"base_env": "base", "default_run_env": "local"}
+)
+
+#: The settings whose value is a class.
+ClassSettingName = Literal["CONTEXT_CLASS", "SESSION_STORE_CLASS", "CONFIG_LOADER_CLASS", "DATA_CATALOG_CLASS"]
+CLASS_SETTINGS: Final[tuple[ClassSettingName, ...]] = (
+    "CONTEXT_CLASS",
+    "SESSION_STORE_CLASS",
+    "CONFIG_LOADER_CLASS",
+    "DATA_CATALOG_CLASS",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRule:
+    """How a class setting is checked once the shell has imported it (Kedro's validators).
+
+    Attributes:
+        kind: ``"subclass"``: the value must subclass ``base``; ``"shared_parent"``: the
+            direct parent of ``base`` must be among the value's ancestors (Kedro's rule for the
+            config loader); ``"catalog"``: the value must subclass ``base`` or have every
+            method of the catalog protocol.
+        base: Dotted path of the class the rule is measured against.
+    """
+
+    kind: Literal["subclass", "shared_parent", "catalog"]
+    base: str
+
+
+CLASS_SETTING_RULES: Final[Mapping[ClassSettingName, ClassRule]] = MappingProxyType(
+    {
+        "CONTEXT_CLASS": ClassRule("subclass", _CONTEXT),
+        "SESSION_STORE_CLASS": ClassRule("subclass", _BASE_STORE),
+        "CONFIG_LOADER_CLASS": ClassRule("shared_parent", _CONFIG_LOADER),
+        "DATA_CATALOG_CLASS": ClassRule("catalog", _DATA_CATALOG),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRef:
+    """A class named by a setting: its dotted path, and the class itself when one was given.
+
+    Classes are resolved lazily (by the shell), so settings can name classes whose modules are
+    slow to import or not importable yet.
+
+    Attributes:
+        path: ``"module.QualifiedName"``.
+        target: The class object, when ``settings.py`` assigned a class (not a Kedro alias).
+    """
+
+    path: str
+    target: type | None = None
+
+    @classmethod
+    def of(cls, value: object) -> ClassRef:
+        """The reference for a setting value: a class, a dotted path, or a ``ClassRef``.
+
+        Raises:
+            ValueError: ``value`` is none of those (pydantic reports it as a setting error).
+        """
+        if isinstance(value, ClassRef):
+            return value
+        if isinstance(value, str):
+            path = value.strip()
+            if not _is_dotted_path(path):
+                raise ValueError(
+                    f"{value!r} is not a dotted class path such as '{_CONFIG_LOADER}'"
+                )
+            return ClassRef(KEDRO_CLASS_ALIASES.get(path, path))
+        if isinstance(value, type):
+            path = f"{value.__module__}.{value.__qualname__}"
+            alias = KEDRO_CLASS_ALIASES.get(path)
+            return ClassRef(alias) if alias else ClassRef(path, value)
+        raise ValueError(
+            f"expected a class or a dotted class path, got an instance of "
+            f"'{type(value).__qualname__}' (write the class, without '()')"
+        )
+
+
+def _is_dotted_path(path: str) -> bool:
+    parts = path.split(".")
+    return len(parts) >= 2 and all(p.isidentifier() for p in parts)
+
+
+def _hooks(value: object) -> tuple[object, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValueError("expected a tuple of hook instances, e.g. HOOKS = (ProjectHooks(),)")
+    hooks = tuple(value)
+    classes = [h for h in hooks if isinstance(h, type)]
+    if classes:
+        names = ", ".join(f"'{c.__qualname__}'" for c in classes)
+        raise ValueError(f"{HOOK_CLASS_MESSAGE} {names} must be instantiated, e.g. '{classes[0].__qualname__}()'")
+    return hooks
+
+
+def _names(value: object) -> object:
+    # A bare string would be iterated letter by letter (Kedro then matches substrings);
+    # it almost always means one name.
+    return (value,) if isinstance(value, str) else value
+
+
+def _path_text(value: object) -> object:
+    fspath = getattr(value, "__fspath__", None)
+    return fspath() if callable(fspath) else value
+
+
+def _empty() -> Mapping[str, object]:
+    return MappingProxyType({})
+
+
+_Class = Annotated[ClassRef, BeforeValidator(ClassRef.of)]
+
+
+class ProjectSettings(BaseModel):
+    """A project's settings (Kedro's names and defaults), validated and frozen.
+
+    Class settings hold a :class:`ClassRef`; the shell resolves it when it needs the class.
+    ``extras`` keeps any other upper-case name ``settings.py`` defines (Kedro keeps those too),
+    and ``source`` names the file the settings came from (empty for defaults).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    CONF_SOURCE: Annotated[str, BeforeValidator(_path_text)] = "conf"
+    HOOKS: Annotated[tuple[object, ...], BeforeValidator(_hooks)] = ()
+    CONTEXT_CLASS: _Class = ClassRef(_CONTEXT)
+    SESSION_STORE_CLASS: _Class = ClassRef(_SQLITE_STORE)
+    SESSION_STORE_ARGS: Mapping[str, object] = Field(default_factory=_empty)
+    DISABLE_HOOKS_FOR_PLUGINS: Annotated[tuple[str, ...], BeforeValidator(_names)] = ()
+    CONFIG_LOADER_CLASS: _Class = ClassRef(_CONFIG_LOADER)
+    CONFIG_LOADER_ARGS: Mapping[str, object] = Field(default_factory=lambda: DEFAULT_CONFIG_LOADER_ARGS)
+    DATA_CATALOG_CLASS: _Class = ClassRef(_DATA_CATALOG)
+    DATASET_VALIDATION: bool = True
+    RUNNER_MODULE_ALLOWLIST: Annotated[tuple[str, ...], BeforeValidator(_names)] = ()
+    extras: Mapping[str, object] = Field(default_factory=_empty)
+    source: str = ""
+
+    @field_validator("SESSION_STORE_ARGS", "CONFIG_LOADER_ARGS", "extras", mode="after")
+    @classmethod
+    def _read_only(cls, value: Mapping[str, object]) -> Mapping[str, object]:
+        # Top level only: nested values are the user's data, handed on as given.
+        return MappingProxyType(dict(value))
+
+    def is_default(self, name: ClassSettingName) -> bool:
+        """Whether the class setting ``name`` is kedro-pure's default (nothing to check)."""
+        field = ProjectSettings.model_fields[name]
+        return bool(getattr(self, name) == field.default)
+
+
+_SETTING_FIELDS: Final = frozenset(ProjectSettings.model_fields) - {"extras", "source"}
+
+
+def settings_from_namespace(
+    namespace: Mapping[str, object],
+    *,
+    source: str = "",
+    lines: Mapping[str, int] | None = None,
+) -> Result[ProjectSettings, ConfigError]:
+    """Build settings from a ``settings.py`` module's names (only upper-case names count).
+
+    Args:
+        namespace: The module's ``vars()``.
+        source: The settings file, named in errors and kept on the value.
+        lines: Where each setting is assigned (``{name: line}``), to point errors at a line.
+
+    Returns:
+        ``Success(ProjectSettings)``, or ``Failure(ConfigError)`` (reason ``SETTINGS``) naming
+        the file, each invalid setting, its line when known, and what it must be.
+    """
+    upper = {k: v for k, v in namespace.items() if k.isupper() and not k.startswith("_")}
+    known = {k: v for k, v in upper.items() if k in _SETTING_FIELDS}
+    extras = {k: v for k, v in upper.items() if k not in _SETTING_FIELDS}
+    try:
+        settings = ProjectSettings.model_validate({**known, "extras": extras, "source": source})
+    except ValidationError as exc:
+        return Failure(_settings_error(exc, source, lines or {}))
+    return Success(settings)
+
+
+def _settings_error(exc: ValidationError, source: str, lines: Mapping[str, int]) -> ConfigError:
+    where = f" in '{source}'" if source else ""
+    problems = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        cause = error.get("ctx", {}).get("error")
+        detail = str(cause) if isinstance(cause, ValueError) else error["msg"]
+        line = f", line {lines[name]}" if name in lines else ""
+        problems.append(f"setting '{name}'{line}: {detail}")
+    return ConfigError(
+        ConfigErrorReason.SETTINGS,
+        f"Invalid project settings{where}: " + "; ".join(problems) + ".",
+        path=source,
+    )
+
+
+# -- pipeline registry ------------------------------------------------------------------------
+
+#: What ``register_pipelines()`` returned, entry by entry: a usable pipeline or why not.
+RegistryEntries = Mapping[str, Result[Pipeline, KedroSessionError]]
+
+
+def registry_entries(value: object) -> Result[RegistryEntries, KedroSessionError]:
+    """Check what ``register_pipelines()`` returned.
+
+    Accepts a mapping of names to pipelines, or a ``Result`` of one; each value may be a
+    ``Pipeline`` or a ``Result`` of one (what :func:`core.pipeline.pipeline` returns). A bad
+    *entry* is kept as a ``Failure`` and only reported if a run asks for it, as Kedro only
+    fails on the pipelines it uses.
+
+    Returns:
+        ``Success(entries)``, or ``Failure(KedroSessionError)`` (reason ``PROJECT``) when the
+        value as a whole is unusable.
+    """
+    if isinstance(value, Success):
+        value = value.unwrap()
+    elif isinstance(value, Failure):
+        return Failure(_project_error("'register_pipelines' failed", value.failure()))
+    if not isinstance(value, Mapping):
+        return Failure(
+            KedroSessionError(
+                SessionErrorReason.PROJECT,
+                "'register_pipelines' must return a mapping from pipeline names to "
+                f"pipelines, got '{type(value).__qualname__}'.",
+            )
+        )
+    bad_keys = [k for k in value if not isinstance(k, str)]
+    if bad_keys:
+        return Failure(
+            KedroSessionError(
+                SessionErrorReason.PROJECT,
+                f"Pipeline names returned by 'register_pipelines' must be strings, got {bad_keys!r}.",
+            )
+        )
+    return Success(MappingProxyType({str(k): _entry(str(k), v) for k, v in value.items()}))
+
+
+def _entry(name: str, value: object) -> Result[Pipeline, KedroSessionError]:
+    if isinstance(value, Success):
+        value = value.unwrap()
+    elif isinstance(value, Failure):
+        return Failure(_project_error(f"The pipeline '{name}' could not be built", value.failure()))
+    if isinstance(value, Pipeline):
+        return Success(value)
+    return Failure(
+        KedroSessionError(
+            SessionErrorReason.PROJECT,
+            f"The value registered for the pipeline '{name}' by 'register_pipelines' is a "
+            f"'{type(value).__qualname__}', not a 'Pipeline'.",
+        )
+    )
+
+
+def _project_error(what: str, cause: object) -> KedroSessionError:
+    detail = cause.message if isinstance(cause, KedroError) else str(cause)
+    error = KedroSessionError(SessionErrorReason.PROJECT, f"{what}: {detail}")
+    if isinstance(cause, BaseException):
+        # Keeps the original failure (and its type) for a traceback if the shell raises this.
+        error.__cause__ = cause
+    return error
+
+
+def unknown_pipeline_error(name: str, known: Iterable[str]) -> KedroSessionError:
+    """Kedro's error for a pipeline name that is not registered, with close-match suggestions.
+
+    Args:
+        name: The name asked for.
+        known: The registered names suggestions are drawn from.
+    """
+    matches = close_matches([name], known)
+    suggestion = (
+        "Did you mean one of these instead?\n" + "\n".join(f"    {m}" for m in matches)
+        if matches
+        else ""
+    )
+    return KedroSessionError(
+        SessionErrorReason.UNKNOWN_PIPELINE,
+        f"Failed to find the pipeline named '{name}'. It needs to be generated and returned "
+        f"by the 'register_pipelines' function. {suggestion}",
+    )
+
+
+def select_pipelines(
+    entries: RegistryEntries, names: Sequence[str], *, known: Iterable[str] | None = None
+) -> Result[Mapping[str, Pipeline], KedroSessionError]:
+    """The registered pipelines named ``names``, in order; the first problem is the failure.
+
+    Args:
+        entries: The registry's entries.
+        names: The names a run asks for.
+        known: Names to draw suggestions from (default: ``entries``' names); the shell passes
+            every registered name when ``entries`` was loaded selectively.
+
+    Returns:
+        ``Success({name: pipeline})``, or ``Failure(KedroSessionError)``: ``UNKNOWN_PIPELINE``
+        for a name that is not registered, ``PROJECT`` for an entry that is not a pipeline.
+    """
+    chosen: dict[str, Pipeline] = {}
+    for name in names:
+        if name not in entries:
+            return Failure(unknown_pipeline_error(name, entries if known is None else known))
+        entry = entries[name]
+        if isinstance(entry, Failure):
+            return Failure(entry.failure())
+        chosen[name] = entry.unwrap()
+    return Success(MappingProxyType(chosen))
