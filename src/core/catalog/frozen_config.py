@@ -86,7 +86,7 @@ def freeze(value: object) -> object:
         return FrozenList(freeze(v) for v in value)  # type: ignore[attr-defined]
     if kind is tuple:
         return tuple(freeze(v) for v in value)  # type: ignore[attr-defined]
-    if isinstance(value, _SCALARS | FrozenMapping | FrozenList):
+    if isinstance(value, (*_SCALARS, FrozenMapping, FrozenList)):
         return value
     if isinstance(value, Mapping):
         return FrozenMapping({k: freeze(v) for k, v in value.items()})
