@@ -16,7 +16,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Mapping
 from multiprocessing.managers import SyncManager
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from core.errors import DatasetError, DatasetErrorReason
 from shell.io.contract import AbstractDataset
@@ -25,18 +25,22 @@ from shell.io.memory import MemoryDataset
 __all__ = ["SharedDatasetManager", "SharedMemoryDataset", "SupportsMemoryDataset"]
 
 
-class SharedDatasetManager(SyncManager):
-    """A ``SyncManager`` that can host :class:`MemoryDataset` objects (``.MemoryDataset()``)."""
-
-
-SharedDatasetManager.register("MemoryDataset", MemoryDataset)
-
-
 class _MemoryProxy(Protocol):
     def load(self) -> object: ...
     def save(self, data: object) -> None: ...
     def exists(self) -> bool: ...
     def release(self) -> None: ...
+
+
+class SharedDatasetManager(SyncManager):
+    """A ``SyncManager`` that can host :class:`MemoryDataset` objects (``.MemoryDataset()``)."""
+
+    if TYPE_CHECKING:
+        # Added at runtime by ``register`` below; declared here for the type checker.
+        def MemoryDataset(self) -> _MemoryProxy: ...
+
+
+SharedDatasetManager.register("MemoryDataset", MemoryDataset)
 
 
 class SupportsMemoryDataset(Protocol):
