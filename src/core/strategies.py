@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -69,6 +70,7 @@ _SUFFIXES = ("pandas", "spark")
 _INPUT_KEYS = ("a", "b", "x", "y", "z")
 _OUTPUT_KEYS = ("p", "q", "r")
 _DEFAULT_SPAN = 15
+_T = TypeVar("_T")
 
 
 # -- node functions ---------------------------------------------------------------------
@@ -197,6 +199,25 @@ def _check_flags(where: str, **flags: object) -> None:
 # -- acyclic node lists -----------------------------------------------------------------
 
 
+# Strategies reused by every draw (built once: making strategies is not free).
+_COIN = st.booleans()
+_SUFFIX = st.sampled_from(_SUFFIXES)
+_TAG_LISTS = st.lists(st.sampled_from(_TAGS), max_size=2, unique=True)
+_NAMESPACE = st.none() | st.sampled_from(_NAMESPACES)
+_INPUT_KEY_ORDERS = st.permutations(_INPUT_KEYS)
+_OUTPUT_KEY_ORDERS = st.permutations(_OUTPUT_KEYS)
+_NO_NAMES: tuple[DatasetNames, ...] = (None, None, None, [], {})
+
+
+def _pick(draw: st.DrawFn, choices: Sequence[_T]) -> _T:
+    """One of ``choices``, shrinking towards the first (``st.integers`` strategies are cached)."""
+    return choices[draw(st.integers(0, len(choices) - 1))]
+
+
+def _one_in(draw: st.DrawFn, n: int) -> bool:
+    return draw(st.integers(0, n - 1)) == 0
+
+
 @dataclass(slots=True)
 class _Datasets:
     """Dataset names handed out while drawing one node list (mutated only while drawing)."""
@@ -208,30 +229,29 @@ class _Datasets:
 
     def fresh(self, draw: st.DrawFn, stem: str, transcoding: bool) -> str:
         self.count += 1
-        dotted = draw(st.integers(0, 5)) == 0
-        base = f"{stem}{self.count}.part" if dotted else f"{stem}{self.count}"
-        if transcoding and draw(st.booleans()):
+        base = f"{stem}{self.count}.part" if _one_in(draw, 6) else f"{stem}{self.count}"
+        if transcoding and draw(_COIN):
             self.transcoded.add(base)
         return base
 
     def spelled(self, draw: st.DrawFn, base: str) -> str:
         if base not in self.transcoded:
             return base
-        return f"{base}{TRANSCODING_SEPARATOR}{draw(st.sampled_from(_SUFFIXES))}"
+        return f"{base}{TRANSCODING_SEPARATOR}{draw(_SUFFIX)}"
 
 
-def _declaration(draw: st.DrawFn, names: list[str], keys: Sequence[str]) -> DatasetNames:
+def _declaration(
+    draw: st.DrawFn, names: list[str], key_orders: SearchStrategy[list[str]]
+) -> DatasetNames:
     """Pick a declaration form fitting ``names`` (every form Kedro accepts)."""
     if not names:
-        return draw(st.sampled_from((None, None, None, [], {})))
-    forms = ("single", "list", "dict") if len(names) == 1 else ("list", "dict")
-    form = draw(st.sampled_from(forms))
-    if form == "single":
+        return _pick(draw, _NO_NAMES)
+    form = draw(st.integers(0 if len(names) == 1 else 1, 2))
+    if form == 0:
         return names[0]
-    if form == "list":
+    if form == 1:
         return list(names)
-    chosen = draw(st.permutations(keys))
-    return dict(zip(chosen, names, strict=False))
+    return dict(zip(draw(key_orders), names, strict=False))
 
 
 def _draw_inputs(
@@ -248,13 +268,13 @@ def _draw_inputs(
     bases: set[str] = set()
     names: list[str] = []
     for _ in range(draw(st.integers(0, 3))):
-        source = draw(st.sampled_from(sources))
+        source = _pick(draw, sources)
         if source == "produced":
-            base = draw(st.sampled_from(data.produced))
+            base = _pick(draw, data.produced)
         elif source == "old_free":
-            base = draw(st.sampled_from(data.free))
+            base = _pick(draw, data.free)
         elif source == "param":
-            base = draw(st.sampled_from(_PARAMETERS))
+            base = _pick(draw, _PARAMETERS)
         else:
             base = data.fresh(draw, "raw", transcoding)
             data.free.append(base)
@@ -263,6 +283,9 @@ def _draw_inputs(
             bases.add(base)
             names.append(data.spelled(draw, base))
     return names
+
+
+_FUNCTION_KINDS: tuple[type[SyntheticFunction], ...] = (SyntheticFunction, SyntheticPairFunction)
 
 
 @st.composite
@@ -284,20 +307,19 @@ def _acyclic_nodes(
         inputs = _draw_inputs(draw, data, transcoding=bool(transcoding), parameters=bool(parameters))
         output_count = draw(st.integers(0 if inputs else 1, 3))
         outputs = [data.fresh(draw, "d", bool(transcoding)) for _ in range(output_count)]
-        declared_in = _declaration(draw, inputs, _INPUT_KEYS)
-        declared_out = _declaration(draw, [data.spelled(draw, b) for b in outputs], _OUTPUT_KEYS)
-        if not inputs and not outputs:  # pragma: no cover - output_count >= 1 above
-            raise AssertionError("a drawn node has neither inputs nor outputs")
+        declared_in = _declaration(draw, inputs, _INPUT_KEY_ORDERS)
+        declared_out = _declaration(
+            draw, [data.spelled(draw, b) for b in outputs], _OUTPUT_KEY_ORDERS
+        )
         data.produced.extend(outputs)
         label = f"n{index}"
-        kind = draw(st.sampled_from((SyntheticFunction, SyntheticPairFunction)))
-        func = kind(label, declared_out)
-        name = draw(st.sampled_from((None, None, label, f"{label}.step")))
-        raw_tags = draw(st.lists(st.sampled_from(_TAGS), max_size=2, unique=True))
+        func = _pick(draw, _FUNCTION_KINDS)(label, declared_out)
+        name = _pick(draw, (None, None, label, f"{label}.step"))
+        raw_tags = draw(_TAG_LISTS)
         tags: str | list[str] | None = (
-            raw_tags[0] if len(raw_tags) == 1 and draw(st.booleans()) else raw_tags or None
+            raw_tags[0] if len(raw_tags) == 1 and draw(_COIN) else raw_tags or None
         )
-        namespace = draw(st.none() | st.sampled_from(_NAMESPACES)) if namespaces else None
+        namespace = draw(_NAMESPACE) if namespaces else None
         made = node(func, declared_in, declared_out, name=name, tags=tags, namespace=namespace)
         if made.name in taken:
             # Two output-less nodes with one function and the same inputs share a generated
