@@ -12,7 +12,7 @@ import io
 
 import yaml
 from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import GrammarParseError, OmegaConfBaseException
 from returns.result import Failure, Result, Success
 
 from core.config import ConfigDocument, freeze_mapping, invalid_yaml, not_a_mapping
@@ -39,7 +39,8 @@ def parse_config_text(path: str, text: str) -> Result[DictConfig, ConfigError]:
     Returns:
         ``Success(config)``; ``Failure(ConfigError)`` with reason ``SYNTAX`` for invalid YAML
         or JSON (or an unknown tag), ``DUPLICATE_KEY`` for a key repeated within the file,
-        ``INVALID`` when the top level is not a mapping or a key has a type OmegaConf refuses.
+        ``INVALID`` when the top level is not a mapping or a key has a type OmegaConf refuses,
+        ``INTERPOLATION`` for a malformed ``${...}``.
     """
     try:
         loaded = OmegaConf.load(io.StringIO(text))
@@ -58,11 +59,14 @@ def parse_config_text(path: str, text: str) -> Result[DictConfig, ConfigError]:
                 path=path,
             )
         )
+    except GrammarParseError as exc:
+        # OmegaConf checks the syntax of interpolations while loading.
+        return Failure(
+            ConfigError(ConfigErrorReason.INTERPOLATION, f"{exc}\n    in file: {path}", path=path)
+        )
     except OmegaConfBaseException as exc:
         return Failure(
-            ConfigError(
-                ConfigErrorReason.INVALID, f"Invalid configuration file {path}: {exc}", path=path
-            )
+            ConfigError(ConfigErrorReason.INVALID, f"{exc}\n    in file: {path}", path=path)
         )
     if not isinstance(loaded, DictConfig):
         return Failure(not_a_mapping(path, "a list"))
