@@ -13,6 +13,7 @@ Two ways to ask for configuration, with different failure styles:
 from __future__ import annotations
 
 from collections import UserDict
+from collections.abc import Mapping
 from os import PathLike
 from typing import TypeVar, overload
 
@@ -40,7 +41,7 @@ class AbstractConfigLoader(UserDict[str, dict[str, object]]):
         self,
         conf_source: str | PathLike[str],
         env: str | None = None,
-        runtime_params: dict[str, object] | None = None,
+        runtime_params: Mapping[str, object] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__()
