@@ -281,7 +281,7 @@ def _import_error(metadata: ProjectMetadata, source: str, exc: Exception) -> Con
         detail = f"No module named '{exc.name}'"
         if exc.name is not None and exc.name.split(".")[0] == "kedro":
             fix = (
-                "This file imports from Kedro, which is not installed. Install 'kedro==1.7.*', "
+                f"The import of '{exc.name}' needs Kedro installed ('pip install kedro==1.7.*'); "
                 "or drop the import and name the class by its kedro-pure dotted path, e.g. "
                 "CONFIG_LOADER_CLASS = 'shell.config.OmegaConfigLoader'."
             )
@@ -293,10 +293,12 @@ def _import_error(metadata: ProjectMetadata, source: str, exc: Exception) -> Con
     else:
         detail = f"{type(exc).__name__}: {exc}"
         fix = "Fix the error raised at that line."
+    # Name the settings file, and the file that failed when it is another one.
+    where = f"'{source}'" if file == source else f"'{source}': '{file}'"
     error = ConfigError(
         ConfigErrorReason.SETTINGS,
-        f"Could not import the project settings '{source}': '{file}', line {line}: {detail}. "
-        f"{fix} (kedro-pure does not fall back to default settings when settings.py is broken.)",
+        f"Could not import {where}, line {line}: {detail}. {fix} "
+        "(kedro-pure does not fall back to default settings when settings.py is broken.)",
         path=file,
     )
     error.__cause__ = exc
