@@ -152,3 +152,11 @@ def test_public_types() -> None:
     assert_type(loader.get("not-a-key"), dict[str, object] | None)
     assert loader.get("not-a-key") is None
     assert_type(deep_merge(FrozenMapping()), Result[FrozenConfig, ConfigError])
+
+
+def test_an_environment_reached_through_dot_dot_is_not_hidden() -> None:
+    patterns = DEFAULT_CONFIG_PATTERNS["parameters"]
+    assert select_config_files(["parameters.yml"], patterns, env="../shared") == Success(
+        ("parameters.yml",)
+    )
+    assert select_config_files(["parameters.yml"], patterns, env="../.shared") == Success(())

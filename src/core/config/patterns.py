@@ -154,8 +154,14 @@ def compile_pattern(pattern: str) -> Result[re.Pattern[str], ConfigError]:
 
 
 def is_hidden(relative_path: str) -> bool:
-    """Whether any segment of ``relative_path`` starts with ``.`` (a hidden file or folder)."""
-    return any(part.startswith(".") for part in relative_path.split("/"))
+    """Whether any segment of ``relative_path`` starts with ``.`` (a hidden file or folder).
+
+    ``.`` and ``..`` are navigation, not names (an environment given as ``../shared`` is not
+    hidden).
+    """
+    return any(
+        part.startswith(".") and part not in (".", "..") for part in relative_path.split("/")
+    )
 
 
 def config_suffix(relative_path: str) -> str:
