@@ -262,7 +262,7 @@ class Remap:
     prefix: bool
     tags: list[str] | None
 
-    def kwargs(self) -> dict[str, object]:
+    def kwargs(self) -> dict[str, Any]:
         return {
             "inputs": self.inputs,
             "outputs": self.outputs,
