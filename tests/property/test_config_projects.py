@@ -7,6 +7,7 @@ and the merge strategy vary too.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
@@ -74,8 +75,6 @@ def _split(
 
 
 def _yaml(data: object) -> str:
-    import json
-
     return json.dumps(data)  # JSON is YAML, and parsed by the same loader
 
 
