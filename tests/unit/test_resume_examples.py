@@ -155,6 +155,14 @@ CASES = [
         2,
     ),
     Case(
+        "any input made outside the unfinished nodes starts a walk back, not just the first",
+        build(("a", "x", "m"), ("b", "y", "f"), ("c", "f", "u"), ("d", "u m", "out")),
+        snap(persistent="f"),
+        "b",
+        ("a", "b"),
+        3,
+    ),
+    Case(
         "a transcoded read has no producer under its raw name",
         build(("w", "x", "a@w"), ("r", "a@r", "out")),
         snap(persistent="x"),
