@@ -49,6 +49,7 @@ _CREDENTIALS_DOCS = "https://docs.kedro.org/en/stable/catalog-data/data_catalog/
 _PLACEHOLDER = re.compile(r"\{.*?\}")
 _SCALARS = (str, int, float, bool, type(None))
 _SCALAR_TYPES = frozenset(_SCALARS)
+_set = dict.__setitem__
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +106,13 @@ def _missing_credentials(name: str, key: str) -> DatasetError:
 def _freeze_entry(
     config: Mapping[str, object], credentials: Mapping[str, object], missing: list[str]
 ) -> FrozenConfig:
-    # One pass that freezes and substitutes credentials, because this runs once per
-    # catalog entry when the catalog is built and must stay cheap: copy the level in C,
-    # then replace only the values that need it (exact-type checks; ABC checks are slow).
-    # Missing credential keys are collected rather than returned early.
-    frozen = dict(config)
+    # One pass that freezes and substitutes credentials. This runs once per catalog entry
+    # when a catalog is built, so it is written for speed: the level is copied once in C
+    # (the ``FrozenMapping`` constructor), then only the values that need it are replaced
+    # in place (``dict.__setitem__`` bypasses the read-only guard on our own fresh copy);
+    # exact-type checks come before the slow ABC checks. Missing credential keys are
+    # collected rather than returned early.
+    frozen: FrozenConfig = FrozenMapping(config)
     scalar_types = _SCALAR_TYPES
     for key, value in frozen.items():
         kind = type(value)
@@ -117,7 +120,7 @@ def _freeze_entry(
             if kind is str and key == CREDENTIALS_KEY:
                 name = cast(str, value)
                 if name in credentials:
-                    frozen[key] = credentials[name]
+                    _set(frozen, key, credentials[name])
                 else:
                     missing.append(name)
         elif kind is dict:
@@ -125,20 +128,20 @@ def _freeze_entry(
             # Inlined common case: a nested mapping of scalars (``save_args``, ...).
             for inner in nested.values():
                 if type(inner) not in scalar_types:
-                    frozen[key] = _freeze_entry(nested, credentials, missing)
+                    _set(frozen, key, _freeze_entry(nested, credentials, missing))
                     break
             else:
                 if CREDENTIALS_KEY in nested:
-                    frozen[key] = _freeze_entry(nested, credentials, missing)
+                    _set(frozen, key, _freeze_entry(nested, credentials, missing))
                 else:
-                    frozen[key] = FrozenMapping(nested)
+                    _set(frozen, key, FrozenMapping(nested))
         elif kind is FrozenMapping:
             pass
         elif isinstance(value, Mapping):
-            frozen[key] = _freeze_entry(value, credentials, missing)
+            _set(frozen, key, _freeze_entry(value, credentials, missing))
         else:
-            frozen[key] = freeze(value)
-    return FrozenMapping(frozen)
+            _set(frozen, key, freeze(value))
+    return frozen
 
 
 def _string_placeholders(value: object, found: set[str]) -> None:
@@ -214,23 +217,12 @@ def parse_catalog_config(
     pattern_configs: dict[str, FrozenConfig] = {}
     parsed_patterns: list[Pattern] = []
     missing: list[str] = []
-    scalar_types = _SCALAR_TYPES
     for name, config in (raw or {}).items():
         if type(config) is not dict and not isinstance(config, Mapping):
             return Failure(_not_a_mapping(name))
         if TYPE_KEY not in config:
             return Failure(_no_type(name))
-        # Fast path (inlined: this loop runs once per entry of a large catalog): a flat
-        # entry of scalars without credentials is frozen by a shallow copy.
-        for value in config.values():
-            if type(value) not in scalar_types:
-                frozen = _freeze_entry(config, creds, missing)
-                break
-        else:
-            if CREDENTIALS_KEY in config:
-                frozen = _freeze_entry(config, creds, missing)
-            else:
-                frozen = FrozenMapping(config)
+        frozen = _freeze_entry(config, creds, missing)
         if missing:
             return Failure(_missing_credentials(name, missing[0]))
         if "{" in name:
