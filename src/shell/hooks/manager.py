@@ -200,7 +200,7 @@ def call_before_node_run(
     catalog: object,
     inputs: Mapping[str, object],
     is_async: bool,
-    run_id: str,
+    run_id: str | None,
 ) -> Result[dict[str, object], RunError]:
     """Fire ``before_node_run`` and merge the replacement inputs the hooks return.
 

@@ -1,0 +1,177 @@
+"""``ParallelRunner``: node functions run in worker processes; data and hooks stay here.
+
+Design (a deliberate departure from Kedro's, with the same results):
+
+* Datasets never leave the driver process. The driver loads a node's inputs (firing the
+  dataset hooks), sends the function and its arguments to a worker, receives the returned
+  values, and saves them (firing the hooks again). So no catalog is pickled per task (Kedro
+  unpickles the whole catalog for every task), every hook fires in the caller's process
+  where its side effects are visible, and datasets that cannot be pickled (or are
+  single-process, like a cache) still work.
+* What must cross process boundaries is each node's function and the data it reads and
+  returns. Before any node runs, every node function is checked to pickle, and all
+  offenders are reported in one ``Failure``. Data that turns out not to pickle fails its
+  node with an error naming the node.
+* A worker that dies (killed, segfault) breaks the pool: the node it ran fails with
+  ``RunErrorReason.WORKER_DIED``, nothing new is submitted, and the run ends; it never hangs.
+
+Each in-flight node is driven by one driver thread that waits for its worker, so loading
+and saving of independent nodes overlap with computation in the workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from multiprocessing.reduction import ForkingPickler
+
+from returns.result import Failure, Result, Success
+
+from core.errors import RunError, RunErrorReason
+from core.node import Node
+from core.node_call import CallArguments
+from core.pipeline import Pipeline
+from shell.io.catalog import DataCatalog
+from shell.runners.progress import ProgressCallback
+from shell.runners.runner import AbstractRunner, RunContext, drive_concurrently, required_workers
+from shell.runners.task import WorkerDied
+from shell.runners.workers import validate_max_workers
+
+__all__ = ["ParallelRunner"]
+
+#: Start methods a user may choose through ``KEDRO_MP_CONTEXT`` (Kedro's variable).
+_START_METHODS = ("fork", "spawn", "forkserver")
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunks:
+    """A generator's chunks, materialised in the worker (generators do not pickle)."""
+
+    values: tuple[object, ...]
+
+
+def _invoke(func: object, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+    """Run in the worker: call the function; materialise a returned generator."""
+    assert callable(func)
+    returned = func(*args, **kwargs)
+    if isinstance(returned, Iterator) and hasattr(returned, "gi_frame"):
+        return _Chunks(tuple(returned))
+    return returned
+
+
+def _replay(chunks: _Chunks) -> Iterator[object]:
+    yield from chunks.values
+
+
+class _ProcessCall:
+    """The call strategy: run the function in ``pool`` and wait for it."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self._pool = pool
+
+    def __call__(self, node: Node, arguments: CallArguments) -> object:
+        try:
+            future = self._pool.submit(_invoke, node.func, arguments.args, dict(arguments.kwargs))
+            returned = future.result()
+        except BrokenProcessPool as exc:
+            raise WorkerDied(
+                f"the worker process running node '{node.name}' died (killed or crashed) "
+                "before the node finished; no further node was started"
+            ) from exc
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            if _is_pickling_problem(exc):
+                raise TypeError(
+                    f"the data of node '{node.name}' cannot be sent between processes: {exc}. "
+                    "Use ThreadRunner or SequentialRunner for nodes whose inputs or outputs "
+                    "cannot be pickled."
+                ) from exc
+            raise
+        return _replay(returned) if isinstance(returned, _Chunks) else returned
+
+
+def _is_pickling_problem(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, pickle.PicklingError) or "pickle" in text or "serializ" in text
+
+
+def _unpicklable_nodes(pipeline: Pipeline) -> list[Node]:
+    offenders = []
+    for node in pipeline.nodes:
+        try:
+            ForkingPickler.dumps(node.func)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            offenders.append(node)
+    return offenders
+
+
+def _start_method() -> str:
+    chosen = os.environ.get("KEDRO_MP_CONTEXT", "")
+    if chosen in _START_METHODS:
+        return chosen
+    # Workers are started from driver threads, and forking a threaded process can deadlock
+    # on a lock held by another thread; a fork server forks from a clean, single thread.
+    available = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in available else multiprocessing.get_start_method()
+
+
+class ParallelRunner(AbstractRunner):
+    """Runs node functions concurrently in worker processes (good for CPU-bound nodes).
+
+    Args:
+        max_workers: at most this many worker processes (default: one per CPU); never more
+            than the pipeline can use (Kedro's rule).
+        is_async: load inputs and save outputs of each node concurrently in threads.
+        progress: optional progress callback.
+
+    Raises:
+        ValueError: ``max_workers`` is not positive.
+    """
+
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        is_async: bool = False,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        super().__init__(is_async=is_async, progress=progress)
+        self._max_workers = validate_max_workers(max_workers)
+
+    def __repr__(self) -> str:
+        return f"ParallelRunner(max_workers={self._max_workers}, is_async={self.is_async})"
+
+    def _validate(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[None, RunError]:
+        del catalog
+        offenders = _unpicklable_nodes(pipeline)
+        if not offenders:
+            return Success(None)
+        shown = sorted(repr(n) for n in offenders)
+        return Failure(
+            RunError(
+                RunErrorReason.NOT_SERIALISABLE,
+                f"The following nodes cannot be serialised: {shown}\nIn order to utilize "
+                "multiprocessing you need to make sure all nodes are serialisable, i.e. nodes "
+                "should not include lambda functions, nested functions, closures, etc.\nIf you "
+                "are using custom decorators ensure they are correctly decorated using "
+                "functools.wraps().",
+                node=", ".join(sorted(n.name for n in offenders)),
+            )
+        )
+
+    def _run(self, context: RunContext) -> Result[None, RunError]:
+        workers = required_workers(context.pipeline, self._max_workers)
+        mp_context = multiprocessing.get_context(_start_method())
+        with (
+            ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as processes,
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro-pure-driver") as drivers,
+        ):
+            return drive_concurrently(
+                replace(context, call=_ProcessCall(processes)),
+                drivers,
+                on_interrupt=lambda: processes.shutdown(wait=False, cancel_futures=True),
+            )

@@ -1,0 +1,336 @@
+"""``AbstractRunner``: what every runner does around the loop that runs the nodes.
+
+``run()`` follows Kedro's order: prune for ``only_missing_outputs`` (from a catalog snapshot,
+decided by :mod:`core.pruning`), materialise every dataset of the pipeline and check the free
+inputs, then drive :mod:`core.scheduler`. Runners differ only in how they drive it:
+one node at a time (:class:`~shell.runners.sequential.SequentialRunner`) or several at once
+through an executor (:func:`drive_concurrently`). None of them re-derives dependencies, load
+counts or release decisions: the scheduler answers all of that.
+
+Every expected failure is a ``Failure(RunError)``; a failed node's error carries the node,
+the original exception, the nodes that completed and the core's resume plan, whose
+``--from-nodes`` hint is also logged as Kedro logs it.
+"""
+
+from __future__ import annotations
+
+import abc
+import logging
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+
+from core.catalog.snapshot import CatalogSnapshot
+from core.errors import RunError, RunErrorReason
+from core.pipeline import Pipeline
+from core.pruning import prune_missing_outputs
+from core.resume import ResumePlan, resume_plan
+from core.scheduler import (
+    Progress,
+    Scheduler,
+    mark_completed,
+    mark_failed,
+    mark_submitted,
+    next_ready,
+    progress,
+    start,
+    take_ready,
+    view,
+)
+from shell.hooks.manager import HookManager, NullPluginManager
+from shell.io.catalog import DataCatalog
+from shell.io.contract import DatasetLike, is_ephemeral
+from shell.io.snapshot import snapshot_catalog
+from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind, ignore_progress
+from shell.runners.task import NodeCall, call_here, run_node
+
+__all__ = [
+    "AbstractRunner",
+    "RunContext",
+    "drive_concurrently",
+    "drive_sequentially",
+    "required_workers",
+]
+
+_ASYNC_NOTE = "Asynchronous mode is enabled for loading and saving data."
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """Everything a runner's loop needs for one run."""
+
+    pipeline: Pipeline
+    catalog: DataCatalog
+    hooks: HookManager
+    run_id: str | None
+    is_async: bool
+    #: which datasets were persisted after warm-up (for the resume plan)
+    snapshot: CatalogSnapshot
+    progress: ProgressCallback
+    logger: logging.Logger
+    call: NodeCall = call_here
+
+
+class AbstractRunner(abc.ABC):
+    """The common part of every runner.
+
+    Args:
+        is_async: load a node's inputs and save its outputs concurrently in threads.
+        progress: called with a :class:`ProgressEvent` as nodes start, finish or fail.
+    """
+
+    def __init__(self, is_async: bool = False, *, progress: ProgressCallback | None = None) -> None:
+        self._is_async = is_async
+        self._progress = progress or ignore_progress
+        self._logger = logging.getLogger(type(self).__module__)
+
+    @property
+    def is_async(self) -> bool:
+        """Whether inputs are loaded and outputs saved concurrently."""
+        return self._is_async
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(is_async={self._is_async})"
+
+    def run(
+        self,
+        pipeline: Pipeline,
+        catalog: DataCatalog,
+        hook_manager: HookManager | None = None,
+        run_id: str | None = None,
+        only_missing_outputs: bool = False,
+    ) -> Result[dict[str, DatasetLike], RunError]:
+        """Run ``pipeline`` with the datasets of ``catalog``.
+
+        Returns:
+            ``Success`` of Kedro's result: the dataset objects of the pipeline's free outputs
+            (data is not loaded). ``Failure(RunError)``: ``UNSATISFIED_INPUTS`` (with Kedro's
+            message) or ``DATASET`` before anything runs, else the failing node's error with
+            ``completed`` and ``resume`` filled in.
+        """
+        if only_missing_outputs:
+            pruned = self._prune(pipeline, catalog)
+            if not is_successful(pruned):
+                return Failure(pruned.failure())
+            pipeline = pruned.unwrap()
+        warmed = self._warm_up(pipeline, catalog)
+        if not is_successful(warmed):
+            return Failure(warmed.failure())
+        checked = self._validate(pipeline, catalog)
+        if not is_successful(checked):
+            return Failure(checked.failure())
+        if self._is_async:
+            self._logger.info(_ASYNC_NOTE)
+        context = RunContext(
+            pipeline=pipeline,
+            catalog=catalog,
+            hooks=hook_manager or NullPluginManager(),
+            run_id=run_id,
+            is_async=self._is_async,
+            snapshot=warmed.unwrap(),
+            progress=self._progress,
+            logger=self._logger,
+        )
+        began = time.perf_counter()
+        outcome = self._run(context)
+        if not is_successful(outcome):
+            return Failure(outcome.failure())
+        self._logger.info(
+            "Pipeline execution completed successfully in %.1f sec.", time.perf_counter() - began
+        )
+        return _free_outputs(pipeline, catalog)
+
+    @abc.abstractmethod
+    def _run(self, context: RunContext) -> Result[None, RunError]:
+        """Run every node of ``context.pipeline``."""
+
+    def _validate(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[None, RunError]:
+        """Checks a runner needs before any node runs (the process runner's pickling)."""
+        del pipeline, catalog
+        return Success(None)
+
+    def _prune(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[Pipeline, RunError]:
+        snapshot = snapshot_catalog(catalog, pipeline)
+        if not is_successful(snapshot):
+            error = snapshot.failure()
+            return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
+        report = prune_missing_outputs(pipeline, snapshot.unwrap())
+        for skipped in report.skipped:
+            self._progress(ProgressEvent(ProgressKind.SKIPPED, skipped, 0, len(report.pipeline.nodes)))
+        for message in report.messages:
+            self._logger.info(message)
+        return Success(report.pipeline)
+
+    def _warm_up(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[CatalogSnapshot, RunError]:
+        """Materialise every dataset (undeclared names become memory datasets) and check that
+        every free input is known; returns which datasets are registered and ephemeral."""
+        names = sorted(pipeline.datasets())
+        known = frozenset(name for name in names if name in catalog)
+        ephemeral: set[str] = set()
+        for name in names:
+            got = catalog.get(name, fallback_to_runtime_pattern=True)
+            if not is_successful(got):
+                error = got.failure()
+                return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
+            if is_ephemeral(got.unwrap()):
+                ephemeral.add(name)
+        unsatisfied = pipeline.inputs() - known
+        if unsatisfied:
+            shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
+            return Failure(
+                RunError(
+                    RunErrorReason.UNSATISFIED_INPUTS,
+                    f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}",
+                )
+            )
+        return Success(CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral)))
+
+
+def _free_outputs(pipeline: Pipeline, catalog: DataCatalog) -> Result[dict[str, DatasetLike], RunError]:
+    result: dict[str, DatasetLike] = {}
+    for name in sorted(pipeline.outputs()):
+        got = catalog.get(name, fallback_to_runtime_pattern=True)
+        if not is_successful(got):
+            error = got.failure()
+            return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
+        result[name] = got.unwrap()
+    return Success(result)
+
+
+# -- the loops -----------------------------------------------------------------------------
+
+
+def _release(context: RunContext, names: Iterable[str]) -> None:
+    for name in names:
+        released = context.catalog.release(name)
+        if not is_successful(released):
+            # Releasing only frees memory early; a failure loses no data, so it is reported
+            # and the run goes on.
+            context.logger.warning("%s", released.failure().message)
+
+
+def _completed(context: RunContext, s: Scheduler, name: str, done: list[str]) -> Scheduler:
+    s, releasable = mark_completed(s, name)
+    done.append(name)
+    total = len(context.pipeline.nodes)
+    context.logger.info("Completed node: %s", name)
+    context.logger.info("Completed %d out of %d tasks", len(done), total)
+    context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
+    _release(context, releasable)
+    return s
+
+
+def _failed(context: RunContext, error: RunError, done: list[str]) -> Failure[RunError]:
+    plan: ResumePlan = resume_plan(context.pipeline, done, context.snapshot)
+    context.logger.warning(plan.message)
+    return Failure(
+        RunError(
+            error.reason,
+            error.message,
+            node=error.node,
+            cause=error.cause,
+            completed=tuple(done),
+            resume=plan,
+        )
+    )
+
+
+def _stuck(s: Scheduler, done: list[str]) -> RunError:
+    snapshot = view(s)
+    return RunError(
+        RunErrorReason.NODE_FAILED,
+        "Unable to schedule new tasks although some nodes have not been run:\n"
+        f"todo_nodes = {sorted(snapshot.pending)}\ndone_nodes = {sorted(done)}",
+        completed=tuple(done),
+    )
+
+
+def drive_sequentially(context: RunContext) -> Result[None, RunError]:
+    """Run the nodes one at a time, in Kedro's ``pipeline.nodes`` order."""
+    s = start(context.pipeline)
+    done: list[str] = []
+    total = len(context.pipeline.nodes)
+    by_name = context.pipeline.graph.by_name
+    while (name := next_ready(s)) is not None:
+        s = mark_submitted(s, name)
+        context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
+        outcome = run_node(
+            by_name[name],
+            context.catalog,
+            context.hooks,
+            is_async=context.is_async,
+            run_id=context.run_id,
+            call=context.call,
+        )
+        if not is_successful(outcome):
+            s = mark_failed(s, name)
+            context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+            return _failed(context, outcome.failure(), done)
+        s = _completed(context, s, name, done)
+    if progress(s) is Progress.STUCK:
+        return Failure(_stuck(s, done))
+    return Success(None)
+
+
+def drive_concurrently(
+    context: RunContext, executor: Executor, *, on_interrupt: Callable[[], None] | None = None
+) -> Result[None, RunError]:
+    """Run ready nodes concurrently on ``executor`` (threads running :func:`run_node`).
+
+    After a failure nothing new is submitted; nodes already running finish and are recorded
+    (so the resume plan knows what they saved), then the first failure is returned.
+    """
+    s = start(context.pipeline)
+    done: list[str] = []
+    total = len(context.pipeline.nodes)
+    by_name = context.pipeline.graph.by_name
+    running: dict[Future[Result[None, RunError]], str] = {}
+    first_error: RunError | None = None
+    try:
+        while True:
+            if first_error is None:
+                s, names = take_ready(s)
+                for name in names:
+                    future = executor.submit(
+                        run_node,
+                        by_name[name],
+                        context.catalog,
+                        context.hooks,
+                        is_async=context.is_async,
+                        run_id=context.run_id,
+                        call=context.call,
+                    )
+                    running[future] = name
+                    context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                name = running.pop(future)
+                outcome = future.result()
+                if is_successful(outcome):
+                    s = _completed(context, s, name, done)
+                else:
+                    s = mark_failed(s, name)
+                    context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+                    first_error = first_error or outcome.failure()
+    except KeyboardInterrupt:
+        for future in running:
+            future.cancel()
+        if on_interrupt is not None:
+            on_interrupt()
+        raise
+    if first_error is not None:
+        return _failed(context, first_error, done)
+    if progress(s) is Progress.STUCK:
+        return Failure(_stuck(s, done))
+    return Success(None)
+
+
+def required_workers(pipeline: Pipeline, max_workers: int) -> int:
+    """Kedro's worker count: no more than the widest possible concurrency needs."""
+    return max(1, min(len(pipeline.nodes) - len(pipeline.grouped_nodes) + 1, max_workers))

@@ -1,0 +1,197 @@
+"""Running one node: load its inputs, fire the node hooks, call it, save its outputs.
+
+This is the one place where a node's own exception is caught: whatever the user's function
+raises is reported through ``on_node_error`` and becomes a ``Failure(RunError)`` value that
+keeps the exception as ``cause`` (the task boundary). How the function is *called* is a
+strategy, so the same sequence serves the in-process runners and the process-pool runner,
+which calls the function in a worker while loading, saving and hooks stay in the driver.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+
+from core.errors import RunError, RunErrorReason
+from core.node import Node
+from core.node_call import CallArguments, call_arguments, split_outputs
+from shell.hooks.manager import HookManager, call_before_node_run
+from shell.io.catalog import DataCatalog
+from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
+
+__all__ = ["NodeCall", "WorkerDied", "call_here", "run_node"]
+
+#: How a node's function is called with its arguments (here, or in a worker).
+NodeCall = Callable[[Node, CallArguments], object]
+
+
+class WorkerDied(Exception):
+    """Raised by a call strategy when the process running the node died."""
+
+
+def call_here(node: Node, arguments: CallArguments) -> object:
+    """Call the node's function in this process."""
+    return node.func(*arguments.args, **arguments.kwargs)
+
+
+def _async_generator_error(node: Node) -> RunError:
+    return RunError(
+        RunErrorReason.NODE_FAILED,
+        "Async data loading and saving does not work with nodes wrapping generator functions. "
+        f"Please make sure you don't use `yield` anywhere in node {node}.",
+        node=node.name,
+    )
+
+
+class _BadChunk(Exception):
+    """A chunk yielded by a generator node did not match the node's outputs."""
+
+    def __init__(self, error: RunError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _split_chunks(node: Node, chunks: Iterator[object]) -> Iterator[dict[str, object]]:
+    for chunk in chunks:
+        split = split_outputs(node, chunk)
+        if not is_successful(split):
+            raise _BadChunk(split.failure())
+        yield split.unwrap()
+
+
+def _streams(node: Node, generator: Iterator[object]) -> Result[dict[str, Any], RunError]:
+    """Per-output lazy streams of a generator node's chunks (the first chunk is checked now)."""
+    first = next(generator, _NO_CHUNK)
+    if first is _NO_CHUNK:
+        return Success({name: iter(()) for name in node.outputs})
+    checked = split_outputs(node, first)
+    if not is_successful(checked):
+        return Failure(checked.failure())
+    dicts = _split_chunks(node, itertools.chain([first], generator))
+    copies = itertools.tee(dicts, max(len(node.outputs), 1))
+    return Success(
+        {name: (chunk[name] for chunk in copy) for name, copy in zip(node.outputs, copies, strict=False)}
+    )
+
+
+_NO_CHUNK = object()
+
+
+def _node_error(
+    node: Node,
+    exc: BaseException,
+    hooks: HookManager,
+    catalog: DataCatalog,
+    inputs: dict[str, object],
+    *,
+    is_async: bool,
+    run_id: str | None,
+    reason: RunErrorReason = RunErrorReason.NODE_FAILED,
+) -> RunError:
+    hooks.hook.on_node_error(
+        error=exc, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
+    )
+    return RunError(
+        reason,
+        f"Node '{node.name}' failed: {type(exc).__name__}: {exc}",
+        node=node.name,
+        cause=exc,
+    )
+
+
+def run_node(
+    node: Node,
+    catalog: DataCatalog,
+    hooks: HookManager,
+    *,
+    is_async: bool,
+    run_id: str | None,
+    call: NodeCall = call_here,
+) -> Result[None, RunError]:
+    """Run ``node`` with Kedro's sequence of hooks; everything it does is reported as a value.
+
+    Returns:
+        ``Success(None)`` once the outputs are saved and confirmed; ``Failure(RunError)``
+        naming the node: ``NODE_FAILED`` (the function raised or returned the wrong shape;
+        ``on_node_error`` fired), ``WORKER_DIED``, ``DATASET`` (a load, save or confirm
+        failed) or ``HOOK`` (``before_node_run`` returned something other than a dict).
+    """
+    if is_async and inspect.isgeneratorfunction(node.func):
+        return Failure(_async_generator_error(node))
+    loaded = load_inputs(node, catalog, hooks, is_async=is_async)
+    if not is_successful(loaded):
+        return Failure(loaded.failure())
+    inputs = loaded.unwrap()
+    replaced = call_before_node_run(
+        hooks, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
+    )
+    if not is_successful(replaced):
+        error = replaced.failure()
+        return Failure(RunError(error.reason, error.message, node=node.name, cause=error))
+    inputs.update(replaced.unwrap())
+    arguments = call_arguments(node, inputs)
+    if not is_successful(arguments):
+        problem = ValueError(arguments.failure().message)
+        return Failure(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    try:
+        returned = call(node, arguments.unwrap())
+    except WorkerDied as died:
+        return Failure(
+            _node_error(
+                node, died, hooks, catalog, inputs,
+                is_async=is_async, run_id=run_id, reason=RunErrorReason.WORKER_DIED,
+            )
+        )
+    except Exception as exc:  # the task boundary: the user's function may raise anything
+        return Failure(_node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    outputs = (
+        _streams(node, returned) if inspect.isgenerator(returned) else split_outputs(node, returned)
+    )
+    if not is_successful(outputs):
+        problem = ValueError(outputs.failure().message)
+        return Failure(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    produced = outputs.unwrap()
+    hooks.hook.after_node_run(
+        node=node, catalog=catalog, inputs=inputs, outputs=produced, is_async=is_async, run_id=run_id
+    )
+    saved = (
+        _save_chunks(node, produced, catalog, hooks)
+        if inspect.isgenerator(returned)
+        else save_outputs(node, produced, catalog, hooks, is_async=is_async)
+    )
+    if not is_successful(saved):
+        return saved
+    for name in node.confirms:
+        confirmed = catalog.confirm(name)
+        if not is_successful(confirmed):
+            return Failure(dataset_failure(node, confirmed.failure()))
+    return Success(None)
+
+
+def _save_chunks(
+    node: Node, streams: dict[str, Any], catalog: DataCatalog, hooks: HookManager
+) -> Result[None, RunError]:
+    """Save a generator node's chunks round-robin across its outputs, as Kedro does."""
+    names = list(streams)
+    try:
+        for values in zip(*(streams[n] for n in names), strict=False):
+            saved = save_outputs(node, dict(zip(names, values, strict=True)), catalog, hooks, is_async=False)
+            if not is_successful(saved):
+                return saved
+    except _BadChunk as bad:
+        return Failure(bad.error)
+    except Exception as exc:  # the generator is user code and may raise while it is consumed
+        return Failure(
+            RunError(
+                RunErrorReason.NODE_FAILED,
+                f"Node '{node.name}' failed: {type(exc).__name__}: {exc}",
+                node=node.name,
+                cause=exc,
+            )
+        )
+    return Success(None)

@@ -1,0 +1,54 @@
+"""``ThreadRunner``: ready nodes run concurrently in a thread pool."""
+
+from __future__ import annotations
+
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+from returns.result import Result
+
+from core.errors import RunError
+from shell.runners.progress import ProgressCallback
+from shell.runners.runner import AbstractRunner, RunContext, drive_concurrently, required_workers
+from shell.runners.workers import validate_max_workers
+
+__all__ = ["ThreadRunner"]
+
+
+class ThreadRunner(AbstractRunner):
+    """Runs ready nodes concurrently in threads (good for I/O-bound nodes).
+
+    Args:
+        max_workers: at most this many nodes at once (default: one per CPU); the pool never
+            has more workers than the pipeline can use (Kedro's rule).
+        is_async: accepted for Kedro's signature; like Kedro, a thread runner warns and runs
+            with ``is_async=False``.
+        progress: optional progress callback.
+
+    Raises:
+        ValueError: ``max_workers`` is not positive.
+    """
+
+    def __init__(
+        self,
+        max_workers: int | None = None,
+        is_async: bool = False,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        if is_async:
+            warnings.warn(
+                "'ThreadRunner' doesn't support loading and saving the node inputs and outputs "
+                "asynchronously with threads. Setting 'is_async' to False.",
+                stacklevel=2,
+            )
+        super().__init__(is_async=False, progress=progress)
+        self._max_workers = validate_max_workers(max_workers)
+
+    def __repr__(self) -> str:
+        return f"ThreadRunner(max_workers={self._max_workers})"
+
+    def _run(self, context: RunContext) -> Result[None, RunError]:
+        workers = required_workers(context.pipeline, self._max_workers)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro-pure-node") as pool:
+            return drive_concurrently(context, pool)
