@@ -495,3 +495,39 @@ def test_snapshot_reports_a_failing_probe() -> None:
     error = _error(snapshot_catalog(catalog, pipe))
     assert error.reason is DatasetErrorReason.EXISTS
     assert error.dataset == "out"
+
+
+# -- timestamps -------------------------------------------------------------------------------
+
+
+def test_generate_timestamp_has_kedros_format_and_does_not_go_backwards() -> None:
+    import re
+
+    from shell.io import generate_timestamp
+
+    first, second = generate_timestamp(), generate_timestamp()
+    shape = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}\.\d{3}Z")
+    assert shape.fullmatch(first)
+    assert first <= second
+
+
+@pytest.mark.differential
+def test_generate_timestamp_matches_kedros_shape() -> None:
+    from datetime import datetime
+
+    from kedro.io.core import generate_timestamp as kedro_timestamp
+
+    from shell.io import generate_timestamp
+
+    ours, theirs = generate_timestamp(), kedro_timestamp()
+    assert len(ours) == len(theirs) == 24
+    # Both parse with Kedro's format once the dropped microsecond digits are restored.
+    for stamp in (ours, theirs):
+        datetime.strptime(stamp[:-1] + "000Z", "%Y-%m-%dT%H.%M.%S.%fZ")
+    assert (
+        abs(
+            datetime.strptime(ours[:-1] + "000Z", "%Y-%m-%dT%H.%M.%S.%fZ")
+            - datetime.strptime(theirs[:-1] + "000Z", "%Y-%m-%dT%H.%M.%S.%fZ")
+        ).total_seconds()
+        < 60
+    )
