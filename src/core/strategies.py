@@ -29,6 +29,9 @@ from its inputs and its label. Runners (sequential, threads, processes) and Kedr
 produce identical, comparable outputs for the same free inputs.
 
 Invalid inputs have their own, clearly named strategy: :func:`cyclic_pipelines`.
+
+Re-exported from the areas that own them: :func:`session_states` (session lifecycle),
+:func:`catalog_snapshots`, :func:`completion_orders` and :class:`DatasetKind` (run planning).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 from returns.result import Success
 
+from core._run_strategies import DatasetKind, catalog_snapshots, completion_orders
 from core._session_strategies import session_states
 from core.filters import FilterSpec
 from core.node import DatasetNames, NameForm, Node, node
@@ -51,8 +55,11 @@ from core.session_state import SessionState
 from core.transcoding import TRANSCODING_SEPARATOR, strip_transcoding
 
 __all__ = [
+    "DatasetKind",
     "SyntheticFunction",
     "SyntheticPairFunction",
+    "catalog_snapshots",
+    "completion_orders",
     "cyclic_pipelines",
     "filter_specs",
     "node_lists",

@@ -30,7 +30,7 @@ from core.errors import (
 from core.filters import FilterSpec
 from core.node import Node, node
 from core.pipeline import Pipeline, pipeline
-from core.strategies import SyntheticFunction, cyclic_pipelines, filter_specs, node_lists
+from core.strategies import SyntheticFunction, cyclic_pipelines, filter_specs, node_lists, pipelines
 from core.transcoding import strip_transcoding
 
 pytestmark = [
@@ -236,10 +236,11 @@ def check_filter(p: Pipeline, k: Kedro, spec: FilterSpec) -> None:
 
 
 @settings(max_examples=EXAMPLES)
-@given(node_lists(), st.data())
-def test_filters_match_kedro(drawn: tuple[Node, ...], data: st.DataObject) -> None:
-    p = pipeline(list(drawn)).unwrap()
-    k = kp.Pipeline([to_kedro(n) for n in drawn])
+@given(pipelines(), st.data())
+def test_filters_match_kedro(p: Pipeline, data: st.DataObject) -> None:
+    # Nodes keep their explicit name and (possibly wrapped) namespace, so Kedro rebuilds them.
+    k = kp.Pipeline([to_kedro(n) for n in p.construction_order])
+    assert_same_pipeline(p, k)
     for spec in data.draw(st.lists(filter_specs(p), min_size=1, max_size=3)):
         check_filter(p, k, spec)
     # Each criterion alone, taken from one more spec.
