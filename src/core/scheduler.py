@@ -348,18 +348,22 @@ def mark_submitted(s: Scheduler, node_name: str) -> Scheduler:
     Raises:
         SchedulerMisuseError: the node is not ready, a node already failed, or ``s`` is spent.
     """
-    board = _board(s)
-    i = _position(board, node_name)
-    if board.failed:
-        raise SchedulerMisuseError(
-            f"Cannot submit node {node_name!r}: the run already has a failed node."
-        )
-    if board.status[i] != _READY:
+    # The hot path inlines _board/_position/_move: a run makes three calls per node.
+    board = s._board
+    i = None if board is None else board.plan.position.get(node_name)
+    if board is None or i is None or board.failed or board.status[i] != _READY:
+        board = _board(s)
+        i = _position(board, node_name)
+        if board.failed:
+            raise SchedulerMisuseError(
+                f"Cannot submit node {node_name!r}: the run already has a failed node."
+            )
         raise _refuse(board, i, "submitted")
     board.status[i] = _SUBMITTED
     del board.ready[i]
     board.in_flight += 1
-    return _move(s, board)
+    s._board = None
+    return Scheduler(board)
 
 
 def take_ready(s: Scheduler) -> tuple[Scheduler, tuple[str, ...]]:
@@ -395,11 +399,12 @@ def mark_completed(s: Scheduler, node_name: str) -> tuple[Scheduler, tuple[str, 
     Raises:
         SchedulerMisuseError: the node was not submitted, or ``s`` is spent.
     """
-    board = _board(s)
-    i = _position(board, node_name)
+    board = s._board
+    i = None if board is None else board.plan.position.get(node_name)
+    if board is None or i is None or board.status[i] != _SUBMITTED:
+        board = _board(s)
+        raise _refuse(board, _position(board, node_name), "completed")
     status = board.status
-    if status[i] != _SUBMITTED:
-        raise _refuse(board, i, "completed")
     plan = board.plan
     status[i] = _COMPLETED
     board.in_flight -= 1
@@ -424,7 +429,8 @@ def mark_completed(s: Scheduler, node_name: str) -> tuple[Scheduler, tuple[str, 
     for name in plan.outputs[i]:
         if name not in loads and name not in retained:
             released.append(name)
-    return _move(s, board), tuple(released)
+    s._board = None
+    return Scheduler(board), tuple(released)
 
 
 def mark_failed(s: Scheduler, node_name: str) -> Scheduler:
