@@ -18,8 +18,8 @@ not timed. Figures are medians, shown **per node**.
   complete the wave); Kedro's column repeats its bookkeeping figure.
 * ``pruning``: ``prune_missing_outputs`` vs Kedro's ``_filter_pipeline_for_missing_outputs``
   with every dataset declared persistent and the outputs of even-numbered nodes existing.
-* ``Kedro SequentialRunner``: a whole Kedro run with no-op nodes and in-memory data (1k, and
-  larger sizes within a time limit), next to our scheduler alone, for context only: it
+* ``Kedro SequentialRunner``: a whole Kedro run with no-op nodes and in-memory data (up to
+  ``--run-limit`` nodes, 1k by default), next to our scheduler alone, for context only: it
   includes loading, saving, hooks and logging, which are not the scheduler's job.
 
 Kedro's large measurements run in a forked child with a time limit (its release bookkeeping
@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000])
     parser.add_argument("--shapes", nargs="+", default=["chain", "layered"])
-    parser.add_argument("--kedro-timeout", type=float, default=180.0)
-    parser.add_argument("--run-limit", type=int, default=5_000, help="largest N for Kedro's whole run")
+    parser.add_argument("--kedro-timeout", type=float, default=120.0)
+    parser.add_argument("--run-limit", type=int, default=1_000, help="largest N for Kedro's whole run")
     args = parser.parse_args(argv)
     # Kedro logs every pruning decision list at INFO; keep the console to the tables.
     logging.getLogger("kedro").setLevel(logging.WARNING)
