@@ -24,6 +24,7 @@ from returns.result import Result, Success
 
 from core.errors import (
     CircularDependencyError,
+    ConfirmNotUniqueError,
     OutputNotUniqueError,
     PipelineError,
 )
@@ -86,6 +87,8 @@ def kedro_kind(error: PipelineError) -> str:
         return "CircularDependencyError"
     if isinstance(error, OutputNotUniqueError):
         return "OutputNotUniqueError"
+    if isinstance(error, ConfirmNotUniqueError):
+        return "ConfirmNotUniqueError"
     if error.reason.name.startswith("MAPPING_"):
         return "PipelineError"
     return "ValueError"

@@ -361,6 +361,23 @@ def test_mapping_error_messages() -> None:
     )
 
 
+def test_confirms_are_renamed_and_must_be_unique() -> None:
+    p = ok(
+        pipeline(
+            [
+                node(f, ["a", "params:p"], "b", confirms="a", name="n"),
+                node(f, "b", "c", confirms=["b@x", "params:p"], name="m"),
+            ],
+            namespace="ns",
+            parameters={"p": "q"},
+        )
+    )
+    assert [(n.name, n.confirms) for n in p.nodes] == [("ns.n", ("ns.a",)), ("ns.m", ("ns.b@x", "params:q"))]
+    clash = failure(pipeline([node(f, "a", "b", confirms="a", name="n"), node(f, "b", "c", confirms="a@x", name="m")]))
+    assert clash.reason is PipelineErrorReason.CONFIRM_NOT_UNIQUE
+    assert clash.message == "['a'] datasets are confirmed by more than one node. Node confirms must be unique."
+
+
 # -- filters ----------------------------------------------------------------------------
 
 
