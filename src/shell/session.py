@@ -1,0 +1,571 @@
+"""``KedroSession``: one project, one configuration environment, and its runs.
+
+Theory of operation
+-------------------
+``KedroSession.create(...)`` bootstraps the project, validates ``settings.py``, opens the
+session store, builds the hook manager and records where the session runs (project path, id,
+CLI call, env, runtime parameters, user, git). Every failure is a ``Failure`` value.
+
+``session.run(...)`` follows Kedro's order of operations and hook calls exactly: a fresh
+context (``after_context_created``), the requested pipelines combined and filtered, a fresh
+catalog (``after_catalog_created``), ``before_pipeline_run``, the runner, then
+``after_pipeline_run`` or ``on_pipeline_error``. Whether a run may start at all is decided by
+the pure state machine in :mod:`core.session_state`; this class holds the one mutable cell.
+
+* A second run after a successful one is refused with Kedro's ``KedroSessionError``
+  message; a failed run may be retried (Kedro's behaviour).
+* A run after ``close()`` is refused (our addition: Kedro has no such check).
+* ``mode=RunMode.MULTI`` (the role of Kedro's ``KedroServiceSession``) allows many runs, each
+  with its own run id, still refused after close; each run reloads the context and catalog.
+* Ctrl-C during a run fires ``on_pipeline_error``, records the run as interrupted and returns
+  ``Failure(RunError(INTERRUPTED))``; datasets are saved atomically, so nothing is half-written.
+
+Each run is recorded in the store (a SQLite store by default) with its parameters, outcome,
+error and timings, when the store supports run records.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import time
+import types
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+from returns.io import IOResult
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+
+from core._version import __version__
+from core.errors import (
+    ConfigError,
+    ConfigErrorReason,
+    KedroError,
+    KedroSessionError,
+    RunError,
+    RunErrorReason,
+    SessionErrorReason,
+)
+from core.filters import filter_pipeline
+from core.pipeline import Pipeline, combine
+from core.project import ProjectSettings
+from core.run_record import (
+    PIPELINE_NAME_DEPRECATION_MESSAGE,
+    describe_runner,
+    make_run_params,
+    run_params_dict,
+)
+from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
+from core.store_records import RunOutcome
+from shell.api import to_result
+from shell.config.abstract import AbstractConfigLoader
+from shell.context import KedroContext
+from shell.hooks.manager import (
+    _create_hook_manager,
+    _register_hooks_entry_points,
+    register_hooks,
+)
+from shell.io.catalog import DataCatalog
+from shell.io.contract import DatasetLike
+from shell.io.shared_catalog import SharedMemoryDataCatalog
+from shell.io.timestamp import generate_timestamp
+from shell.project.bootstrap import ProjectMetadata, bootstrap_project
+from shell.project.discovery import find_kedro_project
+from shell.project.registry import ProjectPipelines
+from shell.project.settings import resolve_class, validate_settings
+from shell.runners.parallel import ParallelRunner
+from shell.runners.runner import AbstractRunner
+from shell.runners.sequential import SequentialRunner
+from shell.session_info import _describe_git, current_cli_context, username
+from shell.store.base import BaseSessionStore
+
+__all__ = ["KedroSession", "RunMode"]
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+_E = TypeVar("_E", bound=BaseException)
+
+RUNNER_CLASS_MESSAGE = (
+    "KedroSession expect an instance of Runner instead of a class.Have you forgotten the "
+    "`()` at the end of the statement?"
+)
+
+
+def _resolve_project_path(project_path: str | Path | None) -> Path:
+    if project_path:
+        return Path(project_path).expanduser().resolve()
+    found = find_kedro_project(Path.cwd())
+    return (found or Path.cwd()).resolve()
+
+
+class KedroSession:
+    """A session over one project. Build it with :meth:`create`.
+
+    The constructor has Kedro's signature and raises the ``KedroError`` that :meth:`create`
+    would return as a ``Failure``.
+    """
+
+    def __init__(
+        self,
+        session_id: str,
+        package_name: str | None = None,
+        project_path: str | Path | None = None,
+        save_on_close: bool = False,
+        conf_source: str | None = None,
+        *,
+        mode: RunMode = RunMode.SINGLE,
+    ) -> None:
+        self._project_path = _resolve_project_path(project_path)
+        self._session_id = session_id
+        self.save_on_close = save_on_close
+        metadata = _raise_on_failure(bootstrap_project(self._project_path))
+        self._metadata: ProjectMetadata = metadata
+        self._package_name = package_name or metadata.package_name
+        self._settings: ProjectSettings = _raise_on_failure(validate_settings(metadata))
+        self._store: BaseSessionStore = _raise_on_failure(self._init_store())
+        self._hook_manager = _create_hook_manager()
+        _raise_on_failure(register_hooks(self._hook_manager, self._settings.HOOKS))
+        _register_hooks_entry_points(self._hook_manager, self._settings.DISABLE_HOOKS_FOR_PLUGINS)
+        self._conf_source = conf_source or str(self._project_path / self._settings.CONF_SOURCE)
+        self._pipelines = ProjectPipelines(metadata)
+        self._state: SessionState = new_session(session_id, mode=mode)
+
+    # -- creation --------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        project_path: str | Path | None = None,
+        save_on_close: bool = True,
+        env: str | None = None,
+        runtime_params: Mapping[str, object] | None = None,
+        conf_source: str | None = None,
+        *,
+        mode: RunMode = RunMode.SINGLE,
+    ) -> Result[Self, KedroError]:
+        """Create a session and record where it runs.
+
+        Args:
+            project_path: the project root (default: the nearest project above the working
+                directory, else the working directory).
+            save_on_close: save the store when the session closes.
+            env: the configuration environment (default: ``KEDRO_ENV``, else the loader's
+                default run environment, ``local``).
+            runtime_params: parameters merged over the configured ones.
+            conf_source: the configuration folder (default: ``<project>/conf``).
+            mode: ``RunMode.MULTI`` allows many runs in this session.
+
+        Returns:
+            ``Success(session)``; ``Failure(ConfigError)`` for a project that is not a Kedro
+            project, an invalid ``settings.py`` or a store that cannot be opened.
+        """
+        try:
+            session = cls(
+                generate_timestamp(),
+                project_path=project_path,
+                save_on_close=save_on_close,
+                conf_source=conf_source,
+                mode=mode,
+            )
+        except KedroError as error:
+            return Failure(error)
+        session._store.update(_session_data(session, env, runtime_params))
+        return Success(session)
+
+    def _init_store(self) -> Result[BaseSessionStore, KedroError]:
+        store_class = resolve_class(self._settings, "SESSION_STORE_CLASS", BaseSessionStore)
+        if not is_successful(store_class):
+            return Failure(store_class.failure())
+        cls = store_class.unwrap()
+        args: dict[str, Any] = copy.deepcopy(dict(self._settings.SESSION_STORE_ARGS))
+        args.setdefault("path", (self._project_path / "sessions").as_posix())
+        args["session_id"] = self._session_id
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        try:
+            return Success(cls(**args))
+        except TypeError as exc:
+            message = (
+                f"\n{exc}.\nStore config must only contain arguments valid for the constructor "
+                f"of '{where}'."
+            )
+        except KedroError as error:
+            return Failure(error)
+        return Failure(ConfigError(ConfigErrorReason.SETTINGS, message, path=self._settings.source))
+
+    # -- properties ------------------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str:
+        """The session's id (a timestamp)."""
+        return self._session_id
+
+    @property
+    def store(self) -> dict[str, object]:
+        """A copy of what the session recorded."""
+        return dict(self._store)
+
+    @property
+    def state(self) -> SessionState:
+        """The session's state (created, running or closed, and its runs)."""
+        return self._state
+
+    @property
+    def metadata(self) -> ProjectMetadata:
+        """The project's metadata."""
+        return self._metadata
+
+    @property
+    def settings(self) -> ProjectSettings:
+        """The project's validated settings."""
+        return self._settings
+
+    # -- context ---------------------------------------------------------------------------
+
+    def _config_loader(self, runtime_params: Mapping[str, object] | None) -> Result[AbstractConfigLoader, KedroError]:
+        loader_class = resolve_class(self._settings, "CONFIG_LOADER_CLASS", AbstractConfigLoader)
+        if not is_successful(loader_class):
+            return Failure(loader_class.failure())
+        cls = loader_class.unwrap()
+        env = _as_optional_str(self._store.get("env"))
+        try:
+            loader = cls(
+                conf_source=self._conf_source,
+                env=env,
+                runtime_params=runtime_params,
+                **dict(self._settings.CONFIG_LOADER_ARGS),
+            )
+        except KedroError as error:
+            return Failure(error)
+        return Success(loader)
+
+    def load_context_result(self, runtime_params: Mapping[str, object] | None = None) -> Result[KedroContext, KedroError]:
+        """A fresh context (new config loader); fires ``after_context_created``."""
+        params = runtime_params if runtime_params is not None else _as_mapping(self._store.get("runtime_params"))
+        loader = self._config_loader(params)
+        if not is_successful(loader):
+            return Failure(loader.failure())
+        context_class = resolve_class(self._settings, "CONTEXT_CLASS", KedroContext)
+        if not is_successful(context_class):
+            return Failure(context_class.failure())
+        context = context_class.unwrap()(
+            package_name=self._package_name,
+            project_path=self._project_path,
+            config_loader=loader.unwrap(),
+            hook_manager=self._hook_manager,
+            env=_as_optional_str(self._store.get("env")),
+            runtime_params=params,
+        )
+        self._hook_manager.hook.after_context_created(context=context)
+        return Success(context)
+
+    def load_context(self) -> KedroContext:
+        """Kedro's ``load_context()``: raises what :meth:`load_context_result` returns."""
+        return _raise_on_failure(self.load_context_result())
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(
+        self,
+        pipeline_name: str | None = None,
+        tags: Iterable[str] | None = None,
+        runner: AbstractRunner | None = None,
+        node_names: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        load_versions: Mapping[str, str] | None = None,
+        namespaces: Iterable[str] | None = None,
+        only_missing_outputs: bool = False,
+        *,
+        pipeline_names: Iterable[str] | None = None,
+        runtime_params: Mapping[str, object] | None = None,
+    ) -> Result[dict[str, DatasetLike], KedroError]:
+        """Run the requested pipelines (Kedro's ``session.run``).
+
+        ``runtime_params`` is only accepted in ``RunMode.MULTI`` (per-run parameters, as in
+        Kedro's service session); a single-run session takes them in :meth:`create`.
+
+        Returns:
+            ``Success`` of the free outputs' datasets; ``Failure``: ``KedroSessionError``
+            (second run, run after close, unknown pipeline, a runner class instead of an
+            instance), ``PipelineError`` (filters), ``ConfigError``/``DatasetError``/
+            ``KedroContextError`` (configuration and catalog), ``RunError`` (node failures,
+            unsatisfied inputs, interruption).
+        """
+        logger.info("Kedro project %s", self._package_name or self._project_path.name)
+        if pipeline_name:
+            logger.warning(PIPELINE_NAME_DEPRECATION_MESSAGE)
+        multi = self._state.mode is RunMode.MULTI
+        if runtime_params is not None and not multi:
+            return Failure(
+                KedroSessionError(
+                    SessionErrorReason.PROJECT,
+                    "runtime_params can only be given per run in a RunMode.MULTI session; "
+                    "pass them to KedroSession.create() instead.",
+                    session_id=self._session_id,
+                )
+            )
+        run_id = generate_timestamp() if multi else self._session_id
+        started = begin_run(self._state, run_id)
+        if not is_successful(started):
+            return Failure(started.failure())
+        self._state = started.unwrap()
+        outcome: Result[dict[str, DatasetLike], KedroError] = Failure(
+            RunError(RunErrorReason.INTERRUPTED, "The run was interrupted.")
+        )
+        try:
+            outcome = self._run(
+                run_id=run_id,
+                pipeline_names=[pipeline_name] if pipeline_name else pipeline_names,
+                tags=tags,
+                runner=runner,
+                node_names=node_names,
+                from_nodes=from_nodes,
+                to_nodes=to_nodes,
+                from_inputs=from_inputs,
+                to_outputs=to_outputs,
+                load_versions=load_versions,
+                namespaces=namespaces,
+                only_missing_outputs=only_missing_outputs,
+                runtime_params=runtime_params,
+            )
+        finally:
+            self._state = end_run(self._state, run_id, succeeded=is_successful(outcome))
+        return outcome
+
+    def _run(
+        self,
+        *,
+        run_id: str,
+        pipeline_names: Iterable[str] | None,
+        tags: Iterable[str] | None,
+        runner: AbstractRunner | None,
+        node_names: Iterable[str] | None,
+        from_nodes: Iterable[str] | None,
+        to_nodes: Iterable[str] | None,
+        from_inputs: Iterable[str] | None,
+        to_outputs: Iterable[str] | None,
+        load_versions: Mapping[str, str] | None,
+        namespaces: Iterable[str] | None,
+        only_missing_outputs: bool,
+        runtime_params: Mapping[str, object] | None,
+    ) -> Result[dict[str, DatasetLike], KedroError]:
+        names = list(pipeline_names) if pipeline_names else None
+        context = self.load_context_result(runtime_params)
+        if not is_successful(context):
+            return Failure(context.failure())
+        ctx = context.unwrap()
+        selected = self._pipelines.select(names)
+        if not is_successful(selected):
+            return Failure(selected.failure())
+        combined = combine(*selected.unwrap().values()) if selected.unwrap() else Success(_empty_pipeline())
+        if not is_successful(combined):
+            return Failure(combined.failure())
+        filtered = filter_pipeline(
+            combined.unwrap(),
+            tags=tags,
+            from_nodes=from_nodes,
+            to_nodes=to_nodes,
+            node_names=node_names,
+            from_inputs=from_inputs,
+            to_outputs=to_outputs,
+            node_namespaces=namespaces,
+        )
+        if not is_successful(filtered):
+            return Failure(filtered.failure())
+        pipeline = filtered.unwrap()
+        stored_params = _as_mapping(self._store.get("runtime_params"))
+        record = run_params_dict(
+            make_run_params(
+                session_id=self._session_id,
+                run_id=run_id,
+                project_path=self._project_path.as_posix(),
+                env=ctx.env,
+                kedro_version=__version__,
+                runner=describe_runner(runner),
+                mode=self._state.mode,
+                pipeline_names=pipeline_names,
+                tags=tags,
+                from_nodes=from_nodes,
+                to_nodes=to_nodes,
+                node_names=node_names,
+                from_inputs=from_inputs,
+                to_outputs=to_outputs,
+                load_versions=load_versions,
+                namespaces=namespaces,
+                runtime_params=runtime_params if runtime_params is not None else stored_params,
+                only_missing_outputs=only_missing_outputs,
+            )
+        )
+        given: object = runner if runner is not None else SequentialRunner()
+        if not isinstance(given, AbstractRunner):
+            return Failure(
+                KedroSessionError(
+                    SessionErrorReason.PROJECT, RUNNER_CLASS_MESSAGE, session_id=self._session_id
+                )
+            )
+        chosen: AbstractRunner = given
+        catalog = self._catalog(ctx, chosen, run_id, load_versions)
+        if not is_successful(catalog):
+            return Failure(catalog.failure())
+        cat = catalog.unwrap()
+        hook = self._hook_manager.hook
+        hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
+        run_key = self._record_started(run_id, record)
+        began = time.perf_counter()
+        try:
+            result = chosen.run(
+                pipeline, cat, self._hook_manager, run_id=run_id, only_missing_outputs=only_missing_outputs
+            )
+        except KeyboardInterrupt as interrupt:
+            hook.on_pipeline_error(error=interrupt, run_params=record, pipeline=pipeline, catalog=cat)
+            self._record_finished(run_key, RunOutcome.INTERRUPTED, "KeyboardInterrupt")
+            return Failure(
+                RunError(
+                    RunErrorReason.INTERRUPTED,
+                    "The run was interrupted (Ctrl-C); datasets already saved stay saved.",
+                    cause=interrupt,
+                )
+            )
+        if not is_successful(result):
+            error = result.failure()
+            hook.on_pipeline_error(
+                error=error.cause if isinstance(error.cause, Exception) else error,
+                run_params=record,
+                pipeline=pipeline,
+                catalog=cat,
+            )
+            self._record_finished(run_key, RunOutcome.FAILED, error.message)
+            return Failure(error)
+        logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
+        self._record_finished(run_key, RunOutcome.SUCCESS, None)
+        hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
+        return Success(result.unwrap())
+
+    def _catalog(
+        self,
+        context: KedroContext,
+        runner: AbstractRunner,
+        save_version: str,
+        load_versions: Mapping[str, str] | None,
+    ) -> Result[DataCatalog, KedroError]:
+        if isinstance(runner, ParallelRunner):
+            catalog_class: type[DataCatalog] = SharedMemoryDataCatalog
+        else:
+            resolved = resolve_class(self._settings, "DATA_CATALOG_CLASS", DataCatalog)
+            if not is_successful(resolved):
+                return Failure(resolved.failure())
+            catalog_class = resolved.unwrap()
+        return context.load_catalog(
+            catalog_class=catalog_class, save_version=save_version, load_versions=load_versions
+        )
+
+    def _record_started(self, run_id: str, record: Mapping[str, object]) -> int | None:
+        starter = getattr(self._store, "record_run_started", None)
+        if starter is None:
+            return None
+        started = to_result(starter(run_id, record))
+        if not is_successful(started):
+            logger.warning("The session store could not record the run: %s", started.failure())
+            return None
+        key: int = started.unwrap()
+        return key
+
+    def _record_finished(self, run_key: int | None, outcome: RunOutcome, error: str | None) -> None:
+        finisher = getattr(self._store, "record_run_finished", None)
+        if run_key is None or finisher is None:
+            return
+        finished = to_result(finisher(run_key, outcome, error))
+        if not is_successful(finished):
+            logger.warning("The session store could not record the run's end: %s", finished.failure())
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def close(self) -> Result[None, KedroError]:
+        """Close the session (idempotent); saves the store when ``save_on_close``."""
+        already_closed = self._state.is_closed
+        self._state = close(self._state)
+        if already_closed or not self.save_on_close:
+            return Success(None)
+        # A store written for Kedro returns None from save(); ours return an IOResult.
+        saved: object = self._store.save()
+        if not isinstance(saved, IOResult):
+            return Success(None)
+        outcome = to_result(saved)
+        if not is_successful(outcome):
+            return Failure(outcome.failure())
+        return Success(None)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        if exc_type is not None and exc_value is not None:
+            self._store["exception"] = _describe_exception(exc_type, exc_value, tb)
+        closed = self.close()
+        if not is_successful(closed):
+            logger.warning("The session store could not be saved: %s", closed.failure())
+
+
+def _describe_exception(
+    exc_type: type[BaseException], exc_value: BaseException, tb: types.TracebackType | None
+) -> dict[str, object]:
+    import traceback
+
+    module = exc_type.__module__
+    name = exc_type.__qualname__ if module == "builtins" else f"{module}.{exc_type.__qualname__}"
+    return {"type": name, "value": str(exc_value), "traceback": traceback.format_tb(tb)}
+
+
+def _session_data(
+    session: KedroSession, env: str | None, runtime_params: Mapping[str, object] | None
+) -> dict[str, object]:
+    data: dict[str, object] = {
+        "project_path": session._project_path,
+        "session_id": session.session_id,
+    }
+    cli = current_cli_context()
+    if cli:
+        data["cli"] = cli
+    chosen_env = env or os.environ.get("KEDRO_ENV")
+    if chosen_env:
+        data["env"] = chosen_env
+    if runtime_params:
+        data["runtime_params"] = dict(runtime_params)
+    user = username()
+    if user:
+        data["username"] = user
+    data.update(_describe_git(session._project_path))
+    return data
+
+
+def _empty_pipeline() -> Pipeline:
+    from core.pipeline import pipeline as build
+
+    built: Pipeline = build([]).unwrap()
+    return built
+
+
+def _as_optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _as_mapping(value: object) -> Mapping[str, object] | None:
+    return value if isinstance(value, Mapping) else None
+
+
+def _raise_on_failure(result: Result[_T, _E]) -> _T:
+    if is_successful(result):
+        value: _T = result.unwrap()
+        return value
+    raise result.failure()

@@ -1,0 +1,68 @@
+"""What a session records about where it runs: git state, the CLI call, the user.
+
+Kedro's ``_describe_git`` and ``_jsonify_cli_context`` keep their names. Each function
+observes the outside world and never fails: what cannot be found is simply absent.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["_describe_git", "_jsonify_cli_context", "current_cli_context", "username"]
+
+logger = logging.getLogger(__name__)
+
+_GIT_TIMEOUT_SECONDS = 10
+
+
+def _git(project_path: Path, *args: str) -> str:
+    return subprocess.check_output(
+        ["git", *args],
+        cwd=project_path,
+        stderr=subprocess.STDOUT,
+        timeout=_GIT_TIMEOUT_SECONDS,
+    ).decode().strip()
+
+
+def _describe_git(project_path: Path) -> dict[str, dict[str, object]]:
+    """``{"git": {"commit_sha", "branch", "dirty"}}``, or ``{}`` outside a repository or
+    without git (Kedro records ``commit_sha`` and ``dirty``; ``branch`` is our addition)."""
+    try:
+        sha = _git(project_path, "rev-parse", "--short", "HEAD")
+        dirty = bool(_git(project_path, "status", "--short"))
+        branch = _git(project_path, "rev-parse", "--abbrev-ref", "HEAD")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        logger.debug("Unable to git describe %s: %s", project_path, exc)
+        return {}
+    return {"git": {"commit_sha": sha, "branch": branch, "dirty": dirty}}
+
+
+def _jsonify_cli_context(ctx: click.Context) -> dict[str, object]:
+    """The click context as Kedro records it (``command_path`` spelled with our command)."""
+    return {
+        "args": list(ctx.args),
+        "params": dict(ctx.params),
+        "command_name": ctx.command.name,
+        "command_path": " ".join(["kedro-pure", *sys.argv[1:]]),
+    }
+
+
+def current_cli_context() -> dict[str, object] | None:
+    """The active click context as a record, or ``None`` outside a CLI command."""
+    ctx = click.get_current_context(silent=True)
+    return _jsonify_cli_context(ctx) if ctx is not None else None
+
+
+def username() -> str | None:
+    """The user running the session, or ``None`` when the system cannot tell."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError) as exc:
+        logger.debug("Unable to get username. Full exception: %s", exc)
+        return None
