@@ -53,6 +53,7 @@ __all__ = [
     "ProjectSettings",
     "ProjectTable",
     "RegistryEntries",
+    "kedro_pipeline_hint",
     "missing_pyproject_error",
     "parse_project_table",
     "pyproject_syntax_error",
@@ -517,8 +518,18 @@ def _entry(name: str, value: object) -> Result[Pipeline, KedroSessionError]:
         KedroSessionError(
             SessionErrorReason.PROJECT,
             f"The value registered for the pipeline '{name}' by 'register_pipelines' is a "
-            f"'{type(value).__qualname__}', not a 'Pipeline'.",
+            f"'{type(value).__qualname__}', not a 'Pipeline'.{kedro_pipeline_hint(value)}",
         )
+    )
+
+
+def kedro_pipeline_hint(value: object) -> str:
+    """A sentence for a Kedro ``Pipeline`` given where kedro-pure's is needed (else ``""``)."""
+    if type(value).__module__.split(".")[0] != "kedro":
+        return ""
+    return (
+        " It is a Kedro pipeline: build it with kedro-pure's 'core.node.node' and "
+        "'core.pipeline.pipeline' instead of 'kedro.pipeline'."
     )
 
 

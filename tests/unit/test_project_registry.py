@@ -360,3 +360,11 @@ def _pipeline(prefix: str) -> Pipeline:
 
 def test_unknown_pipeline_error_is_pure() -> None:
     assert unknown_pipeline_error("a", ["b"]) == unknown_pipeline_error("a", ["c"])
+
+
+def test_a_kedro_pipeline_in_the_registry_is_explained() -> None:
+    # Only the type's module matters; a stand-in avoids importing Kedro into this process.
+    stand_in = type("Pipeline", (), {"__module__": "kedro.pipeline.pipeline"})()
+    entries = registry_entries({"__default__": stand_in}).unwrap()
+    error = select_pipelines(entries, ["__default__"]).failure()
+    assert "It is a Kedro pipeline: build it with kedro-pure's 'core.node.node'" in error.message

@@ -35,6 +35,7 @@ from returns.result import Failure, Result, Success
 
 from core.errors import KedroError, KedroSessionError, SessionErrorReason
 from core.pipeline import Pipeline, pipeline
+from core.project import kedro_pipeline_hint
 
 __all__ = ["find_pipelines"]
 
@@ -170,7 +171,7 @@ def _created(module: ModuleType, raise_errors: bool) -> Result[Pipeline | _Skip,
         _error(
             f"Expected the 'create_pipeline' function in the '{module.__name__}' module to "
             f"return a 'Pipeline' object, got '{type(value).__name__}' instead. Nothing defined "
-            "therein will be returned by 'find_pipelines'."
+            f"therein will be returned by 'find_pipelines'.{kedro_pipeline_hint(value)}"
         ),
         raise_errors,
     )
