@@ -355,26 +355,19 @@ class KedroSession:
         only_missing_outputs: bool,
         runtime_params: Mapping[str, object] | None,
     ) -> Result[dict[str, DatasetLike], KedroError]:
-        names = list(pipeline_names) if pipeline_names else None
         context = self.load_context_result(runtime_params)
         if not is_successful(context):
             return Failure(context.failure())
         ctx = context.unwrap()
-        selected = self._pipelines.select(names)
-        if not is_successful(selected):
-            return Failure(selected.failure())
-        combined = combine(*selected.unwrap().values()) if selected.unwrap() else Success(_empty_pipeline())
-        if not is_successful(combined):
-            return Failure(combined.failure())
-        filtered = filter_pipeline(
-            combined.unwrap(),
+        filtered = self.select_pipeline(
+            pipeline_names=pipeline_names,
             tags=tags,
+            node_names=node_names,
             from_nodes=from_nodes,
             to_nodes=to_nodes,
-            node_names=node_names,
             from_inputs=from_inputs,
             to_outputs=to_outputs,
-            node_namespaces=namespaces,
+            namespaces=namespaces,
         )
         if not is_successful(filtered):
             return Failure(filtered.failure())
@@ -446,6 +439,49 @@ class KedroSession:
         self._record_finished(run_key, RunOutcome.SUCCESS, None)
         hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
         return Success(result.unwrap())
+
+    def select_pipeline(
+        self,
+        *,
+        pipeline_names: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        node_names: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        namespaces: Iterable[str] | None = None,
+    ) -> Result[Pipeline, KedroError]:
+        """The registered pipelines named (default ``__default__``) combined, then filtered as
+        ``run`` filters them: what a run with these arguments would execute (before pruning).
+        """
+        names = list(pipeline_names) if pipeline_names else None
+        selected = self._pipelines.select(names)
+        if not is_successful(selected):
+            return Failure(selected.failure())
+        pipelines = list(selected.unwrap().values())
+        combined = combine(*pipelines) if pipelines else Success(_empty_pipeline())
+        if not is_successful(combined):
+            return Failure(combined.failure())
+        filtered: Result[Pipeline, KedroError] = filter_pipeline(
+            combined.unwrap(),
+            tags=tags,
+            from_nodes=from_nodes,
+            to_nodes=to_nodes,
+            node_names=node_names,
+            from_inputs=from_inputs,
+            to_outputs=to_outputs,
+            node_namespaces=namespaces,
+        ).alt(lambda error: error)
+        return filtered
+
+    def registered_pipelines(self) -> Result[Mapping[str, Pipeline], KedroError]:
+        """Every registered pipeline by name."""
+        loaded = self._pipelines.registry(None)
+        if not is_successful(loaded):
+            return Failure(loaded.failure())
+        registry = loaded.unwrap()
+        return registry.select(registry.names()).alt(lambda error: error)
 
     def _catalog(
         self,

@@ -1,0 +1,172 @@
+"""What every ``kedro-pure`` command shares: finding the project, reporting failures, output.
+
+Errors are one clear line on stderr plus a hint saying what to do, and no traceback unless
+``--verbose``. ``--json`` output goes to stdout, alone, so scripts can parse it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.markup import escape
+
+from core.cli_args import split_params_items
+from core.errors import (
+    ConfigError,
+    ConfigErrorReason,
+    KedroError,
+    PipelineError,
+    RunError,
+    RunErrorReason,
+)
+from core.resume import ResumePlan
+from shell.cli.exit_codes import ExitCode, exit_code_for
+from shell.project.discovery import find_kedro_project
+
+__all__ = [
+    "CliState",
+    "emit_json",
+    "fail",
+    "parse_params",
+    "project_root",
+    "stderr",
+]
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CliState:
+    """Options of the ``kedro-pure`` group, passed to every command."""
+
+    verbose: bool
+    quiet: bool
+    project: Path | None
+
+
+def configure_logging(*, verbose: bool, quiet: bool) -> None:
+    """Warnings (and INFO with ``--verbose``) on stderr through rich."""
+    level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
+    handler = RichHandler(console=stderr, show_path=verbose, rich_tracebacks=verbose, markup=False)
+    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+    if not verbose:
+        # Loading/saving lines are INFO anyway; keep third-party chatter out of the way.
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+
+
+def _hint(error: KedroError) -> str:
+    if isinstance(error, PipelineError):
+        if error.suggestions:
+            return f"Did you mean: {', '.join(error.suggestions)}?"
+        return "Check the names given to --nodes, --tags, --from-nodes, --to-nodes, --from-inputs, --to-outputs and --namespaces (see `kedro-pure registry describe`)."
+    if isinstance(error, RunError) and error.reason is RunErrorReason.INVALID_RUNNER:
+        return "Use --runner SequentialRunner, ThreadRunner, ParallelRunner or DaskRunner, or a dotted path to a runner class."
+    if isinstance(error, RunError):
+        resume = error.resume
+        if isinstance(resume, ResumePlan) and not resume.nothing_ran:
+            return "Fix the failing node, then resume with:\n  " + resume_command(resume)
+        return "Fix the failing node and run again; no node completed, so nothing needs resuming."
+    if isinstance(error, ConfigError) and error.path:
+        return f"Fix {error.path} and run again."
+    return "Fix the problem named above and run again (add --verbose for details)."
+
+
+def resume_command(plan: ResumePlan, argv: Sequence[str] | None = None) -> str:
+    """The previous command line with ``--from-nodes`` replaced by the resume plan's."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    kept: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg == "--from-nodes":
+            skip = True
+            continue
+        if arg.startswith("--from-nodes="):
+            continue
+        kept.append(arg)
+    return " ".join(["kedro-pure", *kept, plan.from_nodes_argument])
+
+
+def fail(error: KedroError, *, verbose: bool, as_json: bool = False) -> NoReturn:
+    """Report ``error`` (one line plus a hint) and exit with its code."""
+    code = exit_code_for(error)
+    if as_json:
+        emit_json({"status": "error", "exit_code": int(code), **error_record(error)})
+    else:
+        stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
+        stderr.print(f"[dim]Hint:[/] {escape(_hint(error))}")
+        if verbose and isinstance(error, RunError) and error.cause is not None:
+            import traceback
+
+            stderr.print("".join(traceback.format_exception(error.cause)))
+    sys.exit(int(code))
+
+
+def error_record(error: KedroError) -> dict[str, object]:
+    """A JSON-friendly description of a failure."""
+    record: dict[str, object] = {
+        "error": type(error).__name__,
+        "reason": error.reason.value,
+        "message": error.message,
+    }
+    if isinstance(error, RunError):
+        record["node"] = error.node or None
+        record["completed"] = list(error.completed)
+        if isinstance(error.resume, ResumePlan):
+            record["resume_from_nodes"] = list(error.resume.node_names)
+    return record
+
+
+def emit_json(payload: Mapping[str, object] | Sequence[object]) -> None:
+    """Print ``payload`` as JSON on stdout (values that are not JSON become strings)."""
+    click.echo(json.dumps(payload, indent=2, default=str))
+
+
+def project_root(state: CliState) -> Path:
+    """The project to work on: ``--project``, else the nearest one above the working
+    directory; exits with the configuration code when there is none."""
+    start = state.project or Path.cwd()
+    found = find_kedro_project(start)
+    if found is None:
+        error = ConfigError(
+            ConfigErrorReason.MISSING,
+            f"No kedro-pure project found at or above {start} (a project has a pyproject.toml "
+            "with a [tool.kedro] table).",
+            path=str(start),
+        )
+        stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
+        stderr.print("[dim]Hint:[/] cd into a project, pass --project PATH, or create one with `kedro-pure new DIR`.")
+        sys.exit(int(ExitCode.CONFIG))
+    return found
+
+
+def parse_params(option: str, value: str | None) -> Result[dict[str, object], ConfigError]:
+    """Kedro's ``--params`` syntax: ``a=1,b.c=x`` with YAML typing and dotted keys nesting."""
+    items = split_params_items(option, value)
+    if not is_successful(items):
+        return Failure(items.failure())
+    pairs = items.unwrap()
+    if not pairs:
+        return Success({})
+    try:
+        parsed = OmegaConf.to_container(OmegaConf.from_dotlist([f"{k}={v}" for k, v in pairs]))
+    except OmegaConfBaseException as exc:
+        return Failure(ConfigError(ConfigErrorReason.INVALID, f"Invalid value in `{option}`: {exc}"))
+    if not isinstance(parsed, dict):
+        return Failure(ConfigError(ConfigErrorReason.INVALID, f"Invalid value in `{option}`."))
+    return Success({str(k): v for k, v in parsed.items()})

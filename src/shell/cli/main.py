@@ -1,0 +1,83 @@
+"""The ``kedro-pure`` command: ``run``, ``plan``, ``new``, ``registry``, ``catalog``, ``sessions``.
+
+``main(argv)`` returns the exit code (see :mod:`shell.cli.exit_codes`); the console script
+exits with it. Ctrl-C outside a run exits with 130; inside a run the session records the run
+as interrupted first.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from returns.pipeline import is_successful
+
+from core._version import __version__
+from shell.cli.common import CliState, configure_logging, fail, stderr
+from shell.cli.exit_codes import ExitCode
+from shell.cli.listings import catalog_group, registry_group, sessions_group
+from shell.cli.plan_cmd import plan_command
+from shell.cli.run_cmd import run_command
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kedro-pure")
+@click.option("--project", "-P", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The project directory (default: the nearest project above the working directory).")
+@click.option("--verbose", "-v", is_flag=True, help="Show INFO logs and tracebacks.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary; errors only.")
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None, verbose: bool, quiet: bool) -> None:
+    """kedro-pure: Kedro 1.7's pipelines, runners and sessions, with errors as values."""
+    configure_logging(verbose=verbose, quiet=quiet)
+    ctx.obj = CliState(verbose=verbose, quiet=quiet, project=project)
+
+
+@cli.command("new")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", "project_name", default=None, help="Human-readable project name (default: the folder name).")
+@click.option("--package", "package_name", default=None, help="Python package name (default: derived from the name).")
+@click.pass_obj
+def new_command(state: CliState, directory: Path, project_name: str | None, package_name: str | None) -> None:
+    """Create a new project in DIRECTORY that runs as soon as it is created."""
+    from shell.scaffold import scaffold_project
+
+    created = scaffold_project(directory, project_name=project_name or directory.resolve().name, package_name=package_name)
+    if not is_successful(created):
+        fail(created.failure(), verbose=state.verbose)
+    if not state.quiet:
+        stderr.print(f"[bold green]Created[/] {created.unwrap()}")
+        stderr.print(f"Run it with:  cd {directory} && kedro-pure run")
+
+
+cli.add_command(run_command)
+cli.add_command(plan_command)
+cli.add_command(registry_group)
+cli.add_command(catalog_group)
+cli.add_command(sessions_group)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="kedro-pure", standalone_mode=False)
+    except click.exceptions.Abort:
+        stderr.print("[bold red]Interrupted.[/]")
+        return int(ExitCode.INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        return int(ExitCode.USAGE) if isinstance(exc, click.UsageError) else exc.exit_code
+    except KeyboardInterrupt:
+        stderr.print("[bold red]Interrupted.[/]")
+        return int(ExitCode.INTERRUPTED)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return int(ExitCode.OK)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""``kedro-pure plan``: a dry run. Which nodes would run, in which groups, and why.
+
+The plan is computed by the same functions a run uses (selection, then pruning for
+``--only-missing-outputs`` over a catalog snapshot), so it never disagrees with ``run``.
+Formats: ``text`` (default), ``json``, ``mermaid`` and ``dot`` (Graphviz), so the plan can be
+looked at as a picture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from returns.pipeline import is_successful
+
+from core.errors import DatasetError, RunError, RunErrorReason
+from core.pipeline import Pipeline
+from core.pruning import PruneReport, prune_missing_outputs
+from shell.cli.common import CliState, emit_json, fail, project_root
+from shell.cli.run_cmd import parse_selection, selection_options
+from shell.io.snapshot import snapshot_catalog
+from shell.session import KedroSession
+
+__all__ = ["plan_command", "render_plan"]
+
+
+def _reasons(report: PruneReport | None, pipeline: Pipeline) -> dict[str, tuple[bool, str]]:
+    if report is None:
+        return {n.name: (True, "selected") for n in pipeline.nodes}
+    return {
+        d.node: (d.runs, d.reason.value)
+        for d in (report.decision(n.name) for n in pipeline.nodes)
+    }
+
+
+def render_plan(pipeline: Pipeline, report: PruneReport | None, fmt: str) -> str | dict[str, object]:
+    """The plan of ``pipeline`` (pruned by ``report`` when given) in format ``fmt``."""
+    running = report.pipeline if report is not None else pipeline
+    reasons = _reasons(report, pipeline)
+    groups = [[n.name for n in layer] for layer in running.grouped_nodes]
+    if fmt == "json":
+        return {
+            "groups": groups,
+            "nodes": [
+                {"name": name, "runs": runs, "reason": reason, "inputs": list(pipeline.graph.by_name[name].inputs),
+                 "outputs": list(pipeline.graph.by_name[name].outputs)}
+                for name, (runs, reason) in reasons.items()
+            ],
+            "inputs": sorted(running.inputs()),
+            "outputs": sorted(running.outputs()),
+        }
+    if fmt in ("mermaid", "dot"):
+        return _graph(pipeline, reasons, fmt)
+    lines = [f"{len(running.nodes)} of {len(pipeline.nodes)} node(s) would run, in {len(groups)} group(s):"]
+    for index, group in enumerate(groups, start=1):
+        lines.append(f"  group {index}: {', '.join(group)}")
+    skipped = [(name, reason) for name, (runs, reason) in reasons.items() if not runs]
+    if report is not None:
+        lines.append("Why:")
+        lines.extend(f"  {name}: {'runs' if runs else 'skipped'} ({reason.replace('_', ' ')})" for name, (runs, reason) in reasons.items())
+    elif skipped:
+        lines.extend(f"  skipped {name}: {reason}" for name, reason in skipped)
+    return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    return text.replace('"', "'")
+
+
+def _graph(pipeline: Pipeline, reasons: dict[str, tuple[bool, str]], fmt: str) -> str:
+    ids = {n.name: f"n{i}" for i, n in enumerate(pipeline.nodes)}
+    edges = sorted(
+        (parent, child) for child, parents in pipeline.graph.parents.items() for parent in parents
+    )
+    if fmt == "mermaid":
+        lines = ["flowchart TD"]
+        for name, node_id in ids.items():
+            runs, reason = reasons[name]
+            lines.append(f'    {node_id}["{_quote(name)}"]:::{"run" if runs else "skip"}')
+        lines.extend(f"    {ids[a]} --> {ids[b]}" for a, b in edges)
+        lines.append("    classDef run fill:#d4f7d4,stroke:#2b8a3e")
+        lines.append("    classDef skip fill:#eeeeee,stroke:#999999,color:#777777")
+        return "\n".join(lines)
+    lines = ["digraph plan {", "  rankdir=TB;", "  node [shape=box, style=filled];"]
+    for name, node_id in ids.items():
+        runs, reason = reasons[name]
+        colour = "#d4f7d4" if runs else "#eeeeee"
+        lines.append(f'  {node_id} [label="{_quote(name)}\\n{reason}", fillcolor="{colour}"];')
+    lines.extend(f"  {ids[a]} -> {ids[b]};" for a, b in edges)
+    lines.append("}")
+    return "\n".join(lines)
+
+
+@click.command("plan")
+@selection_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "mermaid", "dot"]), default="text",
+              show_default=True, help="How to print the plan.")
+@click.pass_obj
+def plan_command(state: CliState, /, fmt: str, **options: Any) -> None:
+    """Show which nodes a run would execute, in which groups, and why (nothing runs)."""
+    root = project_root(state)
+    selection = parse_selection(options)
+    if not is_successful(selection):
+        fail(selection.failure(), verbose=state.verbose, as_json=fmt == "json")
+    chosen = selection.unwrap()
+    created = KedroSession.create(root, env=chosen.env, conf_source=chosen.conf_source,
+                                  runtime_params=chosen.params or None, save_on_close=False)
+    if not is_successful(created):
+        fail(created.failure(), verbose=state.verbose, as_json=fmt == "json")
+    session = created.unwrap()
+    selected = session.select_pipeline(**chosen.run_arguments())
+    if not is_successful(selected):
+        fail(selected.failure(), verbose=state.verbose, as_json=fmt == "json")
+    pipeline = selected.unwrap()
+    report: PruneReport | None = None
+    if chosen.only_missing_outputs:
+        context = session.load_context_result()
+        if not is_successful(context):
+            fail(context.failure(), verbose=state.verbose, as_json=fmt == "json")
+        catalog = context.unwrap().load_catalog()
+        if not is_successful(catalog):
+            fail(catalog.failure(), verbose=state.verbose, as_json=fmt == "json")
+        snapshot = snapshot_catalog(catalog.unwrap(), pipeline)
+        if not is_successful(snapshot):
+            error: DatasetError = snapshot.failure()
+            fail(RunError(RunErrorReason.DATASET, error.message, cause=error), verbose=state.verbose)
+        report = prune_missing_outputs(pipeline, snapshot.unwrap())
+    rendered = render_plan(pipeline, report, fmt)
+    if isinstance(rendered, dict):
+        emit_json(rendered)
+    else:
+        click.echo(rendered)

@@ -1,0 +1,306 @@
+"""``kedro-pure run``: Kedro's ``kedro run`` options, a progress bar, a summary, exit codes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from core.cli_args import split_csv, split_load_versions, split_node_names
+from core.errors import ConfigError, ConfigErrorReason, KedroError, RunError, RunErrorReason
+from shell.cli.common import (
+    CliState,
+    emit_json,
+    error_record,
+    fail,
+    parse_params,
+    project_root,
+    stderr,
+)
+from shell.cli.exit_codes import exit_code_for
+from shell.project.settings import import_object
+from shell.runners.progress import ProgressEvent, ProgressKind
+from shell.runners.runner import AbstractRunner
+from shell.session import KedroSession
+
+__all__ = ["run_command", "selection_options"]
+
+#: Runners known by their bare name (``--runner ThreadRunner``).
+RUNNERS = {
+    "SequentialRunner": "shell.runners.sequential.SequentialRunner",
+    "ThreadRunner": "shell.runners.thread.ThreadRunner",
+    "ParallelRunner": "shell.runners.parallel.ParallelRunner",
+    "DaskRunner": "shell.runners.dask.DaskRunner",
+}
+
+_RUN_OPTION_NAMES = frozenset(
+    {
+        "from_inputs", "to_outputs", "from_nodes", "to_nodes", "nodes", "node_names", "runner",
+        "is_async", "async", "runner_params", "env", "tags", "load_versions", "pipeline",
+        "pipelines", "namespaces", "conf_source", "params", "only_missing_outputs",
+    }
+)
+
+
+def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that choose what runs (shared by ``run`` and ``plan``)."""
+    options = [
+        click.option("--pipelines", default="", help="Registered pipelines to combine, comma-separated (default: __default__)."),
+        click.option("--pipeline", "-p", default=None, help="Deprecated: one pipeline name; use --pipelines."),
+        click.option("--tags", "-t", default="", help="Run only nodes with any of these tags (comma-separated)."),
+        click.option("--nodes", "-n", "node_names", default="", help="Run only these nodes (comma-separated)."),
+        click.option("--from-nodes", default="", help="Run from these nodes onwards."),
+        click.option("--to-nodes", default="", help="Run up to these nodes."),
+        click.option("--from-inputs", default="", help="Run from the consumers of these datasets onwards."),
+        click.option("--to-outputs", default="", help="Run up to the producers of these datasets."),
+        click.option("--namespaces", "-ns", default="", help="Run only nodes in these namespaces (or their children)."),
+        click.option("--only-missing-outputs", is_flag=True, default=False, help="Skip nodes whose persisted outputs already exist."),
+        click.option("--env", "-e", default=None, help="Configuration environment (default: KEDRO_ENV or 'local')."),
+        click.option("--conf-source", default=None, help="Configuration folder or archive (default: <project>/conf)."),
+        click.option("--params", default="", help="Runtime parameters: key=value,a.b=1 (YAML-typed values)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The parsed selection options."""
+
+    pipeline_names: list[str]
+    tags: list[str]
+    node_names: list[str]
+    from_nodes: list[str]
+    to_nodes: list[str]
+    from_inputs: list[str]
+    to_outputs: list[str]
+    namespaces: list[str]
+    only_missing_outputs: bool
+    env: str | None
+    conf_source: str | None
+    params: dict[str, object] = field(default_factory=dict)
+
+    def run_arguments(self) -> dict[str, Any]:
+        return {
+            "pipeline_names": self.pipeline_names,
+            "tags": tuple(self.tags),
+            "node_names": tuple(self.node_names),
+            "from_nodes": self.from_nodes,
+            "to_nodes": self.to_nodes,
+            "from_inputs": self.from_inputs,
+            "to_outputs": self.to_outputs,
+            "namespaces": self.namespaces,
+        }
+
+
+def parse_selection(options: Mapping[str, Any]) -> Result[Selection, KedroError]:
+    """Turn the raw option strings into a :class:`Selection` (Kedro's parsing rules)."""
+    if options.get("pipeline") and options.get("pipelines"):
+        return Failure(ConfigError(ConfigErrorReason.INVALID, "Options '--pipeline' and '--pipelines' cannot be used together"))
+    names = [options["pipeline"]] if options.get("pipeline") else list(dict.fromkeys(split_csv(options.get("pipelines"))))
+    params = parse_params("--params", options.get("params"))
+    if not is_successful(params):
+        return Failure(params.failure())
+    conf_source = options.get("conf_source") or None
+    if conf_source and not ("://" in conf_source and not conf_source.startswith("file://")):
+        path = Path(conf_source).expanduser()
+        if not path.exists():
+            return Failure(ConfigError(ConfigErrorReason.MISSING, f"Path '{conf_source}' does not exist.", path=conf_source))
+        conf_source = str(path.resolve())
+    return Success(
+        Selection(
+            pipeline_names=names,
+            tags=split_csv(options.get("tags")),
+            node_names=split_node_names(options.get("node_names")),
+            from_nodes=split_node_names(options.get("from_nodes")),
+            to_nodes=split_node_names(options.get("to_nodes")),
+            from_inputs=split_csv(options.get("from_inputs")),
+            to_outputs=split_csv(options.get("to_outputs")),
+            namespaces=split_node_names(options.get("namespaces")),
+            only_missing_outputs=bool(options.get("only_missing_outputs")),
+            env=options.get("env") or None,
+            conf_source=conf_source,
+            params=params.unwrap(),
+        )
+    )
+
+
+def build_runner(
+    name: str | None, runner_params: str | None, is_async: bool, progress: Callable[[ProgressEvent], None]
+) -> Result[AbstractRunner, KedroError]:
+    """The runner named ``name`` (a bare name of ours, Kedro's ``kedro.runner.X``, or a dotted
+    path), built with ``--runner-params`` and ``--async``."""
+    chosen = name or "SequentialRunner"
+    bare = chosen.removeprefix("kedro.runner.")
+    path = RUNNERS.get(bare, chosen)
+    found = import_object(path)
+    if not is_successful(found):
+        return Failure(_invalid_runner(f"Cannot find runner '{chosen}': {found.failure()}. Known runners: {', '.join(RUNNERS)}."))
+    runner_class = found.unwrap()
+    kwargs = parse_params("--runner-params", runner_params)
+    if not is_successful(kwargs):
+        return Failure(kwargs.failure())
+    arguments = dict(kwargs.unwrap())
+    if is_async:
+        if arguments.get("is_async") is False:
+            return Failure(_invalid_runner("Options '--async' and '--runner-params=is_async=False' cannot be used together."))
+        arguments["is_async"] = True
+    if not (isinstance(runner_class, type) and issubclass(runner_class, AbstractRunner)):
+        return Failure(_invalid_runner(f"'{chosen}' is not a kedro-pure runner class (a subclass of shell.runners.AbstractRunner)."))
+    factory: Callable[..., AbstractRunner] = runner_class
+    try:
+        return Success(factory(progress=progress, **arguments))
+    except (TypeError, ValueError, ImportError) as exc:
+        return Failure(_invalid_runner(f"Cannot build runner '{chosen}' with {arguments}: {exc}"))
+
+
+def _invalid_runner(message: str) -> RunError:
+    return RunError(RunErrorReason.INVALID_RUNNER, message)
+
+
+def load_config_defaults(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--config FILE``: the file's ``run:`` section becomes the defaults of ``run``'s options."""
+    del param
+    if not value:
+        return value
+    try:
+        loaded = yaml.safe_load(Path(value).read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise click.BadParameter(f"Cannot read {value}: {exc}") from exc
+    section = (loaded or {}).get("run", {}) if isinstance(loaded, dict) else {}
+    if not isinstance(section, dict):
+        raise click.BadParameter(f"The 'run' section of {value} must be a mapping.")
+    for key in section:
+        if key not in _RUN_OPTION_NAMES:
+            raise click.BadParameter(f"Key `{key}` in provided configuration is not valid.")
+    renamed = {"nodes" if k == "node_names" else k: v for k, v in section.items()}
+    ctx.default_map = {**(ctx.default_map or {}), **{("node_names" if k == "nodes" else k): _as_option_text(v) for k, v in renamed.items()}}
+    return value
+
+
+def _as_option_text(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    return value
+
+
+class ProgressView:
+    """Counts node events and, on a terminal, draws a progress bar."""
+
+    def __init__(self, *, show_bar: bool) -> None:
+        self.completed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.started = 0
+        self._bar: Progress | None = None
+        self._task: Any = None
+        if show_bar:
+            self._bar = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[node]}"),
+                console=stderr,
+                transient=True,
+            )
+
+    def __enter__(self) -> ProgressView:
+        if self._bar is not None:
+            self._bar.start()
+            self._task = self._bar.add_task("Running", total=None, node="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if event.kind is ProgressKind.STARTED:
+            self.started += 1
+        elif event.kind is ProgressKind.COMPLETED:
+            self.completed += 1
+        elif event.kind is ProgressKind.FAILED:
+            self.failed += 1
+        elif event.kind is ProgressKind.SKIPPED:
+            self.skipped += 1
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, total=event.total, completed=self.completed, node=event.node)
+
+
+@click.command("run")
+@selection_options
+@click.option("--runner", "-r", default=None, help="SequentialRunner, ThreadRunner, ParallelRunner, DaskRunner, or a dotted path.")
+@click.option("--async", "is_async", is_flag=True, default=False, help="Load and save node data asynchronously.")
+@click.option("--runner-params", default="", help="Runner constructor arguments: key=value,... (e.g. max_workers=4).")
+@click.option("--load-versions", "-lv", default="", help="Dataset versions to load: name:version,...")
+@click.option("--config", "-c", default=None, callback=load_config_defaults, is_eager=True, expose_value=False,
+              help="A YAML file whose 'run:' section gives defaults for these options.")
+@click.option("--json", "as_json", is_flag=True, default=False, help="Print a JSON summary on stdout.")
+@click.pass_obj
+def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async: bool, runner_params: str,
+                load_versions: str, **options: Any) -> None:
+    """Run the project's pipelines (Kedro's `kedro run`)."""
+    root = project_root(state)
+    selection = parse_selection(options)
+    if not is_successful(selection):
+        fail(selection.failure(), verbose=state.verbose, as_json=as_json)
+    chosen = selection.unwrap()
+    versions = split_load_versions(load_versions)
+    if not is_successful(versions):
+        fail(versions.failure(), verbose=state.verbose, as_json=as_json)
+    view = ProgressView(show_bar=stderr.is_terminal and not state.quiet and not as_json)
+    built = build_runner(runner, runner_params, is_async, view)
+    if not is_successful(built):
+        fail(built.failure(), verbose=state.verbose, as_json=as_json)
+    created = KedroSession.create(root, env=chosen.env, conf_source=chosen.conf_source, runtime_params=chosen.params or None)
+    if not is_successful(created):
+        fail(created.failure(), verbose=state.verbose, as_json=as_json)
+    began = time.perf_counter()
+    with created.unwrap() as session, view:
+        outcome = session.run(
+            runner=built.unwrap(),
+            load_versions=versions.unwrap(),
+            only_missing_outputs=chosen.only_missing_outputs,
+            **chosen.run_arguments(),
+        )
+    seconds = time.perf_counter() - began
+    summary = {
+        "nodes_run": view.completed,
+        "skipped": view.skipped,
+        "failed": view.failed,
+        "seconds": round(seconds, 3),
+        "session_id": session.session_id,
+    }
+    if not is_successful(outcome):
+        if not as_json and not state.quiet and isinstance(outcome.failure(), RunError):
+            stderr.print(_summary_line(summary, failed=True))
+        if as_json:
+            code = exit_code_for(outcome.failure())
+            emit_json({"status": "failed", "exit_code": int(code), **summary, **error_record(outcome.failure())})
+            raise SystemExit(int(code))
+        fail(outcome.failure(), verbose=state.verbose)
+    outputs = sorted(outcome.unwrap())
+    if as_json:
+        emit_json({"status": "success", "exit_code": 0, **summary, "outputs": outputs})
+    elif not state.quiet:
+        stderr.print(_summary_line(summary, failed=False))
+
+
+def _summary_line(summary: Mapping[str, object], *, failed: bool) -> str:
+    status = "[bold red]Run failed[/]" if failed else "[bold green]Run completed[/]"
+    return (
+        f"{status}: {summary['nodes_run']} node(s) run, {summary['skipped']} skipped, "
+        f"{summary['failed']} failed in {summary['seconds']:.2f} s (session {summary['session_id']})."
+    )
