@@ -220,7 +220,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--kedro-timeout", type=float, default=120.0)
     parser.add_argument("--run-limit", type=int, default=1_000, help="largest N for Kedro's whole run")
     args = parser.parse_args(argv)
-    # Kedro logs every pruning decision list at INFO; keep the console to the tables.
+    # Kedro configures its loggers when its runner package is first imported: import it
+    # first, then keep its INFO lines (one per dataset load/save, the pruning lists) off the
+    # console, so that neither side pays for terminal rendering.
+    import kedro.runner  # noqa: F401
+
     logging.getLogger("kedro").setLevel(logging.WARNING)
 
     tables: dict[str, list[Row]] = {}

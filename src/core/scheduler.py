@@ -318,7 +318,9 @@ def is_stuck(s: Scheduler) -> bool:
 class ScheduleView:
     """A frozen summary of a run, every tuple in ``pipeline.nodes`` order (O(N) to build).
 
-    ``completed`` is what a failed run hands to :func:`core.resume.resume_plan`.
+    ``ready`` lists the nodes whose parents all completed and that were not handed out, even
+    after a failure (when :func:`ready` no longer offers them). ``completed`` is what a failed
+    run hands to :func:`core.resume.resume_plan`.
     """
 
     progress: Progress
