@@ -31,7 +31,8 @@ follows the rule ``s = mark_completed(s, name)[0]`` therefore sees value semanti
 it can still reach ever changes under it. A refused transition raises before consuming
 anything, so the handle stays usable. Misuse (completing a node that was never submitted,
 reusing a spent handle) is a bug in a runner, not an expected outcome, so it raises instead
-of returning a ``Result``.
+of returning a ``Result``. Runners with worker threads or processes keep the handle in the
+coordinating thread and report events there.
 """
 
 from __future__ import annotations
