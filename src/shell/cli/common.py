@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ def _hint(error: KedroError) -> str:
         if error.suggestions:
             return f"Did you mean: {', '.join(error.suggestions)}?"
         return "Check the names given to --nodes, --tags, --from-nodes, --to-nodes, --from-inputs, --to-outputs and --namespaces (see `kedro-pure registry describe`)."
+    if isinstance(error, RunError) and error.reason is RunErrorReason.INTERRUPTED:
+        return "Run the same command again; add --only-missing-outputs to skip nodes whose outputs were saved."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INVALID_RUNNER:
         return "Use --runner SequentialRunner, ThreadRunner, ParallelRunner or DaskRunner, or a dotted path to a runner class."
     if isinstance(error, RunError):
@@ -99,7 +102,7 @@ def resume_command(plan: ResumePlan, argv: Sequence[str] | None = None) -> str:
         if arg.startswith("--from-nodes="):
             continue
         kept.append(arg)
-    return " ".join(["kedro-pure", *kept, plan.from_nodes_argument])
+    return " ".join([shlex.join(["kedro-pure", *kept]), plan.from_nodes_argument])
 
 
 def fail(error: KedroError, *, verbose: bool, as_json: bool = False) -> NoReturn:

@@ -7,6 +7,7 @@ as interrupted first.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,6 +64,9 @@ cli.add_command(sessions_group)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    # A shell starts background jobs with SIGINT ignored; wrapper scripts still expect
+    # SIGINT to stop a run cleanly, so it always raises KeyboardInterrupt here.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="kedro-pure", standalone_mode=False)
     except click.exceptions.Abort:
