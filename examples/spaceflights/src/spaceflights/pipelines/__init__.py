@@ -1,0 +1,1 @@
+"""The project's modular pipelines: one sub-package each, found by ``find_pipelines``."""
