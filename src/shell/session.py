@@ -43,6 +43,7 @@ from core._version import __version__
 from core.errors import (
     ConfigError,
     ConfigErrorReason,
+    DatasetError,
     KedroError,
     KedroSessionError,
     RunError,
@@ -271,6 +272,7 @@ class KedroSession:
     def run(
         self,
         pipeline_name: str | None = None,
+        pipeline_names: Iterable[str] | None = None,
         tags: Iterable[str] | None = None,
         runner: AbstractRunner | None = None,
         node_names: Iterable[str] | None = None,
@@ -282,7 +284,6 @@ class KedroSession:
         namespaces: Iterable[str] | None = None,
         only_missing_outputs: bool = False,
         *,
-        pipeline_names: Iterable[str] | None = None,
         runtime_params: Mapping[str, object] | None = None,
     ) -> Result[dict[str, DatasetLike], KedroError]:
         """Run the requested pipelines (Kedro's ``session.run``).
@@ -434,7 +435,7 @@ class KedroSession:
                 catalog=cat,
             )
             self._record_finished(run_key, RunOutcome.FAILED, error.message)
-            return Failure(error)
+            return Failure(_catalog_error_or(error))
         logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
         self._record_finished(run_key, RunOutcome.SUCCESS, None)
         hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
@@ -583,6 +584,20 @@ def _session_data(
         data["username"] = user
     data.update(_describe_git(session._project_path))
     return data
+
+
+def _catalog_error_or(error: RunError) -> KedroError:
+    """A catalog entry that cannot be built is a ``DatasetError``, as in Kedro.
+
+    Catalog entries are built lazily, so a bad one (unknown ``type``, wrong arguments) only
+    fails when the runner materialises the pipeline's datasets, before any node runs; the
+    runner reports that as ``RunError(DATASET)`` without a node. Kedro raises the
+    ``DatasetError`` itself there, and this session documents catalog failures as
+    ``DatasetError``; a load or save failing inside a node stays a ``RunError``.
+    """
+    if error.reason is RunErrorReason.DATASET and not error.node and isinstance(error.cause, DatasetError):
+        return error.cause
+    return error
 
 
 def _empty_pipeline() -> Pipeline:
