@@ -24,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -55,8 +56,14 @@ class _Chunks:
     values: tuple[object, ...]
 
 
-def _invoke(func: object, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
-    """Run in the worker: call the function; materialise a returned generator."""
+def _invoke(payload: bytes) -> object:
+    """Run in the worker: unpickle the call, make it, and materialise a returned generator.
+
+    The call arrives pickled by the driver, so a function that cannot be *unpickled* here
+    (its module does not import in a fresh process) raises like any node error instead of
+    crashing the worker and breaking the pool for every other node.
+    """
+    func, args, kwargs = pickle.loads(payload)
     assert callable(func)
     returned = func(*args, **kwargs)
     if isinstance(returned, Iterator) and hasattr(returned, "gi_frame"):
@@ -68,30 +75,62 @@ def _replay(chunks: _Chunks) -> Iterator[object]:
     yield from chunks.values
 
 
+def _cannot_send(node: Node, exc: BaseException) -> TypeError:
+    return TypeError(
+        f"the data of node '{node.name}' cannot be sent between processes: {exc}. "
+        "Use ThreadRunner or SequentialRunner for nodes whose inputs or outputs "
+        "cannot be pickled."
+    )
+
+
 class _ProcessCall:
     """The call strategy: run the function in ``pool`` and wait for it."""
 
     def __init__(self, pool: ProcessPoolExecutor) -> None:
         self._pool = pool
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+        #: the nodes that were running when the pool broke (fixed by the first to notice)
+        self._suspects: tuple[str, ...] | None = None
 
     def __call__(self, node: Node, arguments: CallArguments) -> object:
         try:
-            future = self._pool.submit(_invoke, node.func, arguments.args, dict(arguments.kwargs))
-            returned = future.result()
+            payload = ForkingPickler.dumps((node.func, arguments.args, dict(arguments.kwargs)))
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            raise _cannot_send(node, exc) from exc
+        with self._lock:
+            self._running.add(node.name)
+        try:
+            returned = self._pool.submit(_invoke, bytes(payload)).result()
         except BrokenProcessPool as exc:
-            raise WorkerDied(
-                f"the worker process running node '{node.name}' died (killed or crashed) "
-                "before the node finished; no further node was started"
-            ) from exc
+            raise WorkerDied(self._died(node)) from exc
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
             if _is_pickling_problem(exc):
-                raise TypeError(
-                    f"the data of node '{node.name}' cannot be sent between processes: {exc}. "
-                    "Use ThreadRunner or SequentialRunner for nodes whose inputs or outputs "
-                    "cannot be pickled."
-                ) from exc
+                raise _cannot_send(node, exc) from exc
             raise
+        finally:
+            with self._lock:
+                self._running.discard(node.name)
         return _replay(returned) if isinstance(returned, _Chunks) else returned
+
+    def _died(self, node: Node) -> str:
+        # A broken pool fails every node in flight at once, and which worker died first is
+        # not known: naming only this node could blame an innocent one.
+        with self._lock:
+            if self._suspects is None:
+                self._suspects = tuple(sorted(self._running))
+            suspects = self._suspects
+        if suspects == (node.name,):
+            return (
+                f"the worker process running node '{node.name}' died (killed or crashed) "
+                "before the node finished; no further node was started"
+            )
+        shown = ", ".join(f"'{name}'" for name in suspects)
+        return (
+            f"a worker process died (killed or crashed) while nodes {shown} were running, "
+            f"so node '{node.name}' did not finish; the one that crashed is one of those; "
+            "no further node was started"
+        )
 
 
 def _is_pickling_problem(exc: BaseException) -> bool:
@@ -150,7 +189,8 @@ class ParallelRunner(AbstractRunner):
         offenders = _unpicklable_nodes(pipeline)
         if not offenders:
             return Success(None)
-        shown = sorted(repr(n) for n in offenders)
+        # Kedro prints the sorted list of nodes itself (reprs without extra quotes).
+        shown = "[" + ", ".join(repr(n) for n in sorted(offenders)) + "]"
         return Failure(
             RunError(
                 RunErrorReason.NOT_SERIALISABLE,
