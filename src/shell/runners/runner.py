@@ -213,7 +213,15 @@ def _release(context: RunContext, names: Iterable[str]) -> None:
             context.logger.warning("%s", released.failure().message)
 
 
-def _completed(context: RunContext, s: Scheduler, name: str, done: list[str]) -> Scheduler:
+def _completed(
+    context: RunContext, s: Scheduler, name: str, done: list[str]
+) -> tuple[Scheduler, tuple[str, ...]]:
+    """Record a completed node, report it, and release what the scheduler says may go.
+
+    Returns:
+        The new scheduler and the released dataset names (a runner that keeps data outside
+        the catalog, like the Dask runner, drops its copies of those too).
+    """
     s, releasable = mark_completed(s, name)
     done.append(name)
     total = len(context.pipeline.nodes)
@@ -221,7 +229,7 @@ def _completed(context: RunContext, s: Scheduler, name: str, done: list[str]) ->
     context.logger.info("Completed %d out of %d tasks", len(done), total)
     context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
     _release(context, releasable)
-    return s
+    return s, releasable
 
 
 def _failed(context: RunContext, error: RunError, done: list[str]) -> Failure[RunError]:
@@ -270,7 +278,7 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
             s = mark_failed(s, name)
             context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
             return _failed(context, outcome.failure(), done)
-        s = _completed(context, s, name, done)
+        s, _ = _completed(context, s, name, done)
     if progress(s) is Progress.STUCK:
         return Failure(_stuck(s, done))
     return Success(None)
@@ -313,7 +321,7 @@ def drive_concurrently(
                 name = running.pop(future)
                 outcome = future.result()
                 if is_successful(outcome):
-                    s = _completed(context, s, name, done)
+                    s, _ = _completed(context, s, name, done)
                 else:
                     s = mark_failed(s, name)
                     context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
