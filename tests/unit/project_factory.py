@@ -508,3 +508,62 @@ def run_pure_plan(plan: Sequence[Mapping[str, object]]) -> list[dict[str, object
                 runs.append({"error": error, "outputs": outputs, **recorder.take()})
         results.append(_jsonable({"session_id": session.session_id, "runs": runs}))  # type: ignore[arg-type]
     return results
+
+
+# --- kedro-pure only: persisted intermediates -------------------------------------------
+
+PERSISTED_CATALOG = """\
+    a:
+      type: pickle.PickleDataset
+      filepath: data/a.pkl
+    b:
+      type: pickle.PickleDataset
+      filepath: data/b.pkl
+    c:
+      type: pickle.PickleDataset
+      filepath: data/c.pkl
+    ns.d:
+      type: pickle.PickleDataset
+      filepath: data/d.pkl
+    e:
+      type: json.JSONDataset
+      filepath: data/e.json
+    """
+
+
+def persisted_project(package: str, **conf: str) -> ProjectSpec:
+    """:func:`run_project` with its intermediates in pickle/JSON files under ``data/``, so
+    any filter can start from the middle once a full run has written them. ``conf`` adds or
+    replaces ``conf/`` files (keys use ``__`` for ``/``: ``base__parameters_yml``)."""
+    spec = run_project(package)
+    files = {**spec.conf, "base/catalog.yml": PERSISTED_CATALOG}
+    files.update({key.replace("__", "/").replace("_yml", ".yml"): text for key, text in conf.items()})
+    return ProjectSpec(
+        package=package,
+        functions=spec.functions,
+        nodes=spec.nodes,
+        pipelines=spec.pipelines,
+        conf=files,
+        env_dirs=spec.env_dirs,
+    )
+
+
+def recorder(package: str) -> object:
+    """The project's recording hook module (after the session imported ``settings.py``)."""
+    return importlib.import_module(f"{package}.hooks")
+
+
+def take_events(package: str) -> list[list[object]]:
+    """The hook calls recorded since the last take, and forget them."""
+    taken: dict[str, list[list[object]]] = recorder(package).take()  # type: ignore[attr-defined]
+    return taken["events"]
+
+
+def nodes_run(events: Sequence[Sequence[object]]) -> set[str]:
+    """The nodes that ran to completion, from recorded events."""
+    return {str(e[1]) for e in events if e[0] == "after_node_run"}
+
+
+def hooks_fired(events: Sequence[Sequence[object]]) -> list[str]:
+    """The hook names, in order."""
+    return [str(e[0]) for e in events]
