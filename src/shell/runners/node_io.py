@@ -8,7 +8,7 @@ With ``is_async`` the loads (and the saves) of one node run concurrently in thre
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -85,17 +85,28 @@ def save_outputs(
     """
     items = list(outputs.items())
     if is_async and len(items) > 1:
-        with ThreadPoolExecutor(max_workers=len(items)) as pool:
-            futures = [pool.submit(_save_one, node, n, d, catalog, hooks) for n, d in items]
-            results = [f.result() for f in futures]
-    else:
-        results = []
-        for name, data in items:
-            saved = _save_one(node, name, data, catalog, hooks)
-            results.append(saved)
+        return _save_concurrently(node, items, catalog, hooks)
+    for name, data in items:
+        saved = _save_one(node, name, data, catalog, hooks)
+        if not is_successful(saved):
+            return Failure(dataset_failure(node, saved.failure()))
+    return Success(None)
+
+
+def _save_concurrently(
+    node: Node, items: list[tuple[str, object]], catalog: DataCatalog, hooks: HookManager
+) -> Result[None, RunError]:
+    """Kedro's asynchronous order: every ``before_dataset_saved`` in output order, then the
+    saves in threads, each ``after_dataset_saved`` as its save completes; stop at the first
+    failure (saves already started still finish)."""
+    for name, data in items:
+        hooks.hook.before_dataset_saved(dataset_name=name, data=data, node=node)
+    with ThreadPoolExecutor(max_workers=len(items)) as pool:
+        futures = {pool.submit(catalog.save, name, data): (name, data) for name, data in items}
+        for future in as_completed(futures):
+            saved = future.result()
             if not is_successful(saved):
-                break
-    for result in results:
-        if not is_successful(result):
-            return Failure(dataset_failure(node, result.failure()))
+                return Failure(dataset_failure(node, saved.failure()))
+            name, data = futures[future]
+            hooks.hook.after_dataset_saved(dataset_name=name, data=data, node=node)
     return Success(None)
