@@ -1,7 +1,7 @@
 """Public Hypothesis strategies for kedro-pure values: a testing API for downstream suites.
 
 Import this module explicitly (``from core import strategies``); ``core`` itself never
-imports Hypothesis. Installing kedro-pure registers :func:`_hypothesis_setup_hook` as a
+imports Hypothesis. Installing kedro-pure registers :mod:`core._hypothesis_hook` as a
 Hypothesis entry point, so ``st.from_type(Node)``, ``st.from_type(Pipeline)`` and
 ``st.from_type(SessionState)`` use the strategies below.
 
