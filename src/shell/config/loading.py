@@ -44,7 +44,7 @@ from core.config import (
 )
 from core.config.values import FrozenMapping
 from core.errors import ConfigError
-from shell.config.parsing import document_from_config, parse_config_text
+from shell.config.parsing import document_from_config, parse_config_text, parse_plain_document
 from shell.config.resolution import dereference, resolve_config, resolve_document_in_place
 from shell.config.resolvers import Resolver, resolver_scope
 from shell.config.source import ConfigSource
@@ -81,6 +81,14 @@ def _read_document(lookup: _Lookup, env: str, relative: str) -> Result[ConfigDoc
     text = lookup.source.read_text(env, relative)
     if isinstance(text, Failure):
         return text
+    # Credentials are resolved file by file, by OmegaConf, when they interpolate.
+    plain = parse_plain_document(path, text.unwrap(), interpolations=lookup.key != "credentials")
+    if isinstance(plain, Failure):
+        return plain
+    document = plain.unwrap()
+    if document is not None:
+        # Plain data (interpolations are resolved after the merge): no OmegaConf object.
+        return Success(document)
     parsed = parse_config_text(path, text.unwrap())
     if isinstance(parsed, Failure):
         return parsed
@@ -133,7 +141,10 @@ def _merge_and_resolve(
         return raw
     found_runtime_keys.clear()
     resolved = resolve_config(
-        raw.unwrap(), path=lookup.source.env_path(env), globals_load=lookup.key == "globals"
+        raw.unwrap(),
+        path=lookup.source.env_path(env),
+        globals_load=lookup.key == "globals",
+        prune=not ({"globals", "runtime_params"} & lookup.custom_resolvers.keys()),
     )
     if isinstance(resolved, Failure):
         return resolved

@@ -3,9 +3,18 @@
 Everything here must run inside :func:`shell.config.resolvers.resolver_scope`, which decides
 which resolvers exist. Resolution failures become ``ConfigError(INTERPOLATION)`` values
 carrying OmegaConf's message (with its ``full_key`` lines, as Kedro shows them).
+
+Building OmegaConf nodes is most of the time a lookup takes, so :func:`resolve_config` gives
+OmegaConf as little as it needs: nothing when no value interpolates, and only the branches
+holding interpolations when every interpolation calls ``globals:`` or ``runtime_params:``
+(which read their arguments, never other keys). Any other interpolation (``${a.b}``,
+``oc.select``, custom resolvers that may read the tree) resolves the whole configuration.
+Either way the result, and the first error with its ``full_key``, are OmegaConf's.
 """
 
 from __future__ import annotations
+
+import re
 
 from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf
 from omegaconf.errors import OmegaConfBaseException, UnsupportedInterpolationType
@@ -40,7 +49,7 @@ def _interpolation_error(
 
 
 def resolve_config(
-    raw: FrozenConfig, *, path: str = "", globals_load: bool = False
+    raw: FrozenConfig, *, path: str = "", globals_load: bool = False, prune: bool = False
 ) -> Result[FrozenConfig, ConfigError]:
     """Resolve every interpolation of a merged directory configuration.
 
@@ -48,17 +57,94 @@ def resolve_config(
         raw: The directory's merged, unresolved configuration.
         path: The environment directory, recorded on errors.
         globals_load: Loading ``globals`` (where ``runtime_params:`` gets Kedro's message).
+        prune: ``globals`` and ``runtime_params`` are this module's resolvers (no custom
+            resolver of either name), so branches without interpolations may be left out.
 
     Returns:
         ``Success(resolved)`` (resolver results that are not plain data are kept as
         :class:`~core.config.Opaque` leaves), or ``Failure(ConfigError(INTERPOLATION))``.
     """
+    if not _needs_omegaconf(raw):
+        # Nothing to resolve: OmegaConf would hand the same data back.
+        return Success(raw)
+    if prune and _only_branch_local(raw):
+        branches = _interpolated_branches(raw)
+        assert isinstance(branches, FrozenMapping)  # raw interpolates somewhere
+        resolved_branches = _resolve_whole(branches, path=path, globals_load=globals_load)
+        return resolved_branches.map(lambda resolved: _graft(raw, resolved))
+    return _resolve_whole(raw, path=path, globals_load=globals_load)
+
+
+def _resolve_whole(
+    raw: FrozenConfig, *, path: str, globals_load: bool
+) -> Result[FrozenConfig, ConfigError]:
     try:
         container = OmegaConf.to_container(OmegaConf.create(thaw_mapping(raw)), resolve=True)
     except OmegaConfBaseException as exc:
         return Failure(_interpolation_error(exc, path, globals_load=globals_load))
     assert isinstance(container, dict)  # a DictConfig always converts to a dict
     return freeze_mapping(container, opaque=True)
+
+
+def _needs_omegaconf(value: ConfigValue) -> bool:
+    """Whether resolving ``value`` may change it: an interpolation, or a leaf that is not
+    plain data (kept on the OmegaConf path, which decides what to do with it)."""
+    if isinstance(value, str):
+        # OmegaConf also rewrites an escaped literal "???" ("\\???" becomes "???").
+        return "${" in value or value.endswith("\\???")
+    if value is None or isinstance(value, int | float):
+        return False
+    if isinstance(value, FrozenMapping):
+        return any(_needs_omegaconf(sub) for sub in value.values())
+    if isinstance(value, tuple):
+        return any(_needs_omegaconf(sub) for sub in value)
+    return True
+
+
+#: An interpolation that calls a resolver: ``${name:``.
+_RESOLVER_CALL = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*:")
+#: Resolvers whose value depends on their arguments only (installed by resolver_scope).
+_BRANCH_LOCAL = frozenset({"globals", "runtime_params"})
+
+
+def _only_branch_local(value: ConfigValue) -> bool:
+    """Whether every leaf is plain data and every ``${`` opens a branch-local resolver call."""
+    if isinstance(value, str):
+        return all(
+            (call := _RESOLVER_CALL.match(value, start.start())) is not None
+            and call.group(1) in _BRANCH_LOCAL
+            for start in re.finditer(r"\$\{", value)
+        )
+    if value is None or isinstance(value, int | float):
+        return True
+    if isinstance(value, FrozenMapping):
+        return all(_only_branch_local(sub) for sub in value.values())
+    if isinstance(value, tuple):
+        return all(_only_branch_local(sub) for sub in value)
+    return False
+
+
+def _interpolated_branches(value: ConfigValue) -> ConfigValue | None:
+    """``value`` keeping only the keys on a path to an interpolation (lists whole)."""
+    if isinstance(value, FrozenMapping):
+        kept = {key: sub for key, sub in ((k, _interpolated_branches(v)) for k, v in value.items()) if sub is not None}
+        return FrozenMapping(kept) if kept else None
+    return value if _needs_omegaconf(value) else None
+
+
+def _graft(raw: FrozenConfig, resolved: FrozenConfig) -> FrozenConfig:
+    """``raw`` with the resolved branches put back in place, keys in ``raw``'s order."""
+    items: dict[ConfigKey, ConfigValue] = {}
+    for key, value in raw.items():
+        if key not in resolved:
+            items[key] = value
+        elif isinstance(value, FrozenMapping):
+            branch = resolved[key]
+            assert isinstance(branch, FrozenMapping)  # a mapping was pruned to a mapping
+            items[key] = _graft(value, branch)
+        else:
+            items[key] = resolved[key]
+    return FrozenMapping(items)
 
 
 def resolve_document_in_place(
