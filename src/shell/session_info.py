@@ -11,8 +11,10 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import click
+if TYPE_CHECKING:
+    import click
 
 __all__ = ["_describe_git", "_jsonify_cli_context", "current_cli_context", "username"]
 
@@ -32,15 +34,27 @@ def _git(project_path: Path, *args: str) -> str:
 
 def _describe_git(project_path: Path) -> dict[str, dict[str, object]]:
     """``{"git": {"commit_sha", "branch", "dirty"}}``, or ``{}`` outside a repository or
-    without git (Kedro records ``commit_sha`` and ``dirty``; ``branch`` is our addition)."""
+    without git (Kedro records ``commit_sha`` and ``dirty``; ``branch`` is our addition,
+    ``"HEAD"`` when detached).
+
+    Two git calls, as Kedro makes: the branch comes from the header line ``--branch`` adds
+    to the status (``## main...origin/main [ahead 1]``, ``## HEAD (no branch)``).
+    """
     try:
         sha = _git(project_path, "rev-parse", "--short", "HEAD")
-        dirty = bool(_git(project_path, "status", "--short"))
-        branch = _git(project_path, "rev-parse", "--abbrev-ref", "HEAD")
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+        header, *changes = _git(project_path, "status", "--short", "--branch").splitlines()
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, ValueError) as exc:
         logger.debug("Unable to git describe %s: %s", project_path, exc)
         return {}
-    return {"git": {"commit_sha": sha, "branch": branch, "dirty": dirty}}
+    return {"git": {"commit_sha": sha, "branch": _branch(header), "dirty": bool(changes)}}
+
+
+def _branch(status_header: str) -> str:
+    head = status_header.removeprefix("## ")
+    if head.startswith("HEAD (no branch)"):
+        return "HEAD"
+    # Branch names cannot hold "..." or spaces; what follows is the upstream and its distance.
+    return head.split("...", 1)[0].split(" ", 1)[0]
 
 
 def _jsonify_cli_context(ctx: click.Context) -> dict[str, object]:
@@ -55,7 +69,12 @@ def _jsonify_cli_context(ctx: click.Context) -> dict[str, object]:
 
 def current_cli_context() -> dict[str, object] | None:
     """The active click context as a record, or ``None`` outside a CLI command."""
-    ctx = click.get_current_context(silent=True)
+    # No click command can be running in a process that never imported click, and importing
+    # it here would add a third of the session's import time for nothing.
+    loaded = sys.modules.get("click")
+    if loaded is None:
+        return None
+    ctx: click.Context | None = loaded.get_current_context(silent=True)
     return _jsonify_cli_context(ctx) if ctx is not None else None
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import getpass
 import re
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -242,3 +244,22 @@ def test_a_store_written_for_kedro_works(root: Path) -> None:
         assert is_successful(session.run(node_names=["n_a"]))
     saved = (root / "sessions" / f"{session.session_id}.json").read_text()
     assert '"env": "prod"' in saved
+
+
+def test_branch_is_read_past_the_upstream_of_a_clone(root: Path, tmp_path: Path) -> None:
+    init_git(root, branch="dev")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(root), str(clone))
+    (clone / "extra.txt").write_text("x\n")
+    git(clone, "add", "extra.txt")
+    git(clone, "commit", "-q", "-m", "ahead")
+    assert git(clone, "status", "--short", "--branch").startswith("## dev...origin/dev [ahead 1]")
+    described = _describe_git(clone)["git"]
+    assert described == {"commit_sha": git(clone, "rev-parse", "--short", "HEAD"), "branch": "dev", "dirty": False}
+
+
+def test_importing_the_session_does_not_import_click() -> None:
+    """The CLI context is read only when click is loaded (a CLI command is running)."""
+    code = "import sys, shell.session; print('click' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
