@@ -52,6 +52,8 @@ CASES: list[tuple[Callable[..., Any], Any, Any, dict[str, Any]]] = [
     (two, {"b": "q", "a": "p"}, "c", {"p": 1}),
     (nothing, None, "c", {}),
     (nothing, None, "c", {"x": 1}),
+    (nothing, [], "c", {"x": 1}),
+    (nothing, {}, "c", {}),
     (keyed, ["a", "b"], {"x": "out_x", "y": "out_y"}, {"a": 1, "b": 2}),
     (one, "a", ["c", "d"], {"a": 5}),
     (one, "a", ["c", "d"], {"a": [1, 2, 3]}),
