@@ -34,6 +34,7 @@ from tests.unit.project_factory import (
     hooks_fired,
     nodes_run,
     persisted_project,
+    recorder,
     take_events,
     unique_package,
     write_project,
@@ -355,3 +356,40 @@ def test_multi_mode_runs_many_times_each_reloaded_with_its_own_id(project: Proje
         assert parameters["session_id"] == session.session_id
         assert parameters["run_id"] == run.run_id
         assert parameters["runtime_params"] == runtime
+
+
+# --- env and runtime-parameter layering --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "runtime_params", "alpha", "depth", "f"),
+    [
+        (None, None, 1, 3, 14),  # base (local is empty)
+        ("prod", None, 10, 3, 86),  # conf/prod/parameters.yml: alpha 10
+        ("prod", {"model": {"depth": 7}}, 10, 7, 94),  # runtime params merged over the env
+        ("prod", {"alpha": 3}, 3, 3, 30),  # runtime params win over the env's value
+        (None, {"alpha": 2, "new": {"x": 1}}, 2, 3, 22),
+    ],
+)
+def test_env_and_runtime_params_layer_as_in_kedro(
+    project: Project,
+    env: str | None,
+    runtime_params: dict[str, object] | None,
+    alpha: int,
+    depth: int,
+    f: int,
+) -> None:
+    project.write("local/parameters.yml", "fail: false\n")  # a key of its own: no effect above
+    with project.session(env=env, runtime_params=runtime_params) as session:
+        params = session.load_context().params
+        assert (params["alpha"], params["model"]) == (alpha, {"depth": depth})
+        outcome = session.run()
+    assert outcome.unwrap()["f"].load() == f  # a=2α, b=a+depth, c=2b, d=2a, e=c+d
+    run_params = recorder_run_params(project)
+    assert run_params["env"] == env and run_params["runtime_params"] == (runtime_params or {})
+
+
+def recorder_run_params(project: Project) -> dict[str, object]:
+    taken: dict[str, list[dict[str, object]]] = recorder(project.package).take()  # type: ignore[attr-defined]
+    (params,) = taken["run_params"]
+    return params
