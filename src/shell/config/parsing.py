@@ -13,12 +13,13 @@ level that is not a mapping) takes :func:`parse_config_text`, the full OmegaConf
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import io
 
 import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf._utils import get_value_kind
-from omegaconf._yaml import get_yaml_loader
 from omegaconf.errors import GrammarParseError, OmegaConfBaseException
 from returns.result import Failure, Result, Success
 
@@ -26,6 +27,12 @@ from core.config import ConfigDocument, FrozenMapping, freeze_mapping, invalid_y
 from core.errors import ConfigError, ConfigErrorReason
 
 __all__ = ["document_from_config", "parse_config_text", "parse_plain_document"]
+
+# The module holding ``get_yaml_loader`` (the loader OmegaConf.load uses): OmegaConf 2.4 moved
+# it from ``_utils`` to ``_yaml``.
+_LOADER_MODULE = importlib.import_module(
+    "omegaconf._yaml" if importlib.util.find_spec("omegaconf._yaml") else "omegaconf._utils"
+)
 
 
 def _marked(path: str, exc: yaml.MarkedYAMLError, reason: ConfigErrorReason) -> ConfigError:
@@ -84,7 +91,7 @@ def parse_plain_document(
     """
     try:
         # OmegaConf's loader is a SafeLoader subclass.
-        loaded: object = yaml.load(text, Loader=get_yaml_loader())
+        loaded: object = yaml.load(text, Loader=_LOADER_MODULE.get_yaml_loader())
     except yaml.YAMLError as exc:
         return Failure(_parse_error(path, exc))
     if loaded is None:
