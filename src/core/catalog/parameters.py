@@ -9,9 +9,8 @@ Lists are not descended into.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Mapping
-
-from pydantic import BaseModel
 
 __all__ = ["PARAMETERS", "PARAMS_PREFIX", "is_parameter", "parameter_feed"]
 
@@ -27,11 +26,18 @@ def is_parameter(name: str) -> bool:
 def _fields(value: object) -> Mapping[str, object] | None:
     if isinstance(value, Mapping):
         return value
-    if isinstance(value, BaseModel):
-        return {name: getattr(value, name) for name in type(value).model_fields}
+    if _is_pydantic_model(value):
+        return {name: getattr(value, name) for name in type(value).model_fields}  # type: ignore[attr-defined]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     return None
+
+
+def _is_pydantic_model(value: object) -> bool:
+    # Importing pydantic costs more than the rest of the session's imports; a model instance
+    # can only exist once pydantic is loaded, so look it up rather than import it.
+    pydantic = sys.modules.get("pydantic.main")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
 
 
 def parameter_feed(parameters: Mapping[str, object]) -> dict[str, object]:
