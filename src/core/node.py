@@ -13,6 +13,7 @@ programming errors, and this is the only place the core raises.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import inspect
 import re
@@ -93,6 +94,14 @@ def _readable_func_name(func: Callable[..., object]) -> str:
 
 def _declare(value: object, what: str, label: str) -> _Declaration:
     """Freeze an ``inputs``/``outputs`` argument, rejecting wrong Python types."""
+    # Fast paths for the common well-formed declarations (node creation is hot in big
+    # pipelines); anything unusual falls through to the checks below.
+    if type(value) is str and value:
+        return _Declaration(NameForm.SINGLE, (), (value,))
+    if type(value) is list and value:
+        listed = tuple(value)
+        if all(type(n) is str for n in listed):
+            return _Declaration(NameForm.LIST, (), listed)
     if value is None or value == "":
         return _Declaration(NameForm.NONE, (), ())
     # ``[]`` and ``{}`` stay a list and a dict with no names: Kedro keeps them as authored,
@@ -133,29 +142,53 @@ def _declare(value: object, what: str, label: str) -> _Declaration:
     return _Declaration(NameForm.DICT, keys, names)
 
 
+@functools.lru_cache(maxsize=4096)
+def _bound_positions(
+    func: Callable[..., object], form: NameForm, keys: tuple[str, ...], count: int
+) -> tuple[int, ...] | None:
+    """Where each declared input lands when bound to ``func``, in binding order.
+
+    ``None`` when ``func`` has no signature to check (C builtins). Raises ``TypeError`` when
+    the inputs do not bind. Memoised per function and declaration *shape* (not names): a
+    pipeline reuses a handful of functions for thousands of nodes, and ``inspect.signature``
+    dominates node creation otherwise. The answer depends only on the function's signature.
+    """
+    if inspect.isbuiltin(func):
+        return None
+    try:
+        signature = inspect.signature(func, follow_wrapped=False)
+    except (TypeError, ValueError):
+        return None
+    if form is NameForm.DICT:
+        bound = signature.bind(**{key: i for i, key in enumerate(keys)})
+        return (*bound.args, *bound.kwargs.values())
+    signature.bind(*range(count))
+    return tuple(range(count))
+
+
 def _binding_order(func: Callable[..., object], inputs: _Declaration, label: str) -> tuple[str, ...]:
     """Check the inputs bind to ``func`` and return them in the order they bind.
 
     A dict binds in signature order (positional parameters first), which is the order Kedro
     loads and reports them in. C builtins have no signature to check.
     """
-    if inspect.isbuiltin(func):
-        return inputs.names
     try:
-        signature = inspect.signature(func, follow_wrapped=False)
-    except (TypeError, ValueError):
-        return inputs.names
-    try:
-        if inputs.form is NameForm.DICT:
-            bound = signature.bind(**dict(zip(inputs.keys, inputs.names, strict=True)))
-            return (*(str(a) for a in bound.args), *(str(v) for v in bound.kwargs.values()))
-        signature.bind(*inputs.names)
+        try:
+            positions = _bound_positions(func, inputs.form, inputs.keys, len(inputs.names))
+        except TypeError as exc:
+            if "unhashable" not in str(exc):
+                raise
+            # An unhashable callable object cannot be memoised; bind it directly.
+            positions = _bound_positions.__wrapped__(func, inputs.form, inputs.keys, len(inputs.names))
     except TypeError as exc:
+        parameters = list(inspect.signature(func, follow_wrapped=False).parameters.keys())
         raise TypeError(
             f"Inputs of '{_readable_func_name(func)}' function expected "
-            f"{list(signature.parameters.keys())}, but got {inputs.as_authored()}\nNode: {label}"
+            f"{parameters}, but got {inputs.as_authored()}\nNode: {label}"
         ) from exc
-    return inputs.names
+    if positions is None:
+        return inputs.names
+    return tuple(inputs.names[i] for i in positions)
 
 
 def _tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
@@ -312,6 +345,8 @@ def _assemble(
     base = explicit_name or _generated_name(func, inputs_in_order, outputs.names)
     name = f"{namespace}.{base}" if namespace else base
     key = (name, inputs.identity, outputs.identity)
+    in_names = inputs_in_order
+    out_names = outputs.names
     return Node(
         func=func,
         name=name,
@@ -321,8 +356,8 @@ def _assemble(
         inputs=inputs_in_order,
         outputs=outputs.names,
         confirms=confirms,
-        input_bases=tuple(strip_transcoding(i) for i in inputs_in_order),
-        output_bases=tuple(strip_transcoding(o) for o in outputs.names),
+        input_bases=tuple(strip_transcoding(i) if "@" in i else i for i in in_names),
+        output_bases=tuple(strip_transcoding(o) if "@" in o else o for o in out_names),
         _inputs=inputs,
         _outputs=outputs,
         _key=key,
