@@ -33,7 +33,7 @@ import time
 import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from returns.io import IOResult
 from returns.pipeline import is_successful
@@ -52,7 +52,6 @@ from core.errors import (
 )
 from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
-from core.project import ProjectSettings
 from core.run_record import (
     PIPELINE_NAME_DEPRECATION_MESSAGE,
     describe_runner,
@@ -82,6 +81,9 @@ from shell.runners.runner import AbstractRunner
 from shell.runners.sequential import SequentialRunner
 from shell.session_info import _describe_git, current_cli_context, username
 from shell.store.base import BaseSessionStore
+
+if TYPE_CHECKING:
+    from core.project_settings import ProjectSettings
 
 __all__ = ["KedroSession", "RunMode"]
 

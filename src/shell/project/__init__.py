@@ -15,7 +15,9 @@ in :func:`load_settings`, :func:`validate_settings`, :func:`resolve_class`,
 :func:`load_registry` and :func:`find_pipelines`.
 """
 
-from core.project import ClassRef, ProjectSettings
+from typing import TYPE_CHECKING
+
+from core.project import ClassRef
 from shell.project.autodiscovery import find_pipelines
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project, read_metadata
 from shell.project.discovery import _is_project, find_kedro_project, is_kedro_project
@@ -27,6 +29,9 @@ from shell.project.registry import (
     load_registry,
 )
 from shell.project.settings import import_object, load_settings, resolve_class, validate_settings
+
+if TYPE_CHECKING:
+    from core.project_settings import ProjectSettings
 
 __all__ = [
     "DEFAULT_PIPELINE",
@@ -48,3 +53,12 @@ __all__ = [
     "resolve_class",
     "validate_settings",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The settings model is pydantic, the costliest import of a session: loaded on first use.
+    if name == "ProjectSettings":
+        from core.project_settings import ProjectSettings
+
+        return ProjectSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,7 +22,7 @@ import importlib
 import importlib.util
 import logging
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from returns.result import Failure, Result, Success
 
@@ -32,11 +32,12 @@ from core.project import (
     CLASS_SETTINGS,
     ClassRef,
     ClassSettingName,
-    ProjectSettings,
-    settings_from_namespace,
 )
 from shell.project._failure import location
 from shell.project.bootstrap import ProjectMetadata
+
+if TYPE_CHECKING:
+    from core.project_settings import ProjectSettings
 
 __all__ = ["import_object", "load_settings", "resolve_class", "validate_settings"]
 
@@ -79,6 +80,9 @@ def load_settings(metadata: ProjectMetadata) -> Result[ProjectSettings, ConfigEr
         ``__init__``) fails to import, naming the file, the line and what to fix, or when a
         setting has the wrong shape.
     """
+    # Deferred: the settings model is pydantic, the costliest import of a session.
+    from core.project_settings import ProjectSettings, settings_from_namespace
+
     module_name = f"{metadata.package_name}.settings"
     try:
         spec = importlib.util.find_spec(module_name)
