@@ -14,11 +14,15 @@ How to call it:
   :class:`~core.config.ConfigLoaderSettings`.
 """
 
-from shell.config.abstract import AbstractConfigLoader
-from shell.config.loading import load_config
-from shell.config.omegaconf_loader import OmegaConfigLoader
-from shell.config.resolvers import Resolver
-from shell.config.source import ConfigSource, FsspecConfigSource, open_config_source
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shell.config.abstract import AbstractConfigLoader
+    from shell.config.loading import load_config
+    from shell.config.omegaconf_loader import OmegaConfigLoader
+    from shell.config.resolvers import Resolver
+    from shell.config.source import ConfigSource, FsspecConfigSource, open_config_source
 
 __all__ = [
     "AbstractConfigLoader",
@@ -29,3 +33,29 @@ __all__ = [
     "load_config",
     "open_config_source",
 ]
+
+#: Where each public name is defined. Each is imported on first access: the loader pulls in
+#: OmegaConf, PyYAML and fsspec, which a session pays for when it loads configuration, not
+#: when it imports ``AbstractConfigLoader``.
+_DEFINED_IN = {
+    "AbstractConfigLoader": "shell.config.abstract",
+    "ConfigSource": "shell.config.source",
+    "FsspecConfigSource": "shell.config.source",
+    "OmegaConfigLoader": "shell.config.omegaconf_loader",
+    "Resolver": "shell.config.resolvers",
+    "load_config": "shell.config.loading",
+    "open_config_source": "shell.config.source",
+}
+
+if not TYPE_CHECKING:  # at runtime only, so mypy still rejects names this package lacks
+
+    def __getattr__(name: str) -> object:
+        module = _DEFINED_IN.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

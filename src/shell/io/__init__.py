@@ -15,28 +15,33 @@ Public API:
 * :func:`generate_timestamp`, :func:`snapshot_catalog`, :func:`dataset_from_config`.
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from core.catalog.versioning import Version
-from shell.io.cached import CachedDataset
-from shell.io.catalog import DataCatalog
-from shell.io.contract import (
-    AbstractDataset,
-    DatasetLike,
-    describe_dataset,
-    is_dataset,
-    is_ephemeral,
-    is_single_process,
-)
-from shell.io.file_dataset import FileDataset
-from shell.io.json_dataset import JSONDataset
-from shell.io.memory import MemoryDataset
-from shell.io.pickle_dataset import PickleDataset
-from shell.io.shared_catalog import SharedMemoryDataCatalog
-from shell.io.shared_memory import SharedDatasetManager, SharedMemoryDataset
-from shell.io.snapshot import PipelineDatasets, snapshot_catalog
-from shell.io.text_dataset import TextDataset
-from shell.io.timestamp import generate_timestamp
-from shell.io.type_resolver import SHORT_NAMES, dataset_from_config
-from shell.io.yaml_dataset import YAMLDataset
+
+if TYPE_CHECKING:
+    from shell.io.cached import CachedDataset
+    from shell.io.catalog import DataCatalog
+    from shell.io.contract import (
+        AbstractDataset,
+        DatasetLike,
+        describe_dataset,
+        is_dataset,
+        is_ephemeral,
+        is_single_process,
+    )
+    from shell.io.file_dataset import FileDataset
+    from shell.io.json_dataset import JSONDataset
+    from shell.io.memory import MemoryDataset
+    from shell.io.pickle_dataset import PickleDataset
+    from shell.io.shared_catalog import SharedMemoryDataCatalog
+    from shell.io.shared_memory import SharedDatasetManager, SharedMemoryDataset
+    from shell.io.snapshot import PipelineDatasets, snapshot_catalog
+    from shell.io.text_dataset import TextDataset
+    from shell.io.timestamp import generate_timestamp
+    from shell.io.type_resolver import SHORT_NAMES, dataset_from_config
+    from shell.io.yaml_dataset import YAMLDataset
 
 __all__ = [
     "SHORT_NAMES",
@@ -63,3 +68,44 @@ __all__ = [
     "is_single_process",
     "snapshot_catalog",
 ]
+
+#: Where each public name is defined. Each is imported on first access: the file datasets pull
+#: in fsspec and PyYAML, and the shared-memory ones multiprocessing, which a session needs
+#: only when its catalog uses them.
+_DEFINED_IN = {
+    "AbstractDataset": "shell.io.contract",
+    "CachedDataset": "shell.io.cached",
+    "DataCatalog": "shell.io.catalog",
+    "DatasetLike": "shell.io.contract",
+    "FileDataset": "shell.io.file_dataset",
+    "JSONDataset": "shell.io.json_dataset",
+    "MemoryDataset": "shell.io.memory",
+    "PickleDataset": "shell.io.pickle_dataset",
+    "PipelineDatasets": "shell.io.snapshot",
+    "SHORT_NAMES": "shell.io.type_resolver",
+    "SharedDatasetManager": "shell.io.shared_memory",
+    "SharedMemoryDataCatalog": "shell.io.shared_catalog",
+    "SharedMemoryDataset": "shell.io.shared_memory",
+    "TextDataset": "shell.io.text_dataset",
+    "YAMLDataset": "shell.io.yaml_dataset",
+    "dataset_from_config": "shell.io.type_resolver",
+    "describe_dataset": "shell.io.contract",
+    "generate_timestamp": "shell.io.timestamp",
+    "is_dataset": "shell.io.contract",
+    "is_ephemeral": "shell.io.contract",
+    "is_single_process": "shell.io.contract",
+    "snapshot_catalog": "shell.io.snapshot",
+}
+
+if not TYPE_CHECKING:  # at runtime only, so mypy still rejects names this package lacks
+
+    def __getattr__(name: str) -> object:
+        module = _DEFINED_IN.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

@@ -10,11 +10,16 @@ Typical use by the session::
 and to look back: :func:`list_sessions` / :func:`get_session`.
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from core.store_records import RunOutcome, StoredRun, StoredSession
-from shell.store.base import BaseSessionStore
-from shell.store.database import SCHEMA_VERSION
-from shell.store.history import get_session, list_sessions
-from shell.store.sqlite import DB_FILE_NAME, DEFAULT_BUSY_TIMEOUT, SQLiteStore, store_file
+
+if TYPE_CHECKING:
+    from shell.store.base import BaseSessionStore
+    from shell.store.database import SCHEMA_VERSION
+    from shell.store.history import get_session, list_sessions
+    from shell.store.sqlite import DB_FILE_NAME, DEFAULT_BUSY_TIMEOUT, SQLiteStore, store_file
 
 __all__ = [
     "DB_FILE_NAME",
@@ -29,3 +34,29 @@ __all__ = [
     "list_sessions",
     "store_file",
 ]
+
+#: Where each public name is defined. Each is imported on first access: a session imports only
+#: the store its settings name (the SQLite store when it opens one).
+_DEFINED_IN = {
+    "BaseSessionStore": "shell.store.base",
+    "DB_FILE_NAME": "shell.store.sqlite",
+    "DEFAULT_BUSY_TIMEOUT": "shell.store.sqlite",
+    "SCHEMA_VERSION": "shell.store.database",
+    "SQLiteStore": "shell.store.sqlite",
+    "get_session": "shell.store.history",
+    "list_sessions": "shell.store.history",
+    "store_file": "shell.store.sqlite",
+}
+
+if not TYPE_CHECKING:  # at runtime only, so mypy still rejects names this package lacks
+
+    def __getattr__(name: str) -> object:
+        module = _DEFINED_IN.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
