@@ -70,7 +70,6 @@ from shell.hooks.manager import (
 )
 from shell.io.catalog import DataCatalog
 from shell.io.contract import DatasetLike
-from shell.io.shared_catalog import SharedMemoryDataCatalog
 from shell.io.timestamp import generate_timestamp
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.discovery import find_kedro_project
@@ -494,6 +493,9 @@ class KedroSession:
         load_versions: Mapping[str, str] | None,
     ) -> Result[DataCatalog, KedroError]:
         if isinstance(runner, ParallelRunner):
+            # Imported here: it pulls in multiprocessing, which only a parallel run needs.
+            from shell.io.shared_catalog import SharedMemoryDataCatalog
+
             catalog_class: type[DataCatalog] = SharedMemoryDataCatalog
         else:
             resolved = resolve_class(self._settings, "DATA_CATALOG_CLASS", DataCatalog)

@@ -21,15 +21,12 @@ and saving of independent nodes overlap with computation in the workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from multiprocessing.reduction import ForkingPickler
+from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result, Success
 
@@ -42,6 +39,11 @@ from shell.runners.progress import ProgressCallback
 from shell.runners.runner import AbstractRunner, RunContext, drive_concurrently, required_workers
 from shell.runners.task import WorkerDied
 from shell.runners.workers import validate_max_workers
+
+# multiprocessing and the process pool are imported where they are used: importing them costs
+# more than the rest of the runners, and every session imports this module.
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["ParallelRunner"]
 
@@ -94,6 +96,9 @@ class _ProcessCall:
         self._suspects: tuple[str, ...] | None = None
 
     def __call__(self, node: Node, arguments: CallArguments) -> object:
+        from concurrent.futures.process import BrokenProcessPool
+        from multiprocessing.reduction import ForkingPickler
+
         try:
             payload = ForkingPickler.dumps((node.func, arguments.args, dict(arguments.kwargs)))
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
@@ -139,6 +144,8 @@ def _is_pickling_problem(exc: BaseException) -> bool:
 
 
 def _unpicklable_nodes(pipeline: Pipeline) -> list[Node]:
+    from multiprocessing.reduction import ForkingPickler
+
     offenders = []
     for node in pipeline.nodes:
         try:
@@ -149,6 +156,8 @@ def _unpicklable_nodes(pipeline: Pipeline) -> list[Node]:
 
 
 def _start_method() -> str:
+    import multiprocessing
+
     chosen = os.environ.get("KEDRO_MP_CONTEXT", "")
     if chosen in _START_METHODS:
         return chosen
@@ -204,6 +213,9 @@ class ParallelRunner(AbstractRunner):
         )
 
     def _run(self, context: RunContext) -> Result[None, RunError]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
         workers = required_workers(context.pipeline, self._max_workers)
         mp_context = multiprocessing.get_context(_start_method())
         with (
