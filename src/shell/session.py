@@ -75,14 +75,12 @@ from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.discovery import find_kedro_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import resolve_class, validate_settings
-from shell.runners.parallel import ParallelRunner
-from shell.runners.runner import AbstractRunner
-from shell.runners.sequential import SequentialRunner
 from shell.session_info import _describe_git, current_cli_context, username
 from shell.store.base import BaseSessionStore
 
 if TYPE_CHECKING:
     from core.project_settings import ProjectSettings
+    from shell.runners.runner import AbstractRunner
 
 __all__ = ["KedroSession", "RunMode"]
 
@@ -397,6 +395,10 @@ class KedroSession:
                 only_missing_outputs=only_missing_outputs,
             )
         )
+        # The runners are imported by the first run, not by importing this module.
+        from shell.runners.runner import AbstractRunner
+        from shell.runners.sequential import SequentialRunner
+
         given: object = runner if runner is not None else SequentialRunner()
         if not isinstance(given, AbstractRunner):
             return Failure(
@@ -492,6 +494,8 @@ class KedroSession:
         save_version: str,
         load_versions: Mapping[str, str] | None,
     ) -> Result[DataCatalog, KedroError]:
+        from shell.runners.parallel import ParallelRunner
+
         if isinstance(runner, ParallelRunner):
             # Imported here: it pulls in multiprocessing, which only a parallel run needs.
             from shell.io.shared_catalog import SharedMemoryDataCatalog

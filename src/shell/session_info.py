@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import logging
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,9 @@ _GIT_TIMEOUT_SECONDS = 10
 
 
 def _git(project_path: Path, *args: str) -> str:
+    # subprocess is imported where git is called: importing this module stays cheap.
+    import subprocess
+
     return subprocess.check_output(
         ["git", *args],
         cwd=project_path,
@@ -40,6 +42,8 @@ def _describe_git(project_path: Path) -> dict[str, dict[str, object]]:
     Two git calls, as Kedro makes: the branch comes from the header line ``--branch`` adds
     to the status (``## main...origin/main [ahead 1]``, ``## HEAD (no branch)``).
     """
+    import subprocess
+
     try:
         sha = _git(project_path, "rev-parse", "--short", "HEAD")
         header, *changes = _git(project_path, "status", "--short", "--branch").splitlines()

@@ -23,7 +23,6 @@ the run selects it); ``create_pipeline`` may return a ``Result`` (what
 from __future__ import annotations
 
 import importlib
-import importlib.resources
 import traceback
 import warnings
 from collections.abc import Iterable
@@ -112,6 +111,10 @@ def _default_pipeline(package_name: str, raise_errors: bool) -> Result[Pipeline 
 
 
 def _pipeline_packages(package_name: str, raise_errors: bool) -> Result[tuple[str, ...], KedroSessionError]:
+    # Imported here: importlib.resources pulls in tempfile, shutil and the compressors, and
+    # only a project that uses find_pipelines() needs it.
+    import importlib.resources
+
     package = f"{package_name}.pipelines"
     try:
         root = importlib.resources.files(package)
