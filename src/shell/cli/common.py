@@ -29,9 +29,11 @@ from core.errors import (
     ConfigError,
     ConfigErrorReason,
     KedroError,
+    KedroSessionError,
     PipelineError,
     RunError,
     RunErrorReason,
+    SessionErrorReason,
 )
 from core.resume import ResumePlan
 from shell.cli.exit_codes import ExitCode, exit_code_for
@@ -62,6 +64,9 @@ def configure_logging(*, verbose: bool, quiet: bool) -> None:
     """Warnings (and INFO with ``--verbose``) on stderr through rich."""
     level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
     handler = RichHandler(console=stderr, show_path=verbose, rich_tracebacks=verbose, markup=False)
+    # The handler filters too: libraries imported later (Dask's distributed sets its loggers
+    # to INFO on import) must not bring their INFO chatter back without --verbose.
+    handler.setLevel(level)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     if not verbose:
         # Loading/saving lines are INFO anyway; keep third-party chatter out of the way.
@@ -73,15 +78,20 @@ def _hint(error: KedroError) -> str:
         if error.suggestions:
             return f"Did you mean: {', '.join(error.suggestions)}?"
         return "Check the names given to --nodes, --tags, --from-nodes, --to-nodes, --from-inputs, --to-outputs and --namespaces (see `kedro-pure registry describe`)."
+    if isinstance(error, KedroSessionError) and error.reason is SessionErrorReason.UNKNOWN_PIPELINE:
+        return "`kedro-pure registry list` shows the registered pipelines."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INTERRUPTED:
         return "Run the same command again; add --only-missing-outputs to skip nodes whose outputs were saved."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INVALID_RUNNER:
         return "Use --runner SequentialRunner, ThreadRunner, ParallelRunner or DaskRunner, or a dotted path to a runner class."
+    if isinstance(error, RunError) and error.reason is RunErrorReason.UNSATISFIED_INPUTS:
+        return "Widen the selection to include the nodes that produce them, or save them with a catalog entry so a run can start from them."
     if isinstance(error, RunError):
+        what = "the dataset's catalog entry or data" if error.reason is RunErrorReason.DATASET else "the failing node"
         resume = error.resume
         if isinstance(resume, ResumePlan) and not resume.nothing_ran:
-            return "Fix the failing node, then resume with:\n  " + resume_command(resume)
-        return "Fix the failing node and run again; no node completed, so nothing needs resuming."
+            return f"Fix {what}, then resume with:\n  " + resume_command(resume)
+        return f"Fix {what} and run again; no node completed, so nothing needs resuming."
     if isinstance(error, ConfigError) and error.path:
         return f"Fix {error.path} and run again."
     return "Fix the problem named above and run again (add --verbose for details)."
@@ -105,14 +115,22 @@ def resume_command(plan: ResumePlan, argv: Sequence[str] | None = None) -> str:
     return " ".join([shlex.join(["kedro-pure", *kept]), plan.from_nodes_argument])
 
 
-def fail(error: KedroError, *, verbose: bool, as_json: bool = False) -> NoReturn:
-    """Report ``error`` (one line plus a hint) and exit with its code."""
-    code = exit_code_for(error)
+def fail(error: KedroError, *, verbose: bool, as_json: bool = False, usage: bool = False) -> NoReturn:
+    """Report ``error`` (one line plus a hint) and exit with its code.
+
+    ``usage=True`` marks an error in the command line itself (a malformed option value):
+    it exits with :attr:`ExitCode.USAGE` whatever the error's type, as click's own usage
+    errors do, so a wrapper script can tell a typo in its call from a broken project.
+    """
+    code = ExitCode.USAGE if usage else exit_code_for(error)
     if as_json:
         emit_json({"status": "error", "exit_code": int(code), **error_record(error)})
     else:
         stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
-        stderr.print(f"[dim]Hint:[/] {escape(_hint(error))}")
+        hint = _hint(error)
+        if usage and not isinstance(error, RunError):
+            hint = "Correct the option's value; `--help` after the command shows the syntax."
+        stderr.print(f"[dim]Hint:[/] {escape(hint)}")
         if verbose and isinstance(error, RunError) and error.cause is not None:
             import traceback
 

@@ -101,7 +101,7 @@ def plan_command(state: CliState, /, fmt: str, **options: Any) -> None:
     root = project_root(state)
     selection = parse_selection(options)
     if not is_successful(selection):
-        fail(selection.failure(), verbose=state.verbose, as_json=fmt == "json")
+        fail(selection.failure(), verbose=state.verbose, as_json=fmt == "json", usage=True)
     chosen = selection.unwrap()
     created = KedroSession.create(root, env=chosen.env, conf_source=chosen.conf_source,
                                   runtime_params=chosen.params or None, save_on_close=False)

@@ -26,6 +26,7 @@ from shell.cli.common import (
     stderr,
 )
 from shell.cli.exit_codes import exit_code_for
+from shell.project.bootstrap import bootstrap_project
 from shell.project.settings import import_object
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.runner import AbstractRunner
@@ -255,15 +256,20 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     root = project_root(state)
     selection = parse_selection(options)
     if not is_successful(selection):
-        fail(selection.failure(), verbose=state.verbose, as_json=as_json)
+        fail(selection.failure(), verbose=state.verbose, as_json=as_json, usage=True)
     chosen = selection.unwrap()
     versions = split_load_versions(load_versions)
     if not is_successful(versions):
-        fail(versions.failure(), verbose=state.verbose, as_json=as_json)
+        fail(versions.failure(), verbose=state.verbose, as_json=as_json, usage=True)
+    # Kedro bootstraps the project before it builds the runner, so `--runner my_pkg.MyRunner`
+    # can name a class inside the project's own package.
+    booted = bootstrap_project(root)
+    if not is_successful(booted):
+        fail(booted.failure(), verbose=state.verbose, as_json=as_json)
     view = ProgressView(show_bar=stderr.is_terminal and not state.quiet and not as_json)
     built = build_runner(runner, runner_params, is_async, view)
     if not is_successful(built):
-        fail(built.failure(), verbose=state.verbose, as_json=as_json)
+        fail(built.failure(), verbose=state.verbose, as_json=as_json, usage=True)
     created = KedroSession.create(root, env=chosen.env, conf_source=chosen.conf_source, runtime_params=chosen.params or None)
     if not is_successful(created):
         fail(created.failure(), verbose=state.verbose, as_json=as_json)
