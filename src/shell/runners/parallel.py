@@ -44,6 +44,7 @@ from shell.runners.workers import validate_max_workers
 # more than the rest of the runners, and every session imports this module.
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.synchronize import Event as EventType
 
 __all__ = ["ParallelRunner"]
 
@@ -138,6 +139,50 @@ class _ProcessCall:
         )
 
 
+#: In a worker: the event that holds start-up tasks until every worker has been started.
+_WORKER_STATE: dict[str, EventType] = {}
+
+#: How long a start-up task waits for the others to be submitted (a safety net: the driver
+#: submits them back to back).
+_START_WAIT = 60.0
+
+
+def _keep_go(go: EventType) -> None:
+    """The pool's initializer: keep the start-up event in the worker."""
+    _WORKER_STATE["go"] = go
+
+
+def _hold_until_go() -> None:
+    """A start-up task: occupy this worker until every worker has been asked for."""
+    _WORKER_STATE["go"].wait(_START_WAIT)
+
+
+def _start_every_worker(pool: ProcessPoolExecutor, count: int, go: EventType) -> RunError | None:
+    """Start all ``count`` workers before any node is submitted.
+
+    ``ProcessPoolExecutor`` (spawn and forkserver) starts a worker on demand in ``submit``,
+    *after* waking its manager thread; a worker started then is not watched for death until
+    the manager wakes again, so one killed while running a node leaves the run waiting
+    forever. Here each start-up task holds its worker until all are submitted, so each
+    submit starts a worker and their results wake the manager once every worker exists; no
+    worker is started after that.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    holding = [pool.submit(_hold_until_go) for _ in range(count)]
+    go.set()
+    try:
+        for future in holding:
+            future.result()
+    except BrokenProcessPool as exc:
+        return RunError(
+            RunErrorReason.WORKER_DIED,
+            f"a worker process died while starting, before any node ran: {exc}",
+            cause=exc,
+        )
+    return None
+
+
 def _is_pickling_problem(exc: BaseException) -> bool:
     text = str(exc).lower()
     return isinstance(exc, pickle.PicklingError) or "pickle" in text or "serializ" in text
@@ -218,10 +263,16 @@ class ParallelRunner(AbstractRunner):
 
         workers = required_workers(context.pipeline, self._max_workers)
         mp_context = multiprocessing.get_context(_start_method())
+        go = mp_context.Event()
         with (
-            ProcessPoolExecutor(max_workers=workers, mp_context=mp_context) as processes,
+            ProcessPoolExecutor(
+                max_workers=workers, mp_context=mp_context, initializer=_keep_go, initargs=(go,)
+            ) as processes,
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro-pure-driver") as drivers,
         ):
+            started = _start_every_worker(processes, workers, go)
+            if started is not None:
+                return Failure(started)
             return drive_concurrently(
                 replace(context, call=_ProcessCall(processes)),
                 drivers,
