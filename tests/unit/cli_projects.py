@@ -45,6 +45,7 @@ import textwrap
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -394,6 +395,20 @@ def kedro_pure(
         )
         written = log.read_text()
     return Done(tuple(args), done.returncode, done.stdout, done.stderr, written)
+
+
+def kedro_pure_all(
+    calls: Sequence[Sequence[str]],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    parallel: int = 3,
+) -> list[Done]:
+    """Run several ``kedro-pure`` command lines concurrently (``parallel`` at a time) and
+    return their results in order. Only for calls that leave the project's data alone (they
+    fail before running a node, or only read)."""
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        return list(pool.map(lambda args: kedro_pure(*args, cwd=cwd, env=env), calls))
 
 
 def interrupt_when(

@@ -130,7 +130,10 @@ def fail(error: KedroError, *, verbose: bool, as_json: bool = False, usage: bool
         hint = _hint(error)
         if usage and not isinstance(error, RunError):
             hint = "Correct the option's value; `--help` after the command shows the syntax."
-        stderr.print(f"[dim]Hint:[/] {escape(hint)}")
+        # Some of Kedro's messages end with their own specific hint (unknown dataset types):
+        # a generic second one would only distract from it.
+        if "\nHint: " not in error.message:
+            stderr.print(f"[dim]Hint:[/] {escape(hint)}")
         if verbose and isinstance(error, RunError) and error.cause is not None:
             import traceback
 
