@@ -52,24 +52,13 @@ from core.errors import (
 )
 from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
-from core.run_record import (
-    PIPELINE_NAME_DEPRECATION_MESSAGE,
-    describe_runner,
-    make_run_params,
-    run_params_dict,
-)
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
-from core.store_records import RunOutcome
 from shell.api import to_result
-from shell.config.abstract import AbstractConfigLoader
-from shell.context import KedroContext
 from shell.hooks.manager import (
     _create_hook_manager,
     _register_hooks_entry_points,
     register_hooks,
 )
-from shell.io.catalog import DataCatalog
-from shell.io.contract import DatasetLike
 from shell.io.timestamp import generate_timestamp
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.discovery import find_kedro_project
@@ -78,8 +67,16 @@ from shell.project.settings import resolve_class, validate_settings
 from shell.session_info import _describe_git, current_cli_context, username
 from shell.store.base import BaseSessionStore
 
+# What only a run needs (context, configuration, catalog, runners, run records) is imported
+# by the first run, not by importing this module: wrapper scripts and the CLI import the
+# session just to create one, or to print help.
 if TYPE_CHECKING:
     from core.project_settings import ProjectSettings
+    from core.store_records import RunOutcome
+    from shell.config.abstract import AbstractConfigLoader
+    from shell.context import KedroContext
+    from shell.io.catalog import DataCatalog
+    from shell.io.contract import DatasetLike
     from shell.runners.runner import AbstractRunner
 
 __all__ = ["KedroSession", "RunMode"]
@@ -226,6 +223,8 @@ class KedroSession:
     # -- context ---------------------------------------------------------------------------
 
     def _config_loader(self, runtime_params: Mapping[str, object] | None) -> Result[AbstractConfigLoader, KedroError]:
+        from shell.config.abstract import AbstractConfigLoader
+
         loader_class = resolve_class(self._settings, "CONFIG_LOADER_CLASS", AbstractConfigLoader)
         if not is_successful(loader_class):
             return Failure(loader_class.failure())
@@ -244,6 +243,8 @@ class KedroSession:
 
     def load_context_result(self, runtime_params: Mapping[str, object] | None = None) -> Result[KedroContext, KedroError]:
         """A fresh context (new config loader); fires ``after_context_created``."""
+        from shell.context import KedroContext
+
         params = runtime_params if runtime_params is not None else _as_mapping(self._store.get("runtime_params"))
         loader = self._config_loader(params)
         if not is_successful(loader):
@@ -299,6 +300,8 @@ class KedroSession:
         """
         logger.info("Kedro project %s", self._package_name or self._project_path.name)
         if pipeline_name:
+            from core.run_record import PIPELINE_NAME_DEPRECATION_MESSAGE
+
             logger.warning(PIPELINE_NAME_DEPRECATION_MESSAGE)
         multi = self._state.mode is RunMode.MULTI
         if runtime_params is not None and not multi:
@@ -355,6 +358,9 @@ class KedroSession:
         only_missing_outputs: bool,
         runtime_params: Mapping[str, object] | None,
     ) -> Result[dict[str, DatasetLike], KedroError]:
+        from core.run_record import describe_runner, make_run_params, run_params_dict
+        from core.store_records import RunOutcome
+
         context = self.load_context_result(runtime_params)
         if not is_successful(context):
             return Failure(context.failure())
@@ -395,7 +401,6 @@ class KedroSession:
                 only_missing_outputs=only_missing_outputs,
             )
         )
-        # The runners are imported by the first run, not by importing this module.
         from shell.runners.runner import AbstractRunner
         from shell.runners.sequential import SequentialRunner
 
@@ -494,6 +499,7 @@ class KedroSession:
         save_version: str,
         load_versions: Mapping[str, str] | None,
     ) -> Result[DataCatalog, KedroError]:
+        from shell.io.catalog import DataCatalog
         from shell.runners.parallel import ParallelRunner
 
         if isinstance(runner, ParallelRunner):

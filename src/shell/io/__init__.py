@@ -18,9 +18,8 @@ Public API:
 import importlib
 from typing import TYPE_CHECKING
 
-from core.catalog.versioning import Version
-
 if TYPE_CHECKING:
+    from core.catalog.versioning import Version
     from shell.io.cached import CachedDataset
     from shell.io.catalog import DataCatalog
     from shell.io.contract import (
@@ -87,6 +86,7 @@ _DEFINED_IN = {
     "SharedMemoryDataCatalog": "shell.io.shared_catalog",
     "SharedMemoryDataset": "shell.io.shared_memory",
     "TextDataset": "shell.io.text_dataset",
+    "Version": "core.catalog.versioning",
     "YAMLDataset": "shell.io.yaml_dataset",
     "dataset_from_config": "shell.io.type_resolver",
     "describe_dataset": "shell.io.contract",

@@ -13,9 +13,8 @@ and to look back: :func:`list_sessions` / :func:`get_session`.
 import importlib
 from typing import TYPE_CHECKING
 
-from core.store_records import RunOutcome, StoredRun, StoredSession
-
 if TYPE_CHECKING:
+    from core.store_records import RunOutcome, StoredRun, StoredSession
     from shell.store.base import BaseSessionStore
     from shell.store.database import SCHEMA_VERSION
     from shell.store.history import get_session, list_sessions
@@ -41,8 +40,11 @@ _DEFINED_IN = {
     "BaseSessionStore": "shell.store.base",
     "DB_FILE_NAME": "shell.store.sqlite",
     "DEFAULT_BUSY_TIMEOUT": "shell.store.sqlite",
+    "RunOutcome": "core.store_records",
     "SCHEMA_VERSION": "shell.store.database",
     "SQLiteStore": "shell.store.sqlite",
+    "StoredRun": "core.store_records",
+    "StoredSession": "core.store_records",
     "get_session": "shell.store.history",
     "list_sessions": "shell.store.history",
     "store_file": "shell.store.sqlite",
