@@ -34,6 +34,8 @@ from core.errors import (
     RunError,
     RunErrorReason,
     SessionErrorReason,
+    StoreError,
+    StoreErrorReason,
 )
 from core.resume import ResumePlan
 from shell.cli.exit_codes import ExitCode, exit_code_for
@@ -92,6 +94,8 @@ def _hint(error: KedroError) -> str:
         if isinstance(resume, ResumePlan) and not resume.nothing_ran:
             return f"Fix {what}, then resume with:\n  " + resume_command(resume)
         return f"Fix {what} and run again; no node completed, so nothing needs resuming."
+    if isinstance(error, StoreError) and error.reason is StoreErrorReason.NOT_FOUND:
+        return "`kedro-pure sessions list` shows the recorded sessions."
     if isinstance(error, ConfigError) and error.path:
         return f"Fix {error.path} and run again."
     return "Fix the problem named above and run again (add --verbose for details)."
