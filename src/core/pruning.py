@@ -139,22 +139,6 @@ class PruneReport:
         return tuple(lines)
 
 
-def _is_missing_persistent(name: str, snapshot: CatalogSnapshot) -> bool:
-    # Rule b. An unknown name would be a MemoryDataset at run time: nothing persistent to
-    # miss, so "not missing" (this is one half of Kedro's asymmetry, see the module docstring).
-    if not snapshot.is_known(name) or snapshot.is_ephemeral(name):
-        return False
-    return not snapshot.exists(name)
-
-
-def _must_be_produced(name: str, snapshot: CatalogSnapshot) -> bool:
-    # Rule c. The other half of the asymmetry: an unknown name's data will not be there for
-    # the child, so the parent must produce it, exactly like an ephemeral or missing one.
-    if not snapshot.is_known(name) or snapshot.is_ephemeral(name):
-        return True
-    return not snapshot.exists(name)
-
-
 def prune_missing_outputs(pipeline: Pipeline, snapshot: CatalogSnapshot) -> PruneReport:
     """Kedro 1.7's ``only_missing_outputs`` selection, as a pure function.
 
@@ -174,37 +158,46 @@ def prune_missing_outputs(pipeline: Pipeline, snapshot: CatalogSnapshot) -> Prun
                 consumers[name] = [n.name]
             elif listed[-1] != n.name:
                 listed.append(n.name)
+    # Declared persistent datasets, and those of them that exist. Everything else (unknown,
+    # ephemeral, or persistent but missing) is data a child cannot read unless it is made.
+    stored = snapshot.registered - snapshot.ephemeral
+    present = snapshot.existing & stored
     running: set[str] = set()
     decided: dict[str, NodeDecision] = {}
+    skip = PruneReason.OUTPUTS_EXIST
     for n in reversed(pipeline.nodes):
-        decision = _decide(n.name, n.outputs, snapshot, consumers, running)
+        decision = _decide(n.name, n.outputs, stored, present, consumers, running)
         decided[n.name] = decision
-        if decision.runs:
+        if decision.reason is not skip:
             running.add(n.name)
     decisions = tuple(decided[n.name] for n in pipeline.nodes)
     if len(running) == len(pipeline.nodes):
         kept = pipeline
     else:
         kept = _unchecked([n for n in pipeline.construction_order if n.name in running])
-    by_node = MappingProxyType({d.node: d for d in decisions})
-    return PruneReport(pipeline=kept, decisions=decisions, _by_node=by_node)
+    return PruneReport(pipeline=kept, decisions=decisions, _by_node=MappingProxyType(decided))
 
 
 def _decide(
     name: str,
     outputs: tuple[str, ...],
-    snapshot: CatalogSnapshot,
+    stored: frozenset[str],
+    present: frozenset[str],
     consumers: Mapping[str, list[str]],
     running: set[str],
 ) -> NodeDecision:
     if not outputs:
         return NodeDecision(name, PruneReason.NO_OUTPUTS)
     for out in outputs:
-        if _is_missing_persistent(out, snapshot):
+        # Rule b: only a *declared persistent* output can be missing. An unknown name would
+        # be a MemoryDataset at run time, with nothing persistent to miss: "not missing".
+        if out in stored and out not in present:
             return NodeDecision(name, PruneReason.MISSING_OUTPUT, dataset=out)
     # Each raw output has one producer, so this visits every edge once over the whole walk.
     for out in outputs:
-        if _must_be_produced(out, snapshot):
+        # Rule c, the other half of Kedro's asymmetry: for a running child, an unknown name
+        # is data that will not be there, so it must be made like an ephemeral or missing one.
+        if out not in present:
             for child in consumers.get(out, ()):
                 if child in running:
                     return NodeDecision(
