@@ -29,6 +29,7 @@ from shell.hooks.manager import _create_hook_manager, register_hooks
 from shell.hooks.markers import hook_impl
 from shell.io import AbstractDataset, DataCatalog, MemoryDataset, PickleDataset
 from shell.runners.dask import DaskRunner
+from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.sequential import SequentialRunner
 
 pytestmark = pytest.mark.timeout(120)
@@ -454,3 +455,34 @@ def test_an_address_without_a_scheduler_is_a_failure() -> None:
         result = DaskRunner(address="tcp://127.0.0.1:9").run(build(*LINEAR), DataCatalog({"a": 1}))
     assert not is_successful(result)
     assert result.failure().reason is RunErrorReason.INVALID_RUNNER
+
+
+# -- options -----------------------------------------------------------------------------------
+
+
+def test_async_loading_and_saving_gives_the_same_outputs(client: Client, tmp_path: Path) -> None:
+    p = build(*DIAMOND)
+
+    def catalog() -> DataCatalog:
+        return DataCatalog({"a": 5, "left": PickleDataset(filepath=str(tmp_path / "left.pkl"))})
+
+    expected = outputs(SequentialRunner(), p, catalog())
+    assert outputs(DaskRunner(client=client, is_async=True), p, catalog()) == expected
+
+
+def test_async_mode_refuses_generator_nodes_as_sequential_does(client: Client) -> None:
+    p = build(node(count_up, "a", "evens", name="count_up"))
+    expected = SequentialRunner(is_async=True).run(p, DataCatalog({"a": 1})).failure()
+    error = failure(DaskRunner(client=client, is_async=True), p, DataCatalog({"a": 1}))
+    assert (error.reason, error.node, error.message) == (expected.reason, expected.node, expected.message)
+
+
+def test_progress_reports_each_node_starting_and_completing(client: Client) -> None:
+    events: list[ProgressEvent] = []
+    outputs(DaskRunner(client=client, progress=events.append), build(*LINEAR), DataCatalog({"a": 1}))
+    assert [(e.kind, e.node) for e in events] == [
+        (kind, name)
+        for name in ("double", "increment", "again")
+        for kind in (ProgressKind.STARTED, ProgressKind.COMPLETED)
+    ]
+    assert events[-1].done == events[-1].total == 3
