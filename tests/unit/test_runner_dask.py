@@ -279,14 +279,10 @@ def test_generator_nodes_save_their_chunks_as_sequential_does(client: Client) ->
     assert run_chunks(DaskRunner(client=client), p) == run_chunks(SequentialRunner(), p) == ([2, 3, 4],)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shell.runners.task._streams binds every output stream to the last output name "
-    "(late-binding closure in a comprehension); Kedro 1.7 saves [2, 3, 4] and [0, 2, 4]",
-)
 def test_generator_nodes_with_several_outputs_save_each_stream(client: Client) -> None:
+    # Regression: every output stream used to be bound to the last output's name.
     p = build(node(chunks, "a", ["evens", "odds"], name="chunks"))
-    assert run_chunks(DaskRunner(client=client), p) == ([2, 3, 4], [0, 2, 4])
+    assert run_chunks(DaskRunner(client=client), p) == run_chunks(SequentialRunner(), p) == ([2, 3, 4], [0, 2, 4])
 
 
 def test_a_generator_hidden_from_inspection_fails_its_node_clearly(client: Client) -> None:

@@ -74,9 +74,12 @@ def _streams(node: Node, generator: Iterator[object]) -> Result[dict[str, Any], 
         return Failure(checked.failure())
     dicts = _split_chunks(node, itertools.chain([first], generator))
     copies = itertools.tee(dicts, max(len(node.outputs), 1))
-    return Success(
-        {name: (chunk[name] for chunk in copy) for name, copy in zip(node.outputs, copies, strict=False)}
-    )
+    return Success({name: _field(copy, name) for name, copy in zip(node.outputs, copies, strict=False)})
+
+
+def _field(chunks: Iterator[dict[str, object]], name: str) -> Iterator[object]:
+    # A function, not an inline generator expression: the name must be bound per output.
+    return (chunk[name] for chunk in chunks)
 
 
 _NO_CHUNK = object()
