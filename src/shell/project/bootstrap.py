@@ -10,7 +10,6 @@ passes ``sys.path`` on to its workers).
 from __future__ import annotations
 
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +66,10 @@ def read_metadata(project_path: str | Path) -> Result[ProjectMetadata, ConfigErr
         ``[tool.kedro]`` is absent, lacks ``package_name``/``project_name``, has a
         ``kedro_init_version`` of another major version, or has unknown keys.
     """
+    # tomllib compiles its regular expressions when imported: only a session being created
+    # pays for that, not every import of the session module.
+    import tomllib
+
     root = Path(project_path).expanduser().resolve()
     config_file = root / PYPROJECT
     if not config_file.is_file():

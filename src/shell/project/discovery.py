@@ -7,7 +7,6 @@ parse (:func:`shell.project.bootstrap.read_metadata` reports that one with Kedro
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from core.project import PYPROJECT
@@ -25,6 +24,8 @@ def is_kedro_project(project_path: str | Path) -> bool:
         True when ``<project_path>/pyproject.toml`` parses and has a ``[tool.kedro]`` table;
         an unreadable or unparsable file gives False.
     """
+    import tomllib  # compiles regular expressions when imported: only paid when asked
+
     config_file = Path(project_path).expanduser().resolve() / PYPROJECT
     try:
         with config_file.open("rb") as stream:
