@@ -17,7 +17,6 @@ Two storages are used:
 
 from __future__ import annotations
 
-import inspect
 import logging
 import pickle
 import subprocess
@@ -39,7 +38,7 @@ from kedro.pipeline import node as kedro_node
 from kedro.runner import SequentialRunner as KedroSequentialRunner
 from returns.pipeline import is_successful
 
-from core import Pipeline, node, pipeline, strip_transcoding
+from core import Pipeline, strip_transcoding
 from core.strategies import SyntheticFunction, pipelines
 from shell.hooks import _create_hook_manager, hook_impl
 from shell.io import DataCatalog, MemoryDataset
@@ -202,58 +201,20 @@ def test_in_process_runners_agree_on_transcoded_persisted_data(p: Pipeline, work
 # -- worker processes ---------------------------------------------------------------------
 
 
-class HypothesisFirst:
-    """Calls a node function of ``core.strategies``; unpickling it imports this module first.
-
-    A workaround for a circular import: in a fresh process (a worker), ``import
-    core.strategies`` imports Hypothesis, whose entry point imports ``core.strategies``
-    again, half-initialised, and fails. Importing Hypothesis first (as this module does)
-    avoids it. :func:`test_strategy_functions_unpickle_in_a_fresh_process` pins the bug.
-    """
-
-    def __init__(self, func: Callable[..., object]) -> None:
-        self.func = func
-        self.__name__ = getattr(func, "__name__", "func")
-
-    @property
-    def __signature__(self) -> inspect.Signature:
-        # Dict inputs bind in the wrapped function's signature order, as without the wrapper.
-        return inspect.signature(self.func)
-
-    def __call__(self, *args: object, **kwargs: object) -> object:
-        return self.func(*args, **kwargs)
-
-
-def for_workers(p: Pipeline) -> Pipeline:
-    """``p`` with every node function wrapped in :class:`HypothesisFirst` (names kept)."""
-    return pipeline(
-        [
-            node(HypothesisFirst(n.func), n.declared_inputs, n.declared_outputs, name=n.name)
-            for n in p.construction_order
-        ]
-    ).unwrap()
-
-
-@pytest.mark.slow
 @settings(max_examples=5)
 @given(pipelines(transcoding=False, min_size=1))
 def test_parallel_runner_computes_what_kedro_computes(p: Pipeline) -> None:
-    check_runners(for_workers(p), [ParallelRunner(max_workers=2)], memory_storage)
+    check_runners(p, [ParallelRunner(max_workers=2)], memory_storage)
 
 
-@pytest.mark.slow
 @settings(max_examples=5)
 @given(pipelines(min_size=1))
 def test_parallel_runner_agrees_on_transcoded_persisted_data(p: Pipeline) -> None:
-    check_runners(for_workers(p), [ParallelRunner(max_workers=2, is_async=True)], shelf_storage)
+    check_runners(p, [ParallelRunner(max_workers=2, is_async=True)], shelf_storage)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core.strategies is imported again by Hypothesis's entry point while it imports "
-    "Hypothesis (circular import) in a process that has not imported Hypothesis yet",
-)
 def test_strategy_functions_unpickle_in_a_fresh_process() -> None:
+    """A worker imports ``core.strategies`` before Hypothesis (once a circular import)."""
     blob = pickle.dumps(SyntheticFunction("n0", "d0"))
     child = subprocess.run(
         [sys.executable, "-c", "import pickle, sys; print(pickle.loads(sys.stdin.buffer.read())('x'))"],

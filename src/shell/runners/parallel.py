@@ -262,7 +262,14 @@ class ParallelRunner(AbstractRunner):
         from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
         workers = required_workers(context.pipeline, self._max_workers)
-        mp_context = multiprocessing.get_context(_start_method())
+        method = _start_method()
+        mp_context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # Workers are forked from the fork server: importing kedro-pure there once (next
+            # to the main module, which multiprocessing preloads by default) spares every
+            # worker of every run from importing it again (~0.1 s each). This takes effect
+            # when the fork server starts, and replaces any preload list set before that.
+            mp_context.set_forkserver_preload(["__main__", __name__])
         go = mp_context.Event()
         with (
             ProcessPoolExecutor(
