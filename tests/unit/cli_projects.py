@@ -417,9 +417,14 @@ def interrupt_when(
     cwd: Path,
     marker: Path,
     env: Mapping[str, str] | None = None,
+    whole_group: bool = False,
 ) -> Done:
     """Start ``kedro-pure args`` with ``KP_SLEEP_MARKER=marker``, wait until the sleeping
-    node wrote ``marker``, send SIGINT (what Ctrl-C sends) and wait for the process."""
+    node wrote ``marker``, send SIGINT and wait for the process.
+
+    The signal goes to the ``kedro-pure`` process alone (``proc.send_signal``, what
+    ``kill -INT`` or a wrapper script does), or with ``whole_group`` to its whole process
+    group, worker processes included (what Ctrl-C in a terminal does)."""
     with _ran_log() as log:
         proc = subprocess.Popen(
             [KEDRO_PURE, *args],
@@ -428,13 +433,14 @@ def interrupt_when(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=whole_group,
         )
-        out, err = _interrupt(proc, marker)
+        out, err = _interrupt(proc, marker, whole_group=whole_group)
         written = log.read_text()
     return Done(tuple(args), proc.returncode, out, err, written)
 
 
-def _interrupt(proc: subprocess.Popen[str], marker: Path) -> tuple[str, str]:
+def _interrupt(proc: subprocess.Popen[str], marker: Path, *, whole_group: bool) -> tuple[str, str]:
     try:
         deadline = time.monotonic() + TIMEOUT
         while not marker.exists():
@@ -442,7 +448,11 @@ def _interrupt(proc: subprocess.Popen[str], marker: Path) -> tuple[str, str]:
                 out, err = proc.communicate()
                 raise AssertionError(f"the sleeping node never started (exit {proc.returncode}):\n{out}\n{err}")
             time.sleep(0.02)
-        proc.send_signal(signal.SIGINT)
+        if whole_group:
+            # The process leads its own session (start_new_session), so its group id is its pid.
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
         if proc.poll() is None:

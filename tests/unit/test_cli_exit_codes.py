@@ -41,7 +41,6 @@ EARLY_ERRORS: list[tuple[tuple[str, ...], int, str]] = [
     # 2: the command line is wrong
     (("run", "--bogus"), 2, "No such option '--bogus'"),
     (("frobnicate",), 2, "No such command 'frobnicate'"),
-    (("sessions", "show"), 2, "Missing argument 'SESSION_ID'"),
     (("plan", "--format", "svg"), 2, "Invalid value for '--format'"),
     (("run", "--params", "alpha"), 2,
      "Invalid format of `--params` option: Item `alpha` must contain a key and a value separated by `=`."),
@@ -66,13 +65,12 @@ EARLY_ERRORS: list[tuple[tuple[str, ...], int, str]] = [
     (("run", "--config", "no-such.yml"), 2, "Cannot read no-such.yml"),
     # 3: the project or its configuration is wrong
     (("run", "--env", "broken_yaml"), 3, "Invalid YAML or JSON file"),
-    (("run", "--env", "broken_catalog"), 3, "Class 'nosuch.Dataset' not found"),
-    (("run", "--env", "broken_catalog", "--pipelines", "prep"), 3, "dataset 'raw'"),
+    (("run", "--env", "broken_catalog"), 3,
+     "An exception occurred when parsing config for dataset 'raw':\nClass 'nosuch.Dataset' not found"),
     # 4: the selection names things that do not exist, or selects nothing
     (("run", "--nodes", "clean,nope"), 4, "Pipeline does not contain nodes named ['nope']."),
     # Commas inside [...] do not split a node name: one unknown name, not two.
     (("run", "--nodes", "clean,f([x,y]) -> [z]"), 4, "Pipeline does not contain nodes named ['f([x,y]) -> [z]']."),
-    (("run", "--from-nodes", "nope"), 4, "['nope']"),
     (("run", "--pipelines", "prepp"), 4,
      "Failed to find the pipeline named 'prepp'. It needs to be generated and returned by the "
      "'register_pipelines' function. Did you mean one of these instead?"),
@@ -115,7 +113,6 @@ def _one_error_and_one_hint(stderr: str) -> tuple[str, str]:
 CLICK_USAGE = {
     ("run", "--bogus"),
     ("frobnicate",),
-    ("sessions", "show"),
     ("plan", "--format", "svg"),
     ("run", "--config", "no-such.yml"),
 }
@@ -176,7 +173,7 @@ def test_unknown_nodes_hint_at_registry_describe(early: dict[tuple[str, ...], Do
 
 
 def test_outside_a_project_every_command_exits_with_the_configuration_code(tmp_path: Path) -> None:
-    calls = [("run",), ("plan",), ("registry", "list"), ("-P", str(tmp_path / "missing"), "run")]
+    calls = [("run",), ("registry", "list"), ("-P", str(tmp_path / "missing"), "plan")]
     results = kedro_pure_all(calls, cwd=tmp_path)
 
     for done in results:
@@ -301,3 +298,21 @@ def test_sigint_during_a_node_exits_130_records_the_run_and_keeps_saved_data(
     assert [run["outcome"] for run in sessions[session_id]["runs"]] == ["interrupted"]
     assert resumed.code == 0, resumed
     assert resumed.ran == ("nap", "summarise")
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_parallel_runner_cleanly_too(shared: Path, tmp_path: Path) -> None:
+    clear_data(shared)
+
+    # As Ctrl-C in a terminal: the worker process running the sleeping node gets SIGINT too.
+    done = interrupt_when(
+        ["run", "--runner", "ParallelRunner", "--pipelines", "prep,report"],
+        cwd=shared, marker=tmp_path / "sleeping", whole_group=True,
+    )
+
+    assert done.code == 130, done
+    assert "Traceback" not in done.stderr
+    assert "interrupted" in done.stderr
+    assert done.ran == ("make_raw", "clean")
+    assert data_files(shared) == {"raw.pkl", "clean.json"}
+    assert read_json(shared, "clean.json") == [2, 4, 6, 8, 10]
