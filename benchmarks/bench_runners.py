@@ -1,0 +1,328 @@
+"""Runners: kedro-pure vs Kedro 1.7.0, side by side (issue 5, section 5).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_runners.py                 # everything (~10 min)
+    .venv/bin/python benchmarks/bench_runners.py --quick         # smaller sizes (~2 min)
+    .venv/bin/python benchmarks/bench_runners.py --only sequential --sizes 1000 5000
+
+Three measurements, each run in both libraries with the same node functions, names and
+dataset names, memory datasets for everything (only the free input ``source`` is declared),
+and one no-op hook object implementing the six node and dataset hooks registered in each
+library's hook manager (so hook dispatch is included). Logging is switched off below
+WARNING for both libraries: both log every load and save at INFO.
+
+1. ``SequentialRunner`` over a chain and a layered graph (layers of 100, two parents each)
+   of trivial nodes: time per run, per node, the ratio Kedro / kedro-pure and the growth
+   exponent of time in N (1.0 = linear, 2.0 = quadratic). Kedro's large runs go through a
+   forked child with a time limit.
+2. Per-node overhead of ``ThreadRunner`` and ``ParallelRunner`` on 200 trivial nodes
+   (10 layers of 20), pool start-up included (both libraries start a pool per run). Kedro's
+   ``ParallelRunner`` is also measured on 40 nodes, in a child with a time limit.
+3. Speed-up of 8 independent CPU-bound nodes of about 0.5 s each with 2 workers, against
+   each library's own ``SequentialRunner`` (goal for ``ParallelRunner``: at most 0.55x).
+
+Every figure is a median of several runs (fewer for the slow Kedro cases).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from _harness import growth_exponent, guarded, median_seconds
+
+import core
+from shell.hooks import _create_hook_manager, hook_impl
+from shell.io import DataCatalog, MemoryDataset
+from shell.runners import AbstractRunner, ParallelRunner, SequentialRunner, ThreadRunner
+
+# -- node functions and hooks (module level: the process runners pickle them) --------------
+
+
+def step(*values: object) -> object:
+    """A trivial node: returns its first input."""
+    return values[0] if values else None
+
+
+#: Iterations of :func:`burn` taking about 0.5 s here (set by :func:`calibrate`).
+_BURN = {"iterations": 5_000_000}
+
+
+def burn(seed: object, iterations: int) -> int:
+    """A CPU-bound node: pure Python arithmetic, holding the GIL."""
+    total = 0
+    for i in range(iterations):
+        total = (total + i * i) % 1_000_003
+    return total
+
+
+class NoOpHooks:
+    """Implements every node and dataset hook and does nothing: measures hook dispatch.
+
+    Our ``hook_impl`` and Kedro's share pluggy's project name, so both managers accept it.
+    """
+
+    @hook_impl
+    def before_dataset_loaded(self, dataset_name: str) -> None:
+        return None
+
+    @hook_impl
+    def after_dataset_loaded(self, dataset_name: str) -> None:
+        return None
+
+    @hook_impl
+    def before_node_run(self, node: Any) -> None:
+        return None
+
+    @hook_impl
+    def after_node_run(self, node: Any) -> None:
+        return None
+
+    @hook_impl
+    def before_dataset_saved(self, dataset_name: str) -> None:
+        return None
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str) -> None:
+        return None
+
+
+# -- workloads -------------------------------------------------------------------------------
+
+#: (name, inputs, output) of one node
+Spec = tuple[str, tuple[str, ...], str]
+
+
+def make_specs(shape: str, n: int, *, width: int = 100) -> list[Spec]:
+    specs: list[Spec] = []
+    for i in range(n):
+        if shape == "chain":
+            inputs: tuple[str, ...] = (f"d{i - 1}",) if i else ("source",)
+        else:
+            layer, j = divmod(i, width)
+            if layer == 0:
+                inputs = ("source",)
+            else:
+                up = (layer - 1) * width
+                inputs = (f"d{up + j}", f"d{up + (j + 1) % width}")
+        specs.append((f"n{i}", inputs, f"d{i}"))
+    return specs
+
+
+def ours_pipeline(specs: list[Spec], func: Callable[..., object] = step) -> core.Pipeline:
+    return core.pipeline([core.node(func, list(i), o, name=n) for n, i, o in specs]).unwrap()
+
+
+def kedro_pipeline(specs: list[Spec], func: Callable[..., object] = step) -> Any:
+    from kedro.pipeline import Pipeline as KedroPipeline
+    from kedro.pipeline import node as kedro_node
+
+    return KedroPipeline([kedro_node(func, list(i), o, name=n) for n, i, o in specs])
+
+
+def run_ours(runner: AbstractRunner, p: core.Pipeline, free: dict[str, object]) -> None:
+    hooks = _create_hook_manager()
+    hooks.register(NoOpHooks())
+    catalog = DataCatalog({name: MemoryDataset(data=value) for name, value in free.items()})
+    result = runner.run(p, catalog, hooks)
+    if not isinstance(result.value_or(None), dict):
+        raise RuntimeError(f"kedro-pure run failed: {result}")
+
+
+def run_kedro(make_runner: Callable[[], Any], kp: Any, free: dict[str, object], *, shared: bool = False) -> None:
+    from kedro.framework.hooks.manager import _create_hook_manager as kedro_hook_manager
+    from kedro.io import DataCatalog as KedroCatalog
+    from kedro.io import MemoryDataset as KedroMemoryDataset
+    from kedro.io import SharedMemoryDataCatalog
+
+    hooks = kedro_hook_manager()
+    hooks.register(NoOpHooks())
+    catalog_class = SharedMemoryDataCatalog if shared else KedroCatalog
+    catalog = catalog_class({name: KedroMemoryDataset(data=value) for name, value in free.items()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        make_runner().run(kp, catalog, hooks)
+
+
+def fmt(seconds: float | str) -> str:
+    if isinstance(seconds, str):
+        return seconds
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def ratio(kedro: float | str, ours: float) -> str:
+    return "n/a" if isinstance(kedro, str) else f"{kedro / ours:,.1f}x"
+
+
+# -- 1. SequentialRunner ---------------------------------------------------------------------
+
+
+def bench_sequential(sizes: list[int], kedro_limit: float) -> None:
+    print("\n### SequentialRunner: trivial nodes, memory datasets, hook dispatch included\n")
+    print("| shape | N | kedro-pure per run | per node | Kedro 1.7.0 per run | per node | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    growth: dict[str, dict[str, list[tuple[int, float]]]] = {}
+    for shape in ("chain", "layered"):
+        for n in sizes:
+            specs = make_specs(shape, n)
+            p = ours_pipeline(specs)
+            ours = median_seconds(lambda p=p: run_ours(SequentialRunner(), p, {"source": 1}), repeat=5)  # type: ignore[misc]
+
+            def kedro_once(specs: list[Spec] = specs) -> float:
+                from kedro.runner import SequentialRunner as KedroSequentialRunner
+
+                kp = kedro_pipeline(specs)
+                repeat = 3 if len(specs) <= 1_000 else 1
+                return median_seconds(lambda: run_kedro(KedroSequentialRunner, kp, {"source": 1}), repeat=repeat)
+
+            kedro: float | str = kedro_once() if n <= 1_000 else guarded(kedro_once, timeout=kedro_limit)
+            print(
+                f"| {shape} | {n:,} | {fmt(ours)} | {fmt(ours / n)} | {fmt(kedro)} | "
+                f"{fmt(kedro if isinstance(kedro, str) else kedro / n)} | {ratio(kedro, ours)} |",
+                flush=True,
+            )
+            growth.setdefault(shape, {}).setdefault("kedro-pure", []).append((n, ours))
+            if not isinstance(kedro, str):
+                growth[shape].setdefault("Kedro 1.7.0", []).append((n, kedro))
+    if len(sizes) > 1:
+        print("\n### SequentialRunner: growth exponent of run time in N (1.0 = linear, 2.0 = quadratic)\n")
+        print("| shape | kedro-pure | Kedro 1.7.0 |")
+        print("|---|---:|---:|")
+        for shape, series in growth.items():
+            cells = []
+            for who in ("kedro-pure", "Kedro 1.7.0"):
+                points = series.get(who, [])
+                if len(points) > 1:
+                    ns, secs = zip(*points, strict=True)
+                    cells.append(f"{growth_exponent(ns, secs):.2f}")
+                else:
+                    cells.append("n/a")
+            print(f"| {shape} | {cells[0]} | {cells[1]} |")
+
+
+# -- 2. per-node overhead of the concurrent runners ------------------------------------------
+
+
+def bench_overhead(n: int, kedro_parallel_n: int, kedro_limit: float) -> None:
+    from kedro.runner import ParallelRunner as KedroParallelRunner
+    from kedro.runner import SequentialRunner as KedroSequentialRunner
+    from kedro.runner import ThreadRunner as KedroThreadRunner
+
+    print("\n### Per-node overhead: trivial nodes in layers of 20, 2 workers, pool start-up included\n")
+    print("| runner | N | kedro-pure per run | per node | Kedro 1.7.0 per run | per node | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    cases: list[tuple[str, int, Callable[[], AbstractRunner], Callable[[], Any], bool]] = [
+        ("SequentialRunner", n, SequentialRunner, KedroSequentialRunner, False),
+        ("ThreadRunner", n, lambda: ThreadRunner(max_workers=2), lambda: KedroThreadRunner(max_workers=2), False),
+        ("ParallelRunner", kedro_parallel_n, lambda: ParallelRunner(max_workers=2), lambda: KedroParallelRunner(max_workers=2), True),
+        ("ParallelRunner", n, lambda: ParallelRunner(max_workers=2), lambda: KedroParallelRunner(max_workers=2), True),
+    ]
+    for label, size, ours_runner, kedro_runner, parallel in cases:
+        specs = make_specs("layered", size, width=20)
+        p = ours_pipeline(specs)
+        ours = median_seconds(lambda p=p, r=ours_runner: run_ours(r(), p, {"source": 1}), repeat=5)  # type: ignore[misc]
+
+        def kedro_once(specs: list[Spec] = specs, make: Callable[[], Any] = kedro_runner, shared: bool = parallel) -> float:
+            kp = kedro_pipeline(specs)
+            return median_seconds(lambda: run_kedro(make, kp, {"source": 1}, shared=shared), repeat=3 if not shared else 1)
+
+        kedro: float | str = guarded(kedro_once, timeout=kedro_limit) if parallel else kedro_once()
+        print(
+            f"| {label} | {size} | {fmt(ours)} | {fmt(ours / size)} | {fmt(kedro)} | "
+            f"{fmt(kedro if isinstance(kedro, str) else kedro / size)} | {ratio(kedro, ours)} |",
+            flush=True,
+        )
+
+
+# -- 3. speed-up of CPU-bound nodes ----------------------------------------------------------
+
+
+def calibrate(target: float = 0.5) -> int:
+    probe = 1_000_000
+    start = time.perf_counter()
+    burn(0, probe)
+    elapsed = time.perf_counter() - start
+    return max(1, int(probe * target / elapsed))
+
+
+def bench_speedup(nodes: int, workers: int, rounds: int) -> None:
+    from kedro.runner import ParallelRunner as KedroParallelRunner
+    from kedro.runner import SequentialRunner as KedroSequentialRunner
+    from kedro.runner import ThreadRunner as KedroThreadRunner
+
+    iterations = calibrate()
+    single = statistics.median(_timed(lambda: burn(0, iterations)) for _ in range(3))
+    specs: list[Spec] = [(f"cpu{i}", (f"seed{i}", "params:iterations"), f"out{i}") for i in range(nodes)]
+    free: dict[str, object] = {f"seed{i}": i for i in range(nodes)}
+    free["params:iterations"] = iterations
+    p = ours_pipeline(specs, burn)
+    kp = kedro_pipeline(specs, burn)
+    runs: dict[str, Callable[[], None]] = {
+        "ours SequentialRunner": lambda: run_ours(SequentialRunner(), p, free),
+        "ours ThreadRunner": lambda: run_ours(ThreadRunner(max_workers=workers), p, free),
+        "ours ParallelRunner": lambda: run_ours(ParallelRunner(max_workers=workers), p, free),
+        "Kedro SequentialRunner": lambda: run_kedro(KedroSequentialRunner, kp, free),
+        "Kedro ThreadRunner": lambda: run_kedro(lambda: KedroThreadRunner(max_workers=workers), kp, free),
+        "Kedro ParallelRunner": lambda: run_kedro(
+            lambda: KedroParallelRunner(max_workers=workers), kp, free, shared=True
+        ),
+    }
+    # Rounds interleave the runners, so that a change of load on the machine affects all alike.
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, work in runs.items():
+            samples[name].append(_timed(work))
+    median = {name: statistics.median(times) for name, times in samples.items()}
+    print(
+        f"\n### Speed-up: {nodes} independent CPU-bound nodes of {single:.2f} s each, "
+        f"{workers} workers, {os.cpu_count()} CPUs (median of {rounds} interleaved rounds)\n"
+    )
+    print("| runner | kedro-pure | vs own SequentialRunner | Kedro 1.7.0 | vs own SequentialRunner |")
+    print("|---|---:|---:|---:|---:|")
+    for runner in ("SequentialRunner", "ThreadRunner", "ParallelRunner"):
+        ours, kedro = median[f"ours {runner}"], median[f"Kedro {runner}"]
+        print(
+            f"| {runner} | {fmt(ours)} | {ours / median['ours SequentialRunner']:.2f}x | {fmt(kedro)} | "
+            f"{kedro / median['Kedro SequentialRunner']:.2f}x |"
+        )
+
+
+def _timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="SequentialRunner sizes")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and time limits")
+    parser.add_argument("--only", choices=("sequential", "overhead", "speedup"), nargs="+", default=None)
+    args = parser.parse_args(argv)
+    logging.disable(logging.INFO)
+    sizes = args.sizes or ([500, 1_000, 2_000] if args.quick else [500, 1_000, 4_000, 5_000])
+    limit = 60.0 if args.quick else 300.0
+    only = set(args.only or ("sequential", "overhead", "speedup"))
+    print(f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if "sequential" in only:
+        bench_sequential(sizes, limit)
+    if "overhead" in only:
+        bench_overhead(200, 40, limit)
+    if "speedup" in only:
+        bench_speedup(8, 2, rounds=3)
+    print(f"\nLoad average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
