@@ -13,7 +13,12 @@ Design (a deliberate departure from Kedro's, with the same results):
   offenders are reported in one ``Failure``. Data that turns out not to pickle fails its
   node with an error naming the node.
 * A worker that dies (killed, segfault) breaks the pool: the node it ran fails with
-  ``RunErrorReason.WORKER_DIED``, nothing new is submitted, and the run ends; it never hangs.
+  ``RunErrorReason.WORKER_DIED`` (if other nodes were running, all of them fail, and the
+  message names every one, since which worker died is not known), nothing new is
+  submitted, and the run ends; it never hangs (every worker is started before the first
+  node, see :func:`_start_every_worker`).
+* The call is pickled in the driver and unpickled in the worker by the task itself, so a
+  function whose module the worker cannot import fails its node instead of the pool.
 
 Each in-flight node is driven by one driver thread that waits for its worker, so loading
 and saving of independent nodes overlap with computation in the workers.
