@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from omegaconf import OmegaConf
-from omegaconf.errors import OmegaConfBaseException
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 from rich.console import Console
@@ -191,6 +189,11 @@ def parse_params(option: str, value: str | None) -> Result[dict[str, object], Co
     pairs = items.unwrap()
     if not pairs:
         return Success({})
+    # OmegaConf is imported only when there are parameters to parse: it is the costliest
+    # import of the command line, and `--help` or a plain `run` do not need it.
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
     try:
         parsed = OmegaConf.to_container(OmegaConf.from_dotlist([f"{k}={v}" for k, v in pairs]))
     except OmegaConfBaseException as exc:

@@ -6,18 +6,21 @@ import dataclasses
 import enum
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from returns.pipeline import is_successful
-from rich.table import Table
 
 from core.catalog.frozen_config import thaw
 from core.catalog.resolution import EntrySource
 from core.errors import KedroError
 from shell.api import to_result
 from shell.cli.common import CliState, emit_json, fail, project_root
-from shell.session import KedroSession
-from shell.store.history import get_session, list_sessions
+
+# The session, the session history (sqlite3) and rich's tables are imported by the commands
+# that use them, so `kedro-pure --help` starts without them.
+if TYPE_CHECKING:
+    from shell.session import KedroSession
 
 __all__ = ["catalog_group", "registry_group", "sessions_group"]
 
@@ -30,6 +33,8 @@ def _console() -> object:
 
 
 def _session(state: CliState, as_json: bool) -> KedroSession:
+    from shell.session import KedroSession
+
     created = KedroSession.create(project_root(state), save_on_close=False)
     if not is_successful(created):
         fail(created.failure(), verbose=state.verbose, as_json=as_json)
@@ -60,6 +65,8 @@ def registry_list(state: CliState, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
+    from rich.table import Table
+
     table = Table("pipeline", "nodes")
     for row in rows:
         table.add_row(str(row["name"]), str(row["nodes"]))
@@ -144,6 +151,8 @@ def catalog_list(state: CliState, pipelines: str, as_json: bool) -> None:
     if as_json:
         emit_json([{k: v for k, v in row.items() if k != "config"} for row in rows])
         return
+    from rich.table import Table
+
     table = Table("dataset", "type", "defined by")
     for row in rows:
         table.add_row(str(row["name"]), str(row["type"]), str(row["source"]))
@@ -195,6 +204,8 @@ def _plain(value: object) -> object:
 @click.pass_obj
 def sessions_list(state: CliState, as_json: bool) -> None:
     """List recorded sessions (oldest first) with their runs' outcomes."""
+    from shell.store.history import list_sessions
+
     listed = to_result(list_sessions(_store_path(state)))
     if not is_successful(listed):
         _or_fail(listed.failure(), state, as_json)
@@ -208,6 +219,8 @@ def sessions_list(state: CliState, as_json: bool) -> None:
             ]
         )
         return
+    from rich.table import Table
+
     table = Table("session", "env", "runs", "last outcome")
     for s in sessions:
         last = s.runs[-1].outcome.value if s.runs else "-"
@@ -221,6 +234,8 @@ def sessions_list(state: CliState, as_json: bool) -> None:
 @click.pass_obj
 def sessions_show(state: CliState, session_id: str, as_json: bool) -> None:
     """Show one recorded session with every run's parameters, outcome and error."""
+    from shell.store.history import get_session
+
     found = to_result(get_session(_store_path(state), session_id))
     if not is_successful(found):
         _or_fail(found.failure(), state, as_json)

@@ -18,8 +18,6 @@ from core.pipeline import Pipeline
 from core.pruning import PruneReport, prune_missing_outputs
 from shell.cli.common import CliState, emit_json, fail, project_root
 from shell.cli.run_cmd import parse_selection, selection_options
-from shell.io.snapshot import snapshot_catalog
-from shell.session import KedroSession
 
 __all__ = ["plan_command", "render_plan"]
 
@@ -98,6 +96,10 @@ def _graph(pipeline: Pipeline, reasons: dict[str, tuple[bool, str]], fmt: str) -
 @click.pass_obj
 def plan_command(state: CliState, /, fmt: str, **options: Any) -> None:
     """Show which nodes a run would execute, in which groups, and why (nothing runs)."""
+    # Imported here, so `kedro-pure --help` (and every other command) starts without them.
+    from shell.io.snapshot import snapshot_catalog
+    from shell.session import KedroSession
+
     root = project_root(state)
     selection = parse_selection(options)
     if not is_successful(selection):

@@ -6,13 +6,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from core.cli_args import split_csv, split_load_versions, split_node_names
 from core.errors import ConfigError, ConfigErrorReason, KedroError, RunError, RunErrorReason
@@ -28,9 +26,14 @@ from shell.cli.common import (
 from shell.cli.exit_codes import exit_code_for
 from shell.project.bootstrap import bootstrap_project
 from shell.project.settings import import_object
-from shell.runners.progress import ProgressEvent, ProgressKind
-from shell.runners.runner import AbstractRunner
-from shell.session import KedroSession
+
+# The session, the runners, PyYAML and rich's progress bar are imported by the commands that
+# use them, so `kedro-pure --help` (and every other command) starts without them.
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from shell.runners.progress import ProgressEvent
+    from shell.runners.runner import AbstractRunner
 
 __all__ = ["run_command", "selection_options"]
 
@@ -140,6 +143,8 @@ def build_runner(
 ) -> Result[AbstractRunner, KedroError]:
     """The runner named ``name`` (a bare name of ours, Kedro's ``kedro.runner.X``, or a dotted
     path), built with ``--runner-params`` and ``--async``."""
+    from shell.runners.runner import AbstractRunner
+
     chosen = name or "SequentialRunner"
     bare = chosen.removeprefix("kedro.runner.")
     path = RUNNERS.get(bare, chosen)
@@ -173,6 +178,8 @@ def load_config_defaults(ctx: click.Context, param: click.Parameter, value: str 
     del param
     if not value:
         return value
+    import yaml
+
     try:
         loaded = yaml.safe_load(Path(value).read_text())
     except (OSError, yaml.YAMLError) as exc:
@@ -207,6 +214,14 @@ class ProgressView:
         self._bar: Progress | None = None
         self._task: Any = None
         if show_bar:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self._bar = Progress(
                 TextColumn("[bold]{task.description}"),
                 BarColumn(),
@@ -228,6 +243,8 @@ class ProgressView:
             self._bar.stop()
 
     def __call__(self, event: ProgressEvent) -> None:
+        from shell.runners.progress import ProgressKind
+
         if event.kind is ProgressKind.STARTED:
             self.started += 1
         elif event.kind is ProgressKind.COMPLETED:
@@ -253,6 +270,8 @@ class ProgressView:
 def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async: bool, runner_params: str,
                 load_versions: str, **options: Any) -> None:
     """Run the project's pipelines (Kedro's `kedro run`)."""
+    from shell.session import KedroSession
+
     root = project_root(state)
     selection = parse_selection(options)
     if not is_successful(selection):
