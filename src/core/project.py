@@ -357,14 +357,21 @@ def _is_dotted_path(path: str) -> bool:
     return len(parts) >= 2 and all(p.isidentifier() for p in parts)
 
 
-def __getattr__(name: str) -> object:
-    # ``ProjectSettings`` is a pydantic model, the costliest import of a session: it lives in
-    # core.project_settings and is loaded the first time either name is asked for here.
-    if name in ("ProjectSettings", "settings_from_namespace"):
+if not TYPE_CHECKING:  # at runtime only, so mypy still rejects names this module lacks
+
+    def __getattr__(name: str) -> object:
+        # ``ProjectSettings`` is a pydantic model, the costliest import of a session: it lives
+        # in core.project_settings and is loaded the first time either name is asked for here.
+        if name not in ("ProjectSettings", "settings_from_namespace"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from core import project_settings
 
-        return getattr(project_settings, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(project_settings, name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
 
 
 # -- pipeline registry ------------------------------------------------------------------------

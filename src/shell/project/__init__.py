@@ -55,10 +55,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    # The settings model is pydantic, the costliest import of a session: loaded on first use.
-    if name == "ProjectSettings":
+if not TYPE_CHECKING:  # at runtime only, so mypy still rejects names this package lacks
+
+    def __getattr__(name: str) -> object:
+        # The settings model is pydantic, the costliest import of a session: loaded on first use.
+        if name != "ProjectSettings":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from core.project_settings import ProjectSettings
 
+        globals()[name] = ProjectSettings
         return ProjectSettings
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
