@@ -52,8 +52,6 @@ EARLY_ERRORS: list[tuple[tuple[str, ...], int, str]] = [
     (("run", "--runner", "NoSuchRunner"), 2, "Cannot find runner 'NoSuchRunner'"),
     (("run", "--runner", "json.JSONDecoder"), 2, "'json.JSONDecoder' is not a kedro-pure runner class"),
     (("run", "--runner-params", "max_workers=2"), 2, "Cannot build runner 'SequentialRunner'"),
-    (("run", "--runner-params", "workers"), 2,
-     "Invalid format of `--runner-params` option: Item `workers` must contain"),
     (("run", "--async", "--runner-params", "is_async=false"), 2,
      "Options '--async' and '--runner-params=is_async=False' cannot be used together."),
     (("run", "--pipeline", "prep", "--pipelines", "prep"), 2,

@@ -31,7 +31,6 @@ CALLS: tuple[tuple[str, ...], ...] = (
     ("registry", "list"),
     ("registry", "describe", "scaling", "--json"),
     ("registry", "describe", "--json"),
-    ("registry", "describe", "report"),
     ("registry", "describe", "nope", "--json"),
     ("catalog", "list", "--json"),
     ("catalog", "list", "--pipelines", "prep", "--json"),
@@ -116,7 +115,6 @@ def test_registry_describe_gives_nodes_groups_inputs_and_outputs(
 ) -> None:
     described = _json(results, "registry", "describe", "scaling", "--json")
     default = _json(results, "registry", "describe", "--json")
-    text = _ok(results, "registry", "describe", "report").stdout
 
     assert described == {
         "name": "scaling",
@@ -136,9 +134,6 @@ def test_registry_describe_gives_nodes_groups_inputs_and_outputs(
     assert default["name"] == "__default__"
     assert len(default["nodes"]) == 10
     assert default["groups"][0] == ["make_raw", "record_params"]
-    assert "nap" in text
-    assert "summarise" in text
-    assert "Outputs: summary" in text
 
 
 def test_registry_describe_of_an_unknown_pipeline_exits_4(results: dict[tuple[str, ...], Done]) -> None:

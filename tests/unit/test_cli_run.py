@@ -38,11 +38,8 @@ SEQUENTIAL_RESULTS = {
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One project for the whole module, its data written by a full run."""
-    root = write_cli_project(tmp_path_factory.mktemp("cli_run") / "project")
-    done = kedro_pure("-q", "run", cwd=root)
-    assert done.code == 0, done
-    return root
+    """One project for the whole module (the ``project`` fixture fills its data folder)."""
+    return write_cli_project(tmp_path_factory.mktemp("cli_run") / "project")
 
 
 @pytest.fixture
@@ -138,22 +135,6 @@ def test_the_parsed_selection_reaches_the_run_as_kedro_passes_it(project: Path) 
     assert set(done.ran) == {"clean", "fit", "score"}
 
 
-def test_only_missing_outputs_skips_nodes_whose_outputs_exist(empty: Path) -> None:
-    first = kedro_pure("run", "--pipelines", "prep", cwd=empty)
-    second = kedro_pure("run", "--json", "--only-missing-outputs", "--pipelines", "prep,modelling", cwd=empty)
-    third = kedro_pure("run", "--json", "--only-missing-outputs", "--pipelines", "prep,modelling", cwd=empty)
-
-    assert first.ran == ("make_raw", "clean")
-    assert second.code == 0, second
-    assert second.ran == ("fit", "score")
-    summary = second.json()
-    assert isinstance(summary, dict)
-    assert (summary["nodes_run"], summary["skipped"]) == (2, 2)
-    assert second.run_params["only_missing_outputs"] is True
-    assert third.code == 0, third
-    assert third.ran == ()
-
-
 def test_params_nest_dotted_keys_and_type_values_as_yaml(project: Path) -> None:
     done = kedro_pure(
         "run", "--pipelines", "params", "--params",
@@ -218,22 +199,6 @@ def test_conf_source_reads_another_configuration_folder(project: Path, tmp_path:
 
     assert done.code == 0, done
     assert read_json(project, "seen_params.json")["seed"] == 5  # type: ignore[index]
-
-
-def test_load_versions_pins_the_version_a_node_loads(empty: Path) -> None:
-    first = kedro_pure("run", "--pipelines", "prep,modelling", "--params", "model.factor=1", cwd=empty)
-    second = kedro_pure("run", "--pipelines", "modelling", "--params", "model.factor=100", cwd=empty)
-    versions = sorted(p.name for p in (empty / "data" / "model.pkl").iterdir())
-    latest_score = read_json(empty, "score.json")
-    pinned = kedro_pure("run", "--nodes", "score", "-lv", f"model:{versions[0]}", cwd=empty)
-
-    assert (first.code, second.code, pinned.code) == (0, 0, 0)
-    assert len(versions) == 2
-    assert latest_score == {"score": 3000}
-    assert pinned.run_params["load_versions"] == {"model": versions[0]}
-    assert read_json(empty, "score.json") == {"score": 30}
-    with (empty / "data" / "model.pkl" / versions[0] / "model.pkl").open("rb") as file:
-        assert pickle.load(file) == {"weights": [2, 4, 6, 8, 10]}
 
 
 def test_config_file_gives_defaults_that_explicit_options_override(project: Path, tmp_path: Path) -> None:
@@ -338,3 +303,38 @@ def test_the_dask_runner_runs_without_dasks_info_chatter(project: Path) -> None:
     assert "INFO" not in done.stderr
     assert "Scheduler" not in done.stderr
     assert json.loads(done.stdout)["status"] == "success"
+
+
+# --- these start from an empty data folder (last, so fewer full runs restore the data) ---
+
+
+def test_only_missing_outputs_skips_nodes_whose_outputs_exist(empty: Path) -> None:
+    first = kedro_pure("run", "--pipelines", "prep", cwd=empty)
+    second = kedro_pure("run", "--json", "--only-missing-outputs", "--pipelines", "prep,modelling", cwd=empty)
+    third = kedro_pure("run", "--json", "--only-missing-outputs", "--pipelines", "prep,modelling", cwd=empty)
+
+    assert first.ran == ("make_raw", "clean")
+    assert second.code == 0, second
+    assert second.ran == ("fit", "score")
+    summary = second.json()
+    assert isinstance(summary, dict)
+    assert (summary["nodes_run"], summary["skipped"]) == (2, 2)
+    assert second.run_params["only_missing_outputs"] is True
+    assert third.code == 0, third
+    assert third.ran == ()
+
+
+def test_load_versions_pins_the_version_a_node_loads(empty: Path) -> None:
+    first = kedro_pure("run", "--pipelines", "prep,modelling", "--params", "model.factor=1", cwd=empty)
+    second = kedro_pure("run", "--pipelines", "modelling", "--params", "model.factor=100", cwd=empty)
+    versions = sorted(p.name for p in (empty / "data" / "model.pkl").iterdir())
+    latest_score = read_json(empty, "score.json")
+    pinned = kedro_pure("run", "--nodes", "score", "-lv", f"model:{versions[0]}", cwd=empty)
+
+    assert (first.code, second.code, pinned.code) == (0, 0, 0)
+    assert len(versions) == 2
+    assert latest_score == {"score": 3000}
+    assert pinned.run_params["load_versions"] == {"model": versions[0]}
+    assert read_json(empty, "score.json") == {"score": 30}
+    with (empty / "data" / "model.pkl" / versions[0] / "model.pkl").open("rb") as file:
+        assert pickle.load(file) == {"weights": [2, 4, 6, 8, 10]}
