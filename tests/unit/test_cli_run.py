@@ -203,13 +203,20 @@ def test_conf_source_reads_another_configuration_folder(project: Path, tmp_path:
 
 def test_config_file_gives_defaults_that_explicit_options_override(project: Path, tmp_path: Path) -> None:
     config = tmp_path / "run.yml"
+    # Mappings are used as they are (Kedro's rule), so values may hold commas; lists of names
+    # become the options' comma-separated text.
     config.write_text(
         "run:\n"
         "  pipelines: params\n"
         "  tags: [params]\n"
+        "  runner: ThreadRunner\n"
+        "  runner_params:\n"
+        "    max_workers: 2\n"
         "  params:\n"
         "    seed: 7\n"
-        "    model.name: from-config\n"
+        "    layers: [1, 2]\n"
+        "    model:\n"
+        "      name: from-config\n"
     )
 
     from_file = kedro_pure("run", "--config", str(config), cwd=project)
@@ -220,12 +227,15 @@ def test_config_file_gives_defaults_that_explicit_options_override(project: Path
     assert from_file.code == 0, from_file
     assert from_file.ran == ("record_params",)
     assert from_file.run_params["tags"] == ["params"]
+    assert from_file.run_params["runner"] == "ThreadRunner(max_workers=2)"
     assert seen_from_file["seed"] == 7  # type: ignore[index]
+    assert seen_from_file["layers"] == [1, 2]  # type: ignore[index]
     assert seen_from_file["model"] == {"factor": 10, "name": "from-config"}  # type: ignore[index]
     assert overridden.code == 0, overridden
     assert overridden.ran == ("record_params",)
     assert seen_overridden["seed"] == 9  # type: ignore[index]
     assert seen_overridden["model"]["name"] == "base"  # type: ignore[index]
+    assert "layers" not in seen_overridden  # type: ignore[operator]
 
 
 def test_a_config_file_key_that_is_no_run_option_is_a_usage_error(project: Path, tmp_path: Path) -> None:

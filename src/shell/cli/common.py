@@ -181,8 +181,14 @@ def project_root(state: CliState) -> Path:
     return found
 
 
-def parse_params(option: str, value: str | None) -> Result[dict[str, object], ConfigError]:
-    """Kedro's ``--params`` syntax: ``a=1,b.c=x`` with YAML typing and dotted keys nesting."""
+def parse_params(option: str, value: str | Mapping[str, object] | None) -> Result[dict[str, object], ConfigError]:
+    """Kedro's ``--params`` syntax: ``a=1,b.c=x`` with YAML typing and dotted keys nesting.
+
+    A mapping (what a ``--config`` file gives) is used as it is, as Kedro does: its values
+    may hold commas (lists, nested mappings) that the text syntax cannot.
+    """
+    if isinstance(value, Mapping):
+        return Success({str(k): v for k, v in value.items()})
     items = split_params_items(option, value)
     if not is_successful(items):
         return Failure(items.failure())

@@ -69,7 +69,8 @@ def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--only-missing-outputs", is_flag=True, default=False, help="Skip nodes whose persisted outputs already exist."),
         click.option("--env", "-e", default=None, help="Configuration environment (default: KEDRO_ENV or 'local')."),
         click.option("--conf-source", default=None, help="Configuration folder or archive (default: <project>/conf)."),
-        click.option("--params", default="", help="Runtime parameters: key=value,a.b=1 (YAML-typed values)."),
+        # UNPROCESSED: a --config file's `params:` mapping reaches parse_params as a mapping.
+        click.option("--params", type=click.UNPROCESSED, default="", help="Runtime parameters: key=value,a.b=1 (YAML-typed values)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -139,7 +140,7 @@ def parse_selection(options: Mapping[str, Any]) -> Result[Selection, KedroError]
 
 
 def build_runner(
-    name: str | None, runner_params: str | None, is_async: bool, progress: Callable[[ProgressEvent], None]
+    name: str | None, runner_params: str | Mapping[str, object] | None, is_async: bool, progress: Callable[[ProgressEvent], None]
 ) -> Result[AbstractRunner, KedroError]:
     """The runner named ``name`` (a bare name of ours, Kedro's ``kedro.runner.X``, or a dotted
     path), built with ``--runner-params`` and ``--async``."""
@@ -196,10 +197,10 @@ def load_config_defaults(ctx: click.Context, param: click.Parameter, value: str 
 
 
 def _as_option_text(value: object) -> object:
+    # Lists become the comma-separated text the options take; mappings (`params`,
+    # `runner_params`) stay mappings, used as they are (Kedro's rule).
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return ",".join(f"{k}={v}" for k, v in value.items())
     return value
 
 
@@ -261,13 +262,13 @@ class ProgressView:
 @selection_options
 @click.option("--runner", "-r", default=None, help="SequentialRunner, ThreadRunner, ParallelRunner, DaskRunner, or a dotted path.")
 @click.option("--async", "is_async", is_flag=True, default=False, help="Load and save node data asynchronously.")
-@click.option("--runner-params", default="", help="Runner constructor arguments: key=value,... (e.g. max_workers=4).")
+@click.option("--runner-params", type=click.UNPROCESSED, default="", help="Runner constructor arguments: key=value,... (e.g. max_workers=4).")
 @click.option("--load-versions", "-lv", default="", help="Dataset versions to load: name:version,...")
 @click.option("--config", "-c", default=None, callback=load_config_defaults, is_eager=True, expose_value=False,
               help="A YAML file whose 'run:' section gives defaults for these options.")
 @click.option("--json", "as_json", is_flag=True, default=False, help="Print a JSON summary on stdout.")
 @click.pass_obj
-def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async: bool, runner_params: str,
+def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async: bool, runner_params: str | Mapping[str, object],
                 load_versions: str, **options: Any) -> None:
     """Run the project's pipelines (Kedro's `kedro run`)."""
     from shell.session import KedroSession
