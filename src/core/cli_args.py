@@ -44,12 +44,18 @@ def split_node_names(value: str | None) -> list[str]:
 
 
 def split_load_versions(value: str | None) -> Result[dict[str, str], ConfigError]:
-    """``"ds:2024-01-01T00.00.00.000Z,ds2:v"`` -> ``{"ds": ..., "ds2": "v"}`` (split at the
-    first ``:``); a malformed item or an unsafe version is a ``ConfigError(INVALID)``."""
+    """``"ds:2024-01-01T00.00.00.000Z,ds2:v"`` -> ``{"ds": ..., "ds2": "v"}``, exactly as Kedro
+    splits it: every comma separates (an empty item is malformed), each item is stripped and
+    split at its first ``:`` (``ds2:v:2`` -> ``{"ds2": "v:2"}``), the two parts are kept as
+    they are. A malformed item or an unsafe version is a ``ConfigError(INVALID)`` with
+    Kedro's message."""
     versions: dict[str, str] = {}
-    for item in split_csv(value):
+    if not value:
+        return Success(versions)
+    for raw in value.split(","):
+        item = raw.strip()
         name, sep, version = item.partition(":")
-        if not sep or not name.strip() or not version.strip():
+        if not sep:
             return Failure(
                 ConfigError(
                     ConfigErrorReason.INVALID,
@@ -57,16 +63,17 @@ def split_load_versions(value: str | None) -> Result[dict[str, str], ConfigError
                     f"'dataset_name:YYYY-MM-DDThh.mm.ss.sssZ',found {item} instead",
                 )
             )
-        checked = check_version_string(version.strip(), dataset=name.strip())
+        checked = check_version_string(version, dataset=name)
         if not isinstance(checked, Success):
             return Failure(ConfigError(ConfigErrorReason.INVALID, checked.failure().message))
-        versions[name.strip()] = version.strip()
+        versions[name] = version
     return Success(versions)
 
 
 def split_params_items(option: str, value: str | None) -> Result[list[tuple[str, str]], ConfigError]:
     """``"a=1,b.c=x=y"`` -> ``[("a", "1"), ("b.c", "x=y")]`` (split at the first ``=``), with
-    Kedro's messages for an item without ``=`` or with an empty key."""
+    Kedro's messages for an item without ``=`` or with an empty key. ``option`` is the
+    option's parameter name as Kedro names it in them (``params``, ``runner_params``)."""
     items: list[tuple[str, str]] = []
     for item in split_csv(value):
         key, sep, raw = item.partition("=")

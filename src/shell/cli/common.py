@@ -197,13 +197,17 @@ def parse_params(option: str, value: str | Mapping[str, object] | None) -> Resul
         return Success({})
     # OmegaConf is imported only when there are parameters to parse: it is the costliest
     # import of the command line, and `--help` or a plain `run` do not need it.
+    import yaml
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
     try:
         parsed = OmegaConf.to_container(OmegaConf.from_dotlist([f"{k}={v}" for k, v in pairs]))
-    except OmegaConfBaseException as exc:
-        return Failure(ConfigError(ConfigErrorReason.INVALID, f"Invalid value in `{option}`: {exc}"))
+    # Besides its own errors, from_dotlist lets YAML errors (`a=[`) and Value/TypeErrors of
+    # its key walk (`a=[1],a.b=1`) escape: all are a malformed option value, not a crash.
+    except (OmegaConfBaseException, yaml.YAMLError, ValueError, TypeError) as exc:
+        reason = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        return Failure(ConfigError(ConfigErrorReason.INVALID, f"Invalid value in `{option}`: {reason}"))
     if not isinstance(parsed, dict):
         return Failure(ConfigError(ConfigErrorReason.INVALID, f"Invalid value in `{option}`."))
     return Success({str(k): v for k, v in parsed.items()})

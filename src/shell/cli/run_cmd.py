@@ -112,7 +112,7 @@ def parse_selection(options: Mapping[str, Any]) -> Result[Selection, KedroError]
     if options.get("pipeline") and options.get("pipelines"):
         return Failure(ConfigError(ConfigErrorReason.INVALID, "Options '--pipeline' and '--pipelines' cannot be used together"))
     names = [options["pipeline"]] if options.get("pipeline") else list(dict.fromkeys(split_csv(options.get("pipelines"))))
-    params = parse_params("--params", options.get("params"))
+    params = parse_params("params", options.get("params"))
     if not is_successful(params):
         return Failure(params.failure())
     conf_source = options.get("conf_source") or None
@@ -153,12 +153,13 @@ def build_runner(
     if not is_successful(found):
         return Failure(_invalid_runner(f"Cannot find runner '{chosen}': {found.failure()}. Known runners: {', '.join(RUNNERS)}."))
     runner_class = found.unwrap()
-    kwargs = parse_params("--runner-params", runner_params)
+    kwargs = parse_params("runner_params", runner_params)
     if not is_successful(kwargs):
         return Failure(kwargs.failure())
     arguments = dict(kwargs.unwrap())
     if is_async:
-        if arguments.get("is_async") is False:
+        # Kedro refuses any explicitly falsy is_async (False, 0, null) next to --async.
+        if "is_async" in arguments and not arguments["is_async"]:
             return Failure(_invalid_runner("Options '--async' and '--runner-params=is_async=False' cannot be used together."))
         arguments["is_async"] = True
     if not (isinstance(runner_class, type) and issubclass(runner_class, AbstractRunner)):
