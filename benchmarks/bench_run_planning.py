@@ -23,12 +23,16 @@ not timed. Figures are medians, shown **per node**.
   includes loading, saving, hooks and logging, which are not the scheduler's job.
 
 Kedro's large measurements run in a forked child with a time limit (its release bookkeeping
-recomputes the pipeline's free inputs after every node, which is quadratic).
+recomputes the pipeline's free inputs after every node, which is quadratic). Both libraries
+allocate per node, so at 20k nodes Python's cyclic garbage collector (whose full passes scan
+everything alive, including the other library's pipeline and catalog) adds noticeably to the
+figures; ``--no-gc`` shows the algorithms alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import random
 from collections import Counter
@@ -219,7 +223,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shapes", nargs="+", default=["chain", "layered"])
     parser.add_argument("--kedro-timeout", type=float, default=120.0)
     parser.add_argument("--run-limit", type=int, default=1_000, help="largest N for Kedro's whole run")
+    parser.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="disable the cyclic garbage collector on both sides, to separate each algorithm's "
+        "cost from the collector's, which grows with everything the process keeps alive",
+    )
     args = parser.parse_args(argv)
+    if args.no_gc:
+        gc.disable()
     # Kedro configures its loggers when its runner package is first imported: import it
     # first, then keep its INFO lines (one per dataset load/save, the pruning lists) off the
     # console, so that neither side pays for terminal rendering.
