@@ -211,6 +211,63 @@ def bench_sequential(sizes: list[int], kedro_limit: float) -> None:
             print(f"| {shape} | {cells[0]} | {cells[1]} |")
 
 
+def bench_breakdown(n: int) -> None:
+    """Where a kedro-pure ``SequentialRunner`` run spends its time, per node (chain of ``n``)."""
+    from core.node_call import call_arguments, split_outputs
+    from core.scheduler import mark_completed, mark_submitted, next_ready, start
+
+    p = ours_pipeline(make_specs("chain", n))
+    hooks = _create_hook_manager()
+    hooks.register(NoOpHooks())
+    one = core.node(step, "a", "b", name="x")
+    catalog = DataCatalog({"a": MemoryDataset(data=1), "b": MemoryDataset()})
+
+    def hook_calls() -> None:
+        h = hooks.hook
+        for _ in range(n):
+            h.before_dataset_loaded(dataset_name="a", node=one)
+            h.after_dataset_loaded(dataset_name="a", data=1, node=one)
+            h.before_node_run(node=one, catalog=catalog, inputs={"a": 1}, is_async=False, run_id=None)
+            h.after_node_run(node=one, catalog=catalog, inputs={"a": 1}, outputs={"b": 1}, is_async=False, run_id=None)
+            h.before_dataset_saved(dataset_name="b", data=1, node=one)
+            h.after_dataset_saved(dataset_name="b", data=1, node=one)
+
+    def catalog_calls() -> None:
+        for _ in range(n):
+            catalog.load("a")
+            catalog.save("b", 1)
+            catalog.release("b")
+
+    def shapes() -> None:
+        for _ in range(n):
+            split_outputs(one, step(*call_arguments(one, {"a": 1}).unwrap().args))
+
+    def scheduler() -> None:
+        s = start(p)
+        while (name := next_ready(s)) is not None:
+            s = mark_submitted(s, name)
+            s, _ = mark_completed(s, name)
+
+    def warm_up() -> None:
+        SequentialRunner()._warm_up(p, DataCatalog({"source": 1}))
+
+    whole = median_seconds(lambda: run_ours(SequentialRunner(), p, {"source": 1}), repeat=7) / n
+    parts = {
+        "warm-up (materialise every dataset, check free inputs)": median_seconds(warm_up, repeat=7) / n,
+        "scheduler (next ready, submit, complete, releases)": median_seconds(scheduler, repeat=7) / n,
+        "hook dispatch (6 pluggy calls)": median_seconds(hook_calls, repeat=7) / n,
+        "catalog load + save + release (memory datasets)": median_seconds(catalog_calls, repeat=7) / n,
+        "call arguments + split outputs": median_seconds(shapes, repeat=7) / n,
+    }
+    print(f"\n### kedro-pure SequentialRunner: cost per node, chain of {n:,} (medians)\n")
+    print("| part | per node |")
+    print("|---|---:|")
+    for part, seconds in parts.items():
+        print(f"| {part} | {fmt(seconds)} |")
+    print(f"| the rest: runner glue (Result values, progress events, log calls, copies) | {fmt(whole - sum(parts.values()))} |")
+    print(f"| **whole run** | **{fmt(whole)}** |")
+
+
 # -- 2. per-node overhead of the concurrent runners ------------------------------------------
 
 
@@ -308,15 +365,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=None, help="SequentialRunner sizes")
     parser.add_argument("--quick", action="store_true", help="smaller sizes and time limits")
-    parser.add_argument("--only", choices=("sequential", "overhead", "speedup"), nargs="+", default=None)
+    parser.add_argument(
+        "--only", choices=("sequential", "breakdown", "overhead", "speedup"), nargs="+", default=None
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.INFO)
     sizes = args.sizes or ([500, 1_000, 2_000] if args.quick else [500, 1_000, 4_000, 5_000])
     limit = 60.0 if args.quick else 300.0
-    only = set(args.only or ("sequential", "overhead", "speedup"))
+    only = set(args.only or ("sequential", "breakdown", "overhead", "speedup"))
     print(f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if "sequential" in only:
         bench_sequential(sizes, limit)
+    if "breakdown" in only:
+        bench_breakdown(2_000)
     if "overhead" in only:
         bench_overhead(200, 40, limit)
     if "speedup" in only:
