@@ -300,13 +300,15 @@ def test_sigint_during_a_node_exits_130_records_the_run_and_keeps_saved_data(
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_the_parallel_runner_cleanly_too(shared: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("whole_group", [True, False], ids=["terminal-ctrl-c", "sigint-to-driver-only"])
+def test_ctrl_c_stops_the_parallel_runner_cleanly_too(shared: Path, tmp_path: Path, whole_group: bool) -> None:
     clear_data(shared)
 
-    # As Ctrl-C in a terminal: the worker process running the sleeping node gets SIGINT too.
+    # As Ctrl-C in a terminal (the worker running the sleeping node gets SIGINT too), and as a
+    # wrapper script signalling only kedro-pure: the driver must stop the worker, not wait.
     done = interrupt_when(
         ["run", "--runner", "ParallelRunner", "--pipelines", "prep,report"],
-        cwd=shared, marker=tmp_path / "sleeping", whole_group=True,
+        cwd=shared, marker=tmp_path / "sleeping", whole_group=whole_group,
     )
 
     assert done.code == 130, done

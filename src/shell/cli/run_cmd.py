@@ -312,7 +312,7 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     }
     if not is_successful(outcome):
         if not as_json and not state.quiet and isinstance(outcome.failure(), RunError):
-            stderr.print(_summary_line(summary, failed=True))
+            stderr.print(_summary_line(summary, failed=True, interrupted=outcome.failure().reason is RunErrorReason.INTERRUPTED))
         if as_json:
             code = exit_code_for(outcome.failure())
             emit_json({"status": "failed", "exit_code": int(code), **summary, **error_record(outcome.failure())})
@@ -325,8 +325,11 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
         stderr.print(_summary_line(summary, failed=False))
 
 
-def _summary_line(summary: Mapping[str, object], *, failed: bool) -> str:
-    status = "[bold red]Run failed[/]" if failed else "[bold green]Run completed[/]"
+def _summary_line(summary: Mapping[str, object], *, failed: bool, interrupted: bool = False) -> str:
+    if interrupted:
+        status = "[bold yellow]Run interrupted[/]"
+    else:
+        status = "[bold red]Run failed[/]" if failed else "[bold green]Run completed[/]"
     return (
         f"{status}: {summary['nodes_run']} node(s) run, {summary['skipped']} skipped, "
         f"{summary['failed']} failed in {summary['seconds']:.2f} s (session {summary['session_id']})."

@@ -31,7 +31,7 @@ import pickle
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from returns.result import Failure, Result, Success
 
@@ -217,6 +217,19 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in available else multiprocessing.get_start_method()
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """On Ctrl-C, stop the nodes running in workers instead of waiting for them to finish.
+
+    The pool has no public way to stop calls that are already running, so its worker
+    processes are terminated; the driver threads waiting on them then see a broken pool and
+    return at once. Data is only saved by the driver, atomically, so nothing is half-written.
+    """
+    workers: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for process in list(workers.values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 class ParallelRunner(AbstractRunner):
     """Runs node functions concurrently in worker processes (good for CPU-bound nodes).
 
@@ -288,5 +301,5 @@ class ParallelRunner(AbstractRunner):
             return drive_concurrently(
                 replace(context, call=_ProcessCall(processes)),
                 drivers,
-                on_interrupt=lambda: processes.shutdown(wait=False, cancel_futures=True),
+                on_interrupt=lambda: _stop_workers(processes),
             )
