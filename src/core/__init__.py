@@ -40,6 +40,8 @@ from core.filters import (
 )
 from core.node import NameForm, Node, node
 from core.pipeline import Pipeline, combine, pipeline
+from core.pruning import NodeDecision, PruneReason, PruneReport, prune_missing_outputs
+from core.resume import ResumePlan, resume_plan
 from core.transcoding import strip_transcoding, transcode_split
 
 __all__ = [
@@ -56,10 +58,14 @@ __all__ = [
     "KedroSessionError",
     "NameForm",
     "Node",
+    "NodeDecision",
     "OutputNotUniqueError",
     "Pipeline",
     "PipelineError",
     "PipelineErrorReason",
+    "PruneReason",
+    "PruneReport",
+    "ResumePlan",
     "RunError",
     "RunErrorReason",
     "SessionErrorReason",
@@ -77,6 +83,8 @@ __all__ = [
     "only_nodes_with_outputs",
     "only_nodes_with_tags",
     "pipeline",
+    "prune_missing_outputs",
+    "resume_plan",
     "strip_transcoding",
     "to_nodes",
     "to_outputs",
