@@ -15,8 +15,9 @@ Public API:
 * :func:`generate_timestamp`, :func:`snapshot_catalog`, :func:`dataset_from_config`.
 """
 
-import importlib
 from typing import TYPE_CHECKING
+
+from shell._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.catalog.versioning import Version
@@ -98,14 +99,4 @@ _DEFINED_IN = {
 }
 
 if not TYPE_CHECKING:  # at runtime only, so mypy still rejects names this package lacks
-
-    def __getattr__(name: str) -> object:
-        module = _DEFINED_IN.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = lazy_exports(globals(), _DEFINED_IN, __all__)

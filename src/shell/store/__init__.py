@@ -10,8 +10,9 @@ Typical use by the session::
 and to look back: :func:`list_sessions` / :func:`get_session`.
 """
 
-import importlib
 from typing import TYPE_CHECKING
+
+from shell._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.store_records import RunOutcome, StoredRun, StoredSession
@@ -51,14 +52,4 @@ _DEFINED_IN = {
 }
 
 if not TYPE_CHECKING:  # at runtime only, so mypy still rejects names this package lacks
-
-    def __getattr__(name: str) -> object:
-        module = _DEFINED_IN.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = lazy_exports(globals(), _DEFINED_IN, __all__)
