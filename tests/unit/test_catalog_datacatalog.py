@@ -527,3 +527,10 @@ def test_generate_timestamp_matches_kedros_shape() -> None:
     # Both are UTC: read a moment apart, they cannot be whole hours apart.
     parsed = [datetime.strptime(s[:-1] + "000Z", "%Y-%m-%dT%H.%M.%S.%fZ") for s in (ours, theirs)]
     assert abs((parsed[0] - parsed[1]).total_seconds()) < 1800
+
+
+def test_items_and_values_build_every_entry_as_kedros_do() -> None:
+    catalog = DataCatalog.from_config({"declared": {"type": "MemoryDataset", "data": 1}}).unwrap()
+    catalog["fed"] = 2
+    assert sorted(name for name, _ in catalog.items()) == ["declared", "fed"]
+    assert sorted(dataset.load() for dataset in catalog.values()) == [1, 2]  # type: ignore[type-var]

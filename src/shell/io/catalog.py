@@ -217,6 +217,22 @@ class DataCatalog:
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
 
+    def values(self) -> list[DatasetLike]:
+        """Every dataset (entries are built on the way), as Kedro's ``values()``.
+
+        Raises:
+            DatasetError: an entry cannot be built (as ``catalog[name]`` would).
+        """
+        return [self[name] for name in self.keys()]
+
+    def items(self) -> list[tuple[str, DatasetLike]]:
+        """``(name, dataset)`` pairs (entries are built on the way), as Kedro's ``items()``.
+
+        Raises:
+            DatasetError: an entry cannot be built (as ``catalog[name]`` would).
+        """
+        return [(name, self[name]) for name in self.keys()]
+
     def __len__(self) -> int:
         return len(self._lazy) + len(self._datasets)
 
