@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import ClassVar, Self
 
 from returns.pipeline import is_successful
@@ -302,6 +302,15 @@ class DataCatalog:
                     name,
                 )
             config = resolution.config
+            if resolution.source is EntrySource.RUNTIME:
+                fast = _RUNTIME_MEMORY.get(_type_of(config))
+                if fast is not None:
+                    # The runtime default for undeclared names: built directly, as parsing
+                    # its one-key config would give the same dataset (a run builds one per
+                    # intermediate, so this is on every run's path).
+                    dataset: DatasetLike = fast()
+                    self._datasets[name] = dataset
+                    return Success(dataset)
         spec = parse_dataset_spec(name, config)
         if not is_successful(spec):
             return Failure(spec.failure())
@@ -515,6 +524,25 @@ class DataCatalog:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
+
+
+def _type_of(config: Mapping[str, object]) -> object:
+    return config.get(TYPE_KEY) if len(config) == 1 else None
+
+
+def _shared_memory() -> DatasetLike:
+    from shell.io.shared_memory import SharedMemoryDataset
+
+    return SharedMemoryDataset()
+
+
+#: Runtime default configs that need no parsing: ``{type: <memory dataset>}`` and nothing else.
+_RUNTIME_MEMORY: Mapping[object, Callable[[], DatasetLike]] = {
+    "kedro.io.MemoryDataset": MemoryDataset,
+    "MemoryDataset": MemoryDataset,
+    "kedro.io.SharedMemoryDataset": _shared_memory,
+    "SharedMemoryDataset": _shared_memory,
+}
 
 
 def _with_version(
