@@ -42,7 +42,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import ClassVar, Self
+from typing import ClassVar, Self, TypeVar
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -68,6 +68,8 @@ from shell.io.type_resolver import build_dataset
 __all__ = ["DataCatalog"]
 
 _LOGGER = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 
 def _not_found(name: str) -> DatasetError:
@@ -374,18 +376,9 @@ class DataCatalog:
             return Failure(found.failure())
         dataset = found.unwrap()
         _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
-        try:
-            return Success(dataset.load())
-        except Exception as exc:  # the dataset boundary (see the module docstring)
-            return Failure(
-                _operation_failed(
-                    name,
-                    dataset,
-                    exc,
-                    DatasetErrorReason.LOAD,
-                    "Failed while loading data from dataset",
-                )
-            )
+        return _at_boundary(
+            name, dataset, dataset.load, DatasetErrorReason.LOAD, "Failed while loading data from dataset"
+        )
 
     def save(self, name: str, data: object) -> Result[None, DatasetError]:
         """Save ``data`` to ``name``. Nothing is written when the save fails.
@@ -407,19 +400,10 @@ class DataCatalog:
                 )
             )
         _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
-        try:
-            dataset.save(data)
-        except Exception as exc:  # the dataset boundary (see the module docstring)
-            return Failure(
-                _operation_failed(
-                    name,
-                    dataset,
-                    exc,
-                    DatasetErrorReason.SAVE,
-                    "Failed while saving data to dataset",
-                )
-            )
-        return Success(None)
+        return _at_boundary(
+            name, dataset, lambda: dataset.save(data), DatasetErrorReason.SAVE,
+            "Failed while saving data to dataset",
+        )
 
     def exists(self, name: str) -> Result[bool, DatasetError]:
         """Whether ``name`` has data. An undeclared name does not exist (``Success(False)``)
@@ -435,18 +419,10 @@ class DataCatalog:
         if not is_successful(found):
             return Failure(found.failure())
         dataset = found.unwrap()
-        try:
-            return Success(bool(dataset.exists()))
-        except Exception as exc:  # the dataset boundary (see the module docstring)
-            return Failure(
-                _operation_failed(
-                    name,
-                    dataset,
-                    exc,
-                    DatasetErrorReason.EXISTS,
-                    "Failed during exists check for dataset",
-                )
-            )
+        return _at_boundary(
+            name, dataset, lambda: bool(dataset.exists()), DatasetErrorReason.EXISTS,
+            "Failed during exists check for dataset",
+        )
 
     def release(self, name: str) -> Result[None, DatasetError]:
         """Release ``name``'s cached data (memory datasets forget their data).
@@ -459,19 +435,9 @@ class DataCatalog:
         if not is_successful(found):
             return Failure(found.failure())
         dataset = found.unwrap()
-        try:
-            dataset.release()
-        except Exception as exc:  # the dataset boundary (see the module docstring)
-            return Failure(
-                _operation_failed(
-                    name,
-                    dataset,
-                    exc,
-                    DatasetErrorReason.RELEASE,
-                    "Failed during release for dataset",
-                )
-            )
-        return Success(None)
+        return _at_boundary(
+            name, dataset, dataset.release, DatasetErrorReason.RELEASE, "Failed during release for dataset"
+        )
 
     def confirm(self, name: str) -> Result[None, DatasetError]:
         """Call the dataset's ``confirm()`` (e.g. to mark incremental data as processed).
@@ -494,15 +460,9 @@ class DataCatalog:
                     dataset=name,
                 )
             )
-        try:
-            confirm()
-        except Exception as exc:  # the dataset boundary (see the module docstring)
-            return Failure(
-                _operation_failed(
-                    name, dataset, exc, DatasetErrorReason.CONFIG, "Failed while confirming dataset"
-                )
-            )
-        return Success(None)
+        return _at_boundary(name, dataset, confirm, DatasetErrorReason.CONFIG, "Failed while confirming dataset").map(
+            lambda _: None
+        )
 
     # -- printing and pickling ---------------------------------------------------------------
 
@@ -524,6 +484,16 @@ class DataCatalog:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
+
+
+def _at_boundary(
+    name: str, dataset: object, action: Callable[[], _T], reason: DatasetErrorReason, what: str
+) -> Result[_T, DatasetError]:
+    """Run one of a dataset's own methods: whatever it raises becomes a ``DatasetError``."""
+    try:
+        return Success(action())
+    except Exception as exc:  # the dataset boundary (see the module docstring)
+        return Failure(_operation_failed(name, dataset, exc, reason, what))
 
 
 def _type_of(config: Mapping[str, object]) -> object:
