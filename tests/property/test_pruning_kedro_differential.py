@@ -15,15 +15,14 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kedro.io import AbstractDataset, DataCatalog, MemoryDataset
-from kedro.pipeline import Pipeline as KedroPipeline
-from kedro.pipeline import node as kedro_node
 from kedro.runner import SequentialRunner
 
 from core import Pipeline
 from core._run_strategies import _planning_pipelines, catalog_snapshots
 from core.catalog.snapshot import CatalogSnapshot
 from core.pruning import PruneReason, prune_missing_outputs
+from tests.kedro_pruning import kedro_catalog
+from tests.kedro_pruning import kedro_pipeline as shared_kedro_pipeline
 
 pytestmark = pytest.mark.differential
 
@@ -34,38 +33,8 @@ def step(*values: Any) -> Any:
     return None
 
 
-class Probe(AbstractDataset[Any, Any]):
-    """A persistent dataset whose ``exists()`` answer is fixed."""
-
-    def __init__(self, present: bool) -> None:
-        self._present = present
-
-    def load(self) -> Any:
-        return 0
-
-    def save(self, data: Any) -> None:
-        return None
-
-    def _exists(self) -> bool:
-        return self._present
-
-    def _describe(self) -> dict[str, Any]:
-        return {"present": self._present}
-
-
 def kedro_pipeline(p: Pipeline) -> Any:
-    return KedroPipeline(
-        [kedro_node(step, n.declared_inputs, n.declared_outputs, name=n.name) for n in p.construction_order]
-    )
-
-
-def kedro_catalog(snapshot: CatalogSnapshot) -> Any:
-    return DataCatalog(
-        datasets={
-            name: MemoryDataset() if snapshot.is_ephemeral(name) else Probe(snapshot.exists(name))
-            for name in snapshot.registered
-        }
-    )
+    return shared_kedro_pipeline(p, step)
 
 
 class _Records(logging.Handler):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from kedro.io import AbstractDataset, DataCatalog, MemoryDataset
+from kedro.io import MemoryDataset
 from kedro.pipeline import Pipeline as KedroPipeline
 from kedro.pipeline import node as kedro_node
 from kedro.runner import SequentialRunner
@@ -20,6 +20,8 @@ from kedro.runner import SequentialRunner
 from core import Pipeline, node, pipeline
 from core.catalog.snapshot import CatalogSnapshot
 from core.pruning import NodeDecision, PruneReason, prune_missing_outputs
+from tests.kedro_pruning import kedro_catalog as shared_kedro_catalog
+from tests.kedro_pruning import kedro_pipeline as shared_kedro_pipeline
 
 RUNNER_LOGGER = "kedro.runner.sequential_runner"
 
@@ -28,39 +30,12 @@ def step(*values: Any) -> Any:
     return 0
 
 
-class Probe(AbstractDataset[Any, Any]):
-    """A persistent dataset whose ``exists()`` answer is fixed; loads 0, saves nothing."""
-
-    def __init__(self, present: bool) -> None:
-        self._present = present
-
-    def load(self) -> Any:
-        return 0
-
-    def save(self, data: Any) -> None:
-        return None
-
-    def _exists(self) -> bool:
-        return self._present
-
-    def _describe(self) -> dict[str, Any]:
-        return {"present": self._present}
-
-
 def kedro_pipeline(p: Pipeline, func: Any = step) -> Any:
-    return KedroPipeline(
-        [kedro_node(func, n.declared_inputs, n.declared_outputs, name=n.name) for n in p.construction_order]
-    )
+    return shared_kedro_pipeline(p, func)
 
 
 def kedro_catalog(snapshot: CatalogSnapshot) -> Any:
-    datasets: dict[str, Any] = {}
-    for name in snapshot.registered:
-        if snapshot.is_ephemeral(name):
-            datasets[name] = MemoryDataset(data=0)
-        else:
-            datasets[name] = Probe(snapshot.exists(name))
-    return DataCatalog(datasets=datasets)
+    return shared_kedro_catalog(snapshot, memory=lambda: MemoryDataset(data=0))
 
 
 def snap(*, persistent: str = "", existing: str = "", memory: str = "") -> CatalogSnapshot:
