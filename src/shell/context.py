@@ -36,13 +36,14 @@ from core.errors import (
     KedroError,
 )
 from core.transcoding import transcode_split
+from shell import log_names
 from shell.config.abstract import AbstractConfigLoader
 from shell.hooks.manager import HookManager
 from shell.io.catalog import DataCatalog
 
 __all__ = ["KedroContext"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.CONTEXT)
 
 _T = TypeVar("_T")
 
