@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +27,7 @@ from core.node_call import (
     fitting_outputs,
     split_outputs,
 )
+from shell import log_names
 from shell.hooks.manager import HookManager, call_before_node_run
 from shell.io.catalog import DataCatalog
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
@@ -91,6 +93,11 @@ def _field(chunks: Iterator[dict[str, object]], name: str) -> Iterator[object]:
 
 _NO_CHUNK = object()
 
+#: Kedro's node logger: "Running node: ..." and a node function's failure.
+_NODE_LOGGER = logging.getLogger(log_names.NODE)
+#: Node reprs hold brackets that rich would read as markup.
+_PLAIN = {"markup": False}
+
 
 def _node_error(
     node: Node,
@@ -103,6 +110,9 @@ def _node_error(
     run_id: str | None,
     reason: RunErrorReason = RunErrorReason.NODE_FAILED,
 ) -> RunError:
+    if reason is RunErrorReason.NODE_FAILED:
+        # Kedro's node logs its own failure, before the runner fires on_node_error.
+        _NODE_LOGGER.error("Node %s failed with error: \n%s", node, exc, extra=_PLAIN)
     hooks.hook.on_node_error(
         error=exc, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
     )
@@ -166,6 +176,7 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
             error = replaced.failure()
             raise NodeAbort(RunError(error.reason, error.message, node=node.name, cause=error))
         inputs.update(replaced.unwrap())
+    _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
     arguments = fitting_arguments(node, inputs)
     if arguments is None:
         problem = ValueError(call_arguments(node, inputs).failure().message)
