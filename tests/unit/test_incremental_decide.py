@@ -14,8 +14,8 @@ from core.incremental import (
     PlanMode,
     ReasonKind,
     StateKind,
-    declaration_digest,
     decide_changes,
+    declaration_digest,
     parameter_change,
 )
 
