@@ -29,7 +29,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.catalog.parameters import is_parameter
 from core.incremental.model import (
@@ -72,6 +72,8 @@ class ChangeDecision:
     node: str
     reasons: tuple[Reason, ...]
     fingerprint: Fingerprint
+    #: the observed version token of each persistent output that has one
+    outputs: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def runs(self) -> bool:
@@ -211,7 +213,7 @@ def _own_reasons(
         if record is not None and record.fingerprint.inputs.get(name, token) != token:
             kind = token.split(":", 1)[0]
             reasons.append(Reason(ReasonKind.INPUT_CHANGED, name, kind))
-    for name in node.outputs:
+    for name in node.outputs if record is not None else ():  # never run: says it all
         state = observation.datasets.get(name)
         if state is None:
             continue
@@ -222,6 +224,15 @@ def _own_reasons(
             if written is not None and written != state.token:
                 reasons.append(Reason(ReasonKind.OUTPUT_CHANGED, name, state.kind.value))
     return reasons
+
+
+def _output_tokens(node: Node, observation: Observation) -> dict[str, str]:
+    tokens: dict[str, str] = {}
+    for name in node.outputs:
+        state = observation.datasets.get(name)
+        if state is not None and state.is_checkable:
+            tokens[name] = state.token
+    return tokens
 
 
 def decide_changes(
@@ -279,7 +290,8 @@ def decide_changes(
                 running.add(producer)
                 reasons[producer].append(Reason(ReasonKind.NEEDED_IN_MEMORY, name, node.name))
     decisions = tuple(
-        ChangeDecision(n.name, tuple(reasons[n.name]), fingerprints[n.name]) for n in pipeline.nodes
+        ChangeDecision(n.name, tuple(reasons[n.name]), fingerprints[n.name], _output_tokens(n, observation))
+        for n in pipeline.nodes
     )
     by_name = {d.node: d for d in decisions}
     return ChangePlan(mode=mode, decisions=decisions, stale=tuple(by_name[name] for name in stale))

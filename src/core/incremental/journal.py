@@ -22,6 +22,7 @@ from core.incremental.model import CompletedRecord, Fingerprint
 
 __all__ = [
     "JournalEntry",
+    "done_in_run",
     "JournalRow",
     "NodeEvent",
     "NodeOutcome",
@@ -54,9 +55,9 @@ class JournalEntry:
         reason: why the node ran or was skipped (the plan's explanation), for ``STARTED``
             and ``SKIPPED``.
         duration: seconds from start to end, for ``COMPLETED``, ``FAILED``, ``INTERRUPTED``.
-        fingerprint: the node's fingerprint, for ``COMPLETED``.
-        outputs: persistent output name to the token of its version after the save, for
-            ``COMPLETED``.
+        fingerprint: the node's fingerprint, for ``COMPLETED`` and ``SKIPPED``.
+        outputs: persistent output name to the token of its version, for ``COMPLETED`` (after
+            the save) and ``SKIPPED`` (as checked by the plan).
         error: the error text, for ``FAILED`` and ``INTERRUPTED``.
     """
 
@@ -159,6 +160,17 @@ def last_completed(entries: Iterable[JournalEntry]) -> dict[str, CompletedRecord
     found: dict[str, CompletedRecord] = {}
     for entry in entries:
         if entry.event is NodeEvent.COMPLETED and entry.fingerprint is not None:
+            found[entry.node] = CompletedRecord(entry.node, entry.fingerprint, entry.outputs, entry.run_id)
+    return found
+
+
+def done_in_run(entries: Iterable[JournalEntry]) -> dict[str, CompletedRecord]:
+    """What one run did not need to redo, for a resume: the nodes it completed, and the
+    nodes its plan skipped as up to date (a skipped entry carries the fingerprint and output
+    versions it was checked against), so resuming a resumed run works too."""
+    found: dict[str, CompletedRecord] = {}
+    for entry in entries:
+        if entry.event in (NodeEvent.COMPLETED, NodeEvent.SKIPPED) and entry.fingerprint is not None:
             found[entry.node] = CompletedRecord(entry.node, entry.fingerprint, entry.outputs, entry.run_id)
     return found
 

@@ -1,8 +1,8 @@
 """Which recorded run ``--resume`` continues, and with which options (pure).
 
 ``--resume`` without a run id continues the most recent run of the project that did not
-succeed (failed, interrupted, or never finished because its process died); with a run id,
-that run, which must not have succeeded. The run's recorded options (Kedro's ``run_params``
+succeed (failed, interrupted, or never finished because its process died), unless a later
+run succeeded; with a run id, that run, which must not have succeeded. The run's recorded options (Kedro's ``run_params``
 record) are reused: pipelines, tags, node and dataset filters, namespaces, load versions,
 runtime parameters and environment.
 """
@@ -50,7 +50,11 @@ def pick_resumable(runs: Sequence[StoredRun], run_id: str | None) -> Result[Stor
     """
     ordered = sorted(runs, key=lambda run: (run.started_at, run.run_key))
     if run_id is None:
-        candidates = [run for run in ordered if run.outcome is not RunOutcome.SUCCESS]
+        # Only runs after the last success: a run that succeeded since (a resume, or a full
+        # run) finished the work.
+        successes = [i for i, run in enumerate(ordered) if run.outcome is RunOutcome.SUCCESS]
+        since = ordered[successes[-1] + 1 :] if successes else ordered
+        candidates = [run for run in since if run.outcome is not RunOutcome.SUCCESS]
         if not candidates:
             return Failure(
                 RunError(

@@ -24,7 +24,7 @@ from core.errors import (
     StoreError,
 )
 from core.incremental import ChangePlan, PlanMode, decide_changes
-from core.incremental.journal import JournalEntry, NodeEvent, last_completed
+from core.incremental.journal import JournalEntry, NodeEvent, done_in_run, last_completed
 from core.incremental.keep_going import keep_nodes
 from core.pipeline import Pipeline
 from shell.incremental.code import CodeScope
@@ -34,7 +34,7 @@ from shell.incremental.recorder import JournalRecorder
 from shell.io.catalog import DataCatalog
 from shell.store.journal import SQLiteJournal
 
-__all__ = ["PreparedRun", "journal_of", "plan_changes", "prepare_run", "unavailable"]
+__all__ = ["IncrementalOptions", "PreparedRun", "journal_of", "plan_changes", "prepare_run", "unavailable"]
 
 
 def journal_of(store: object) -> SQLiteJournal | None:
@@ -85,11 +85,34 @@ def plan_changes(
     )
     if isinstance(entries, Failure):
         return Failure(entries.failure())
-    plan = decide_changes(pipeline, observed.unwrap(), last_completed(entries.unwrap()), mode=mode, run_id=run_id)
+    history = done_in_run(entries.unwrap()) if mode is PlanMode.RESUME else last_completed(entries.unwrap())
+    plan = decide_changes(pipeline, observed.unwrap(), history, mode=mode, run_id=run_id)
     stored = journal.store_digests(observer.cache.take_changed())
     if isinstance(stored, Failure):
         return Failure(stored.failure())
     return Success((plan, observer))
+
+
+@dataclass(frozen=True, slots=True)
+class IncrementalOptions:
+    """How a session run uses the journal.
+
+    Attributes:
+        only_changed: run only what changed (and what depends on it).
+        resume_run: continue this run (its id): only the nodes it did not complete.
+        keep_going: after a node fails, run every node not depending on a failed one.
+        code_scope: what a node's code fingerprint covers.
+    """
+
+    only_changed: bool = False
+    resume_run: str | None = None
+    keep_going: bool = False
+    code_scope: CodeScope = "function"
+
+    @property
+    def needs_journal(self) -> bool:
+        """Whether the run cannot go ahead without a journal."""
+        return self.only_changed or self.resume_run is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +146,7 @@ def prepare_run(
     journal: SQLiteJournal,
     *,
     run_id: str,
-    only_changed: bool,
-    resume_run: str | None,
-    code_scope: CodeScope,
+    options: IncrementalOptions,
     clock: Callable[[], str],
 ) -> Result[PreparedRun, KedroError]:
     """Plan (for ``only_changed`` or a resume), record the skipped nodes, and build the
@@ -134,7 +155,8 @@ def prepare_run(
     Returns:
         ``Failure(RunError(RESUME_REFUSED))`` when a resume would reuse stale outputs.
     """
-    if not only_changed and resume_run is None:
+    resume_run, code_scope = options.resume_run, options.code_scope
+    if not options.needs_journal:
         observer = Observer(catalog, DigestCache(_cached(journal)), code_scope=code_scope)
         recorder = JournalRecorder(journal, pipeline, observer, run_id, {}, clock)
         return Success(PreparedRun(pipeline, None, recorder))
@@ -146,7 +168,10 @@ def prepare_run(
     if plan.stale:
         return Failure(_stale_error(plan, resume_run or ""))
     skipped = [
-        JournalEntry(run_id, d.node, NodeEvent.SKIPPED, clock(), reason=d.explanation)
+        JournalEntry(
+            run_id, d.node, NodeEvent.SKIPPED, clock(), reason=d.explanation,
+            fingerprint=d.fingerprint, outputs=d.outputs,
+        )
         for d in plan.decisions
         if not d.runs
     ]

@@ -106,9 +106,11 @@ class JournalRecorder:
         for name in list(self._began):
             self._ended(name, NodeEvent.INTERRUPTED, error=error)
 
-    def flush_digests(self) -> None:
-        """Write the digests computed during the run back to the store's cache."""
+    def finish(self) -> None:
+        """Write the digests computed during the run back to the store's cache, and close
+        the journal's connection."""
         changed = self._observer.cache.take_changed()
         stored = self._journal.store_digests(changed)
         if not is_successful(stored):
             _LOGGER.warning("The digest cache could not be saved: %s", stored.failure())
+        self._journal.close()

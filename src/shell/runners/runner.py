@@ -96,6 +96,11 @@ class AbstractRunner(abc.ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(is_async={self._is_async})"
 
+    def report(self, event: ProgressEvent) -> None:
+        """Pass ``event`` to this runner's progress callback (the session reports the nodes
+        an ``--only-changed`` plan skipped, which never reach the runner)."""
+        self._progress(event)
+
     def run(
         self,
         pipeline: Pipeline,
