@@ -111,6 +111,8 @@ class PipelineErrorReason(enum.Enum):
     MAPPING_INPUT_NOT_FREE = "mapping_input_not_free"
     #: a remapped output is not produced inside the pipeline
     MAPPING_OUTPUT_NOT_PRODUCED = "mapping_output_not_produced"
+    #: a mapping makes a node invalid (an output renamed onto its input, two outputs onto one)
+    MAPPING_INVALID_NODE = "mapping_invalid_node"
     #: a filter named nodes the pipeline does not contain
     UNKNOWN_NODES = "unknown_nodes"
     #: a filter named datasets the pipeline does not contain

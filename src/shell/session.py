@@ -47,6 +47,7 @@ from core.errors import (
 from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
+from shell import log_names
 from shell.api import to_result
 from shell.hooks.manager import (
     _create_hook_manager,
@@ -86,7 +87,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RUNNER_CLASS_MESSAGE", "KedroSession", "RunMode"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.SESSION)
 
 
 class KedroSession:

@@ -26,6 +26,7 @@ from core.errors import (
     SessionErrorReason,
 )
 from core.pipeline import Pipeline
+from shell import log_names
 from shell.api import to_result
 from shell.project.settings import resolve_class
 from shell.store.base import BaseSessionStore
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["RUNNER_CLASS_MESSAGE", "execute_run"]
 
 # The session's logger: its records keep the name they have always had.
-logger = logging.getLogger("shell.session")
+logger = logging.getLogger(log_names.SESSION)
 
 RUNNER_CLASS_MESSAGE = (
     "KedroSession expect an instance of Runner instead of a class.Have you forgotten the "

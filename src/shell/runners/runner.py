@@ -49,6 +49,7 @@ from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind
 from shell.runners.task import NodeCall, call_here, run_node
 
 __all__ = [
+    "SYNC_NOTE",
     "AbstractRunner",
     "RunContext",
     "drive_concurrently",
@@ -57,6 +58,12 @@ __all__ = [
 ]
 
 _ASYNC_NOTE = "Asynchronous mode is enabled for loading and saving data."
+#: Logged by the runners Kedro logs it in (sequential and process runners) when not async.
+SYNC_NOTE = (
+    "Using synchronous mode for loading and saving data. Use the --async flag for potential "
+    "performance gains. https://docs.kedro.org/en/stable/build/run_a_pipeline/"
+    "#load-and-save-asynchronously"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +90,19 @@ class AbstractRunner(abc.ABC):
         progress: called with a :class:`ProgressEvent` as nodes start, finish or fail.
     """
 
+    #: The logger of the runner's records; Kedro's runners log under their module's name, so
+    #: a subclass defined elsewhere logs under its own module unless it names one.
+    logger_name: str = "kedro.runner.runner"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "logger_name" not in cls.__dict__:
+            cls.logger_name = cls.__module__
+
     def __init__(self, is_async: bool = False, *, progress: ProgressCallback | None = None) -> None:
         self._is_async = is_async
         self._progress = progress or ignore_progress
-        self._logger = logging.getLogger(type(self).__module__)
+        self._logger = logging.getLogger(self.logger_name)
 
     @property
     def is_async(self) -> bool:
