@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core import Pipeline, node, pipeline
+from core import Node, Pipeline, node, pipeline
 from core.incremental import (
     ChangePlan,
     CompletedRecord,
@@ -76,7 +76,7 @@ def _history(plan: ChangePlan, observation: Observation, run_id: str = "r1") -> 
     return records
 
 
-def plan_node(name: str) -> object:
+def plan_node(name: str) -> Node:
     return _pipeline().graph.by_name[name]
 
 

@@ -22,10 +22,10 @@ from core.incremental.model import CompletedRecord, Fingerprint
 
 __all__ = [
     "JournalEntry",
-    "done_in_run",
     "JournalRow",
     "NodeEvent",
     "NodeOutcome",
+    "done_in_run",
     "entry_from_row",
     "fingerprint_from_json",
     "last_completed",
