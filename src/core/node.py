@@ -388,6 +388,27 @@ def shape_problem(n: Node) -> str | None:
     return None
 
 
+#: Kedro's warning (once per process) for dataset names holding dots outside a namespace.
+DOTTED_NAME_WARNING = (
+    "One or more dataset names contain '.' characters, which is not recommended as the dot "
+    "notation is reserved for automatic namespacing in Kedro. Consider using a different "
+    "naming convention."
+)
+
+
+def dotted_dataset_names(n: Node) -> tuple[str, ...]:
+    """The dataset names of ``n`` that Kedro warns about: a ``.`` outside ``params:``, where
+    the part before the last dot does not start with the node's top-level namespace."""
+    top = n.namespace.split(".")[0] if n.namespace else None
+    found: list[str] = []
+    for name in (*n.inputs, *n.outputs):
+        if "." not in name or name.startswith("params:"):
+            continue
+        if top is None or not name.rsplit(".", 1)[0].startswith(top):
+            found.append(name)
+    return tuple(found)
+
+
 def _check_shape(n: Node) -> None:
     problem = shape_problem(n)
     if problem is not None:
