@@ -78,7 +78,9 @@ def _hint(error: KedroError, *, verbose: bool = False) -> str:
     if isinstance(error, KedroSessionError) and error.reason is SessionErrorReason.UNKNOWN_PIPELINE:
         return "`kedro-pure registry list` shows the registered pipelines."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INTERRUPTED:
-        return "Run the same command again; add --only-missing-outputs to skip nodes whose outputs were saved."
+        return "Finish the run with `kedro-pure run --resume` (only the nodes it did not complete run)."
+    if isinstance(error, RunError) and error.reason is RunErrorReason.RESUME_REFUSED:
+        return "`kedro-pure plan --only-changed` shows what changed; `kedro-pure run --only-changed` reruns it."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INVALID_RUNNER:
         return "Use --runner SequentialRunner, ThreadRunner, ParallelRunner or DaskRunner, or a dotted path to a runner class."
     if isinstance(error, RunError) and error.reason is RunErrorReason.UNSATISFIED_INPUTS:
@@ -87,7 +89,10 @@ def _hint(error: KedroError, *, verbose: bool = False) -> str:
         what = "the dataset's catalog entry or data" if error.reason is RunErrorReason.DATASET else "the failing node"
         resume = error.resume
         if isinstance(resume, ResumePlan) and not resume.nothing_ran:
-            return f"Fix {what}, then resume with:\n  " + resume_command(resume)
+            return (
+                f"Fix {what}, then resume with:\n  kedro-pure run --resume\nor, as Kedro would:\n  "
+                + resume_command(resume)
+            )
         return f"Fix {what} and run again; no node completed, so nothing needs resuming."
     if isinstance(error, StoreError) and error.reason is StoreErrorReason.NOT_FOUND:
         return "`kedro-pure sessions list` shows the recorded sessions."
