@@ -226,6 +226,11 @@ class AbstractRunner(abc.ABC):
         report = prune_missing_outputs(pipeline, snapshot.unwrap())
         for skipped in report.skipped:
             self._progress(ProgressEvent(ProgressKind.SKIPPED, skipped, 0, len(report.pipeline.nodes)))
+        if self._logger.isEnabledFor(logging.DEBUG):
+            # Kedro decides child before parent and logs each kept node's reason as it goes.
+            for decision in reversed(report.decisions):
+                if decision.message is not None:
+                    self._logger.debug(decision.message)
         for message in report.messages:
             self._logger.info(message)
         return Success(report.pipeline)
