@@ -251,11 +251,10 @@ class AbstractRunner(abc.ABC):
         unsatisfied = pipeline.inputs() - known
         if unsatisfied:
             shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
+            message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
+            # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
             return Failure(
-                RunError(
-                    RunErrorReason.UNSATISFIED_INPUTS,
-                    f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}",
-                )
+                RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
             )
         return Success(CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral)))
 
