@@ -1,0 +1,237 @@
+"""One run of a :class:`~shell.session.KedroSession`, once its pipeline is chosen.
+
+The runner checked, a fresh catalog (``after_catalog_created``), ``before_pipeline_run``,
+the runner, then ``after_pipeline_run`` or ``on_pipeline_error``, in Kedro's order; the run's
+start and end are recorded in the session store when it supports run records. Ctrl-C fires
+``on_pipeline_error`` and returns ``Failure(RunError(INTERRUPTED))``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from pluggy import PluginManager
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+
+from core.errors import (
+    DatasetError,
+    KedroError,
+    KedroSessionError,
+    RunError,
+    RunErrorReason,
+    SessionErrorReason,
+)
+from core.pipeline import Pipeline
+from shell import log_names
+from shell.api import to_result
+from shell.project.settings import resolve_class
+from shell.store.base import BaseSessionStore
+
+# Only a run needs these; importing the session must stay cheap (see shell.session).
+if TYPE_CHECKING:
+    from core.project_settings import ProjectSettings
+    from core.store_records import RunOutcome
+    from shell.context import KedroContext
+    from shell.incremental.planning import IncrementalOptions, PreparedRun
+    from shell.io.catalog import DataCatalog
+    from shell.io.contract import DatasetLike
+    from shell.runners.runner import AbstractRunner
+
+__all__ = ["RUNNER_CLASS_MESSAGE", "execute_run"]
+
+# The session's logger: its records keep the name they have always had.
+logger = logging.getLogger(log_names.SESSION)
+
+RUNNER_CLASS_MESSAGE = (
+    "KedroSession expect an instance of Runner instead of a class.Have you forgotten the "
+    "`()` at the end of the statement?"
+)
+
+
+def execute_run(
+    *,
+    session_id: str,
+    run_id: str,
+    settings: ProjectSettings,
+    store: BaseSessionStore,
+    hook_manager: PluginManager,
+    context: KedroContext,
+    pipeline: Pipeline,
+    runner: object,
+    record: Mapping[str, object],
+    load_versions: Mapping[str, str] | None,
+    only_missing_outputs: bool,
+    incremental: IncrementalOptions | None = None,
+) -> Result[dict[str, DatasetLike], KedroError]:
+    """Run ``pipeline`` with ``runner`` (default ``SequentialRunner()``) on a fresh catalog.
+
+    ``record`` is the run's parameters, as the pipeline hooks receive them. When the store
+    keeps a run journal, every node event is journaled; ``incremental`` asks for an
+    ``--only-changed`` or ``--resume`` plan (the nodes it skips never reach the runner) and
+    for ``keep_going``.
+    """
+    from core.store_records import RunOutcome
+    from shell.incremental.planning import IncrementalOptions
+    from shell.runners.runner import AbstractRunner
+    from shell.runners.sequential import SequentialRunner
+
+    given: object = runner if runner is not None else SequentialRunner()
+    if not isinstance(given, AbstractRunner):
+        return Failure(
+            KedroSessionError(
+                SessionErrorReason.PROJECT, RUNNER_CLASS_MESSAGE, session_id=session_id
+            )
+        )
+    chosen: AbstractRunner = given
+    catalog = _catalog(settings, context, chosen, run_id, load_versions)
+    if not is_successful(catalog):
+        return Failure(catalog.failure())
+    cat = catalog.unwrap()
+    options = incremental or IncrementalOptions()
+    prepared = _prepare(store, pipeline, cat, run_id, options)
+    if not is_successful(prepared):
+        return Failure(prepared.failure())
+    journaled = prepared.unwrap()
+    hook = hook_manager.hook
+    hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
+    run_key = _record_started(store, run_id, record)
+    began = time.perf_counter()
+    run_pipeline = pipeline if journaled is None else journaled.pipeline
+    if journaled is not None:
+        _report_skipped(chosen, journaled, len(pipeline.nodes))
+    try:
+        result = chosen.run(
+            run_pipeline, cat, hook_manager, run_id=run_id, only_missing_outputs=only_missing_outputs,
+            observer=None if journaled is None else journaled.recorder, keep_going=options.keep_going,
+        )
+    except KeyboardInterrupt as interrupt:
+        if journaled is not None:
+            journaled.recorder.interrupted("KeyboardInterrupt")
+        hook.on_pipeline_error(error=interrupt, run_params=record, pipeline=pipeline, catalog=cat)
+        _record_finished(store, run_key, RunOutcome.INTERRUPTED, "KeyboardInterrupt")
+        _finish(journaled)
+        return Failure(
+            RunError(
+                RunErrorReason.INTERRUPTED,
+                "The run was interrupted (Ctrl-C); datasets already saved stay saved.",
+                cause=interrupt,
+            )
+        )
+    _finish(journaled)
+    if not is_successful(result):
+        error = result.failure()
+        hook.on_pipeline_error(
+            error=error.cause if isinstance(error.cause, Exception) else error,
+            run_params=record,
+            pipeline=pipeline,
+            catalog=cat,
+        )
+        _record_finished(store, run_key, RunOutcome.FAILED, error.message)
+        return Failure(_catalog_error_or(error))
+    logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
+    _record_finished(store, run_key, RunOutcome.SUCCESS, None)
+    hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
+    return Success(result.unwrap())
+
+
+def _prepare(
+    store: BaseSessionStore,
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    run_id: str,
+    options: IncrementalOptions,
+) -> Result[PreparedRun | None, KedroError]:
+    """The journaled run (``None`` when the store keeps no journal and none is needed)."""
+    from shell.incremental.planning import journal_of, prepare_run, unavailable
+    from shell.store.sqlite import utc_now
+
+    journal = journal_of(store)
+    if journal is None:
+        if options.needs_journal:
+            what = "--resume" if options.resume_run is not None else "--only-changed"
+            return Failure(unavailable(store, what))
+        return Success(None)
+    prepared: Result[PreparedRun | None, KedroError] = prepare_run(
+        pipeline, catalog, journal, run_id=run_id, options=options, clock=lambda: utc_now().isoformat()
+    ).map(lambda run: run)
+    return prepared
+
+
+def _finish(journaled: PreparedRun | None) -> None:
+    if journaled is not None:
+        journaled.recorder.finish()
+
+
+def _report_skipped(runner: AbstractRunner, prepared: PreparedRun, total: int) -> None:
+    from shell.runners.progress import ProgressEvent, ProgressKind
+
+    if prepared.plan is None:
+        return
+    for name in prepared.plan.skipped:
+        runner.report(ProgressEvent(ProgressKind.SKIPPED, name, 0, total))
+
+
+def _catalog(
+    settings: ProjectSettings,
+    context: KedroContext,
+    runner: AbstractRunner,
+    save_version: str,
+    load_versions: Mapping[str, str] | None,
+) -> Result[DataCatalog, KedroError]:
+    from shell.io.catalog import DataCatalog
+    from shell.runners.parallel import ParallelRunner
+
+    if isinstance(runner, ParallelRunner):
+        # Imported here: it pulls in multiprocessing, which only a parallel run needs.
+        from shell.io.shared_catalog import SharedMemoryDataCatalog
+
+        catalog_class: type[DataCatalog] = SharedMemoryDataCatalog
+    else:
+        resolved = resolve_class(settings, "DATA_CATALOG_CLASS", DataCatalog)
+        if not is_successful(resolved):
+            return Failure(resolved.failure())
+        catalog_class = resolved.unwrap()
+    return context.load_catalog(
+        catalog_class=catalog_class, save_version=save_version, load_versions=load_versions
+    )
+
+
+def _record_started(store: BaseSessionStore, run_id: str, record: Mapping[str, object]) -> int | None:
+    starter = getattr(store, "record_run_started", None)
+    if starter is None:
+        return None
+    started = to_result(starter(run_id, record))
+    if not is_successful(started):
+        logger.warning("The session store could not record the run: %s", started.failure())
+        return None
+    key: int = started.unwrap()
+    return key
+
+
+def _record_finished(
+    store: BaseSessionStore, run_key: int | None, outcome: RunOutcome, error: str | None
+) -> None:
+    finisher = getattr(store, "record_run_finished", None)
+    if run_key is None or finisher is None:
+        return
+    finished = to_result(finisher(run_key, outcome, error))
+    if not is_successful(finished):
+        logger.warning("The session store could not record the run's end: %s", finished.failure())
+
+
+def _catalog_error_or(error: RunError) -> KedroError:
+    """A catalog entry that cannot be built is a ``DatasetError``, as in Kedro.
+
+    Catalog entries are built lazily, so a bad one (unknown ``type``, wrong arguments) only
+    fails when the runner materialises the pipeline's datasets, before any node runs; the
+    runner reports that as ``RunError(DATASET)`` without a node. Kedro raises the
+    ``DatasetError`` itself there, and this session documents catalog failures as
+    ``DatasetError``; a load or save failing inside a node stays a ``RunError``.
+    """
+    if error.reason is RunErrorReason.DATASET and not error.node and isinstance(error.cause, DatasetError):
+        return error.cause
+    return error
