@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import logging
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
-from core.node import Node
+from core.node import NameForm, Node
 from core.node_call import (
     CallArguments,
     call_arguments,
@@ -97,6 +98,17 @@ _NO_CHUNK = object()
 _NODE_LOGGER = logging.getLogger(log_names.NODE)
 #: Node reprs hold brackets that rich would read as markup.
 _PLAIN = {"markup": False}
+
+
+def _warn_ignored_return(node: Node, returned: object) -> None:
+    warnings.warn(
+        f"Node '{node.explicit_name or node.func_name}' returned a value of type "
+        f"'{type(returned).__name__}', but the node is defined with outputs=None. Kedro ignores "
+        "return values for nodes without declared outputs. If this return value is "
+        "intentional, declare outputs in the node definition to include it in the pipeline.",
+        UserWarning,
+        stacklevel=2,
+    )
 
 
 def _node_error(
@@ -194,6 +206,8 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
         raise NodeAbort(
             _node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id)
         ) from None
+    if node.output_form is NameForm.NONE and returned is not None:
+        _warn_ignored_return(node, returned)
     chunked = False
     produced: dict[str, Any] | None
     if inspect.isgenerator(returned):
