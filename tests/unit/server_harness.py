@@ -40,6 +40,7 @@ __all__ = [
     "KEDRO",
     "KEDRO_PURE",
     "ServerProcess",
+    "expected_d",
     "expected_j",
     "free_port",
     "write_service_project",
@@ -124,13 +125,21 @@ def write_service_project(root: Path, flavour: Flavour = "pure", *, settings: st
     return written
 
 
-def expected_j(params: Mapping[str, object]) -> int:
-    """The free output ``j`` for runtime ``params`` over the project's defaults."""
+def _merged(params: Mapping[str, object]) -> tuple[int, int, int]:
     merged: dict[str, object] = {"x": 1, "k": 2, "offset": 3, **params}
     x, k, offset = (int(str(merged[key])) for key in ("x", "k", "offset"))
-    a = x * k
-    d = (a + offset) * k + a
-    return d + 4 * offset
+    return x, k, offset
+
+
+def expected_d(params: Mapping[str, object]) -> int:
+    """The dataset ``d`` (node ``n4``) for runtime ``params`` over the project's defaults."""
+    x, k, offset = _merged(params)
+    return (x * k + offset) * k + x * k
+
+
+def expected_j(params: Mapping[str, object]) -> int:
+    """The free output ``j`` for runtime ``params`` over the project's defaults."""
+    return expected_d(params) + 4 * _merged(params)[2]
 
 
 def free_port() -> int:

@@ -257,19 +257,17 @@ class Service:
         with self._results_lock:
             result = self._results.get(run_id)
             request_id = self._requests.get(run_id)
-        if live == "queued":
-            return Success(RunRecordView(run_id=run_id, request_id=request_id, status="queued"))
+        if live is not None:
+            # Still in the pool: its record may already say how it ended, but its response is
+            # not kept yet, so it is reported as running until both are there.
+            return Success(RunRecordView(run_id=run_id, request_id=request_id, status=live))
         found = to_result(
             list_runs(self.session.store_path, self.session.session_id, run_id=run_id, limit=1)
         )
         if not is_successful(found):
             return Failure(found.failure())
         records = found.unwrap()
-        if not records:
-            if live is None:
-                return Success(None)
-            return Success(RunRecordView(run_id=run_id, request_id=request_id, status=live))
-        return Success(_view(records[0], result))
+        return Success(_view(records[0], result) if records else None)
 
     def runs(self, limit: int) -> Result[RunsPage, KedroError]:
         """This session's recorded runs, newest first."""
