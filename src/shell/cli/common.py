@@ -7,7 +7,6 @@ Errors are one clear line on stderr plus a hint saying what to do, and no traceb
 from __future__ import annotations
 
 import json
-import logging
 import shlex
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,8 +17,6 @@ from typing import NoReturn
 import click
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
-from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 
 from core.cli_args import split_params_items
@@ -37,6 +34,7 @@ from core.errors import (
 )
 from core.resume import ResumePlan
 from shell.cli.exit_codes import ExitCode, exit_code_for
+from shell.console_logging import console
 from shell.project.discovery import find_kedro_project
 
 __all__ = [
@@ -48,7 +46,8 @@ __all__ = [
     "stderr",
 ]
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+#: The console every message, record and the progress bar go through (stderr).
+stderr = console
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +60,13 @@ class CliState:
 
 
 def configure_logging(*, verbose: bool, quiet: bool) -> None:
-    """Warnings (and INFO with ``--verbose``) on stderr through rich."""
-    level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
-    handler = RichHandler(console=stderr, show_path=verbose, rich_tracebacks=verbose, markup=False)
-    # The handler filters too: libraries imported later (Dask's distributed sets its loggers
-    # to INFO on import) must not bring their INFO chatter back without --verbose.
-    handler.setLevel(level)
-    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
-    if not verbose:
-        # Loading/saving lines are INFO anyway; keep third-party chatter out of the way.
-        logging.getLogger("distributed").setLevel(logging.ERROR)
+    """The project's logging configuration (``KEDRO_LOGGING_CONFIG``, ``conf/logging.yml``)
+    or kedro-pure's default; a bad file exits with the configuration code."""
+    from shell.project.logging_config import configure_logging as configure
+
+    configured = configure(verbose=verbose, quiet=quiet)
+    if not is_successful(configured):
+        fail(configured.failure(), verbose=verbose)
 
 
 def _hint(error: KedroError) -> str:
@@ -81,7 +77,9 @@ def _hint(error: KedroError) -> str:
     if isinstance(error, KedroSessionError) and error.reason is SessionErrorReason.UNKNOWN_PIPELINE:
         return "`kedro-pure registry list` shows the registered pipelines."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INTERRUPTED:
-        return "Run the same command again; add --only-missing-outputs to skip nodes whose outputs were saved."
+        return "Finish the run with `kedro-pure run --resume` (only the nodes it did not complete run)."
+    if isinstance(error, RunError) and error.reason is RunErrorReason.RESUME_REFUSED:
+        return "`kedro-pure plan --only-changed` shows what changed; `kedro-pure run --only-changed` reruns it."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INVALID_RUNNER:
         return "Use --runner SequentialRunner, ThreadRunner, ParallelRunner or DaskRunner, or a dotted path to a runner class."
     if isinstance(error, RunError) and error.reason is RunErrorReason.UNSATISFIED_INPUTS:
@@ -90,7 +88,10 @@ def _hint(error: KedroError) -> str:
         what = "the dataset's catalog entry or data" if error.reason is RunErrorReason.DATASET else "the failing node"
         resume = error.resume
         if isinstance(resume, ResumePlan) and not resume.nothing_ran:
-            return f"Fix {what}, then resume with:\n  " + resume_command(resume)
+            return (
+                f"Fix {what}, then resume with:\n  kedro-pure run --resume\nor, as Kedro would:\n  "
+                + resume_command(resume)
+            )
         return f"Fix {what} and run again; no node completed, so nothing needs resuming."
     if isinstance(error, StoreError) and error.reason is StoreErrorReason.NOT_FOUND:
         return "`kedro-pure sessions list` shows the recorded sessions."

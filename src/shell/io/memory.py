@@ -40,7 +40,12 @@ def copy_mode_for(data: object) -> CopyMode:
     is_frame_or_array = (pandas is not None and isinstance(data, pandas.DataFrame)) or (
         numpy is not None and isinstance(data, numpy.ndarray)
     )
-    return infer_copy_mode(kind.__module__, kind.__name__, is_pandas_or_numpy=is_frame_or_array)
+    ibis = sys.modules.get("ibis")
+    table = getattr(ibis, "Table", None)
+    is_table = isinstance(table, type) and isinstance(data, table)
+    return infer_copy_mode(
+        kind.__module__, kind.__name__, is_pandas_or_numpy=is_frame_or_array, is_ibis_table=is_table
+    )
 
 
 def copy_with_mode(data: object, mode: CopyMode) -> object:
@@ -101,7 +106,13 @@ class MemoryDataset(AbstractDataset):
         return copy_with_mode(data, self._mode(data))
 
     def save(self, data: object) -> None:
-        """Store a copy of ``data``."""
+        """Store a copy of ``data``.
+
+        Raises:
+            DatasetError: ``data`` is ``None`` (Kedro's rule for every dataset).
+        """
+        if data is None:
+            raise DatasetError(DatasetErrorReason.SAVE, "Saving 'None' to a 'Dataset' is not allowed")
         self._data = copy_with_mode(data, self._mode(data))
 
     def _exists(self) -> bool:
