@@ -290,15 +290,12 @@ class KedroSession:
         only_missing_outputs: bool = False,
         *,
         runtime_params: Mapping[str, object] | None = None,
-<<<<<<< HEAD
         run_id: str | None = None,
         request_id: str | None = None,
-=======
         only_changed: bool = False,
         resume: str | bool | None = None,
         keep_going: bool = False,
         code_scope: CodeScope = "function",
->>>>>>> main
     ) -> Result[dict[str, DatasetLike], KedroError]:
         """Run the requested pipelines (Kedro's ``session.run``).
 
@@ -338,7 +335,6 @@ class KedroSession:
                     session_id=self._session_id,
                 )
             )
-<<<<<<< HEAD
         if (run_id is not None or request_id is not None) and not multi:
             return Failure(
                 KedroSessionError(
@@ -347,14 +343,6 @@ class KedroSession:
                     session_id=self._session_id,
                 )
             )
-        if run_id is None:
-            run_id = generate_timestamp() if multi else self._session_id
-        with self._state_lock:
-            started = begin_run(self._state, run_id)
-            if not is_successful(started):
-                return Failure(started.failure())
-            self._state = started.unwrap()
-=======
         incremental = self._incremental_options(only_changed, resume, keep_going, code_scope)
         if not is_successful(incremental):
             return Failure(incremental.failure())
@@ -368,12 +356,13 @@ class KedroSession:
             to_nodes, from_inputs = selection.get("to_nodes"), selection.get("from_inputs")
             to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
             load_versions = load_versions or dict(resumed.load_versions) or None
-        run_id = generate_timestamp() if multi else self._session_id
-        started = begin_run(self._state, run_id)
-        if not is_successful(started):
-            return Failure(started.failure())
-        self._state = started.unwrap()
->>>>>>> main
+        if run_id is None:
+            run_id = generate_timestamp() if multi else self._session_id
+        with self._state_lock:
+            started = begin_run(self._state, run_id)
+            if not is_successful(started):
+                return Failure(started.failure())
+            self._state = started.unwrap()
         outcome: Result[dict[str, DatasetLike], KedroError] = Failure(
             RunError(RunErrorReason.INTERRUPTED, "The run was interrupted.")
         )
@@ -392,11 +381,8 @@ class KedroSession:
                 namespaces=namespaces,
                 only_missing_outputs=only_missing_outputs,
                 runtime_params=runtime_params,
-<<<<<<< HEAD
                 request_id=request_id,
-=======
                 incremental=options,
->>>>>>> main
             )
         finally:
             with self._state_lock:
@@ -419,11 +405,8 @@ class KedroSession:
         namespaces: Iterable[str] | None,
         only_missing_outputs: bool,
         runtime_params: Mapping[str, object] | None,
-<<<<<<< HEAD
-        request_id: str | None = None,
-=======
         incremental: IncrementalOptions,
->>>>>>> main
+        request_id: str | None = None,
     ) -> Result[dict[str, DatasetLike], KedroError]:
         from core.run_record import describe_runner, make_run_params, run_params_dict
         from core.store_records import RunOutcome
@@ -495,11 +478,8 @@ class KedroSession:
             record=early if early is not None else record_for(ctx.env),
             load_versions=load_versions,
             only_missing_outputs=only_missing_outputs,
-<<<<<<< HEAD
             run_key=run_key,
-=======
             incremental=incremental,
->>>>>>> main
         )
 
     def _incremental_options(
