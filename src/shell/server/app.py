@@ -59,7 +59,6 @@ from core.service.models import (
 from core.service.outcomes import error_detail, scrub_json
 from shell.secrets import scrub
 from shell.server.service import RunResponse, Service
-from shell.server.snapshot_route import add_snapshot_route
 
 __all__ = ["ScrubbedJSONResponse", "create_app"]
 
@@ -221,6 +220,8 @@ def create_app(service: Service) -> FastAPI:
                 status_code=404,
             )
         return _body(view)
+
+    from shell.server.snapshot_route import add_snapshot_route
 
     add_snapshot_route(app, service)
     return app
