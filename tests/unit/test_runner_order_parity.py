@@ -15,7 +15,7 @@ from kedro.pipeline import node as kedro_node
 from kedro.runner import SequentialRunner as KedroSequentialRunner
 from returns.pipeline import is_successful
 
-from core import RunError, RunErrorReason, node, pipeline
+from core import RunErrorReason, node, pipeline
 from shell.hooks import _create_hook_manager, hook_impl
 from shell.io import DataCatalog
 from shell.io.contract import AbstractDataset
