@@ -14,7 +14,6 @@ import inspect
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, distributions
 from typing import TYPE_CHECKING
 
 from pluggy import PluginManager
@@ -26,6 +25,8 @@ from shell.hooks.markers import HOOK_NAMESPACE
 from shell.hooks.specs import ALL_SPECS
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from core.node import Node
 
 __all__ = [
@@ -187,6 +188,9 @@ def _register_hooks_entry_points(
 
 def _declared_hooks(groups: tuple[str, ...]) -> list[tuple[EntryPoint, str, str]]:
     """Every entry point in ``groups`` with its distribution's name and version, group by group."""
+    # Imported here: importlib.metadata is costly, and only a session needs it.
+    from importlib.metadata import distributions
+
     found: dict[str, list[tuple[EntryPoint, str, str]]] = {g: [] for g in groups}
     for dist in distributions():
         for entry_point in dist.entry_points:
