@@ -39,6 +39,7 @@ from core.transcoding import transcode_split
 from shell.config.abstract import AbstractConfigLoader
 from shell.hooks.manager import HookManager
 from shell.io.catalog import DataCatalog
+from shell.secrets import register_credentials
 
 __all__ = ["KedroContext"]
 
@@ -106,7 +107,10 @@ class KedroContext:
     def _credentials(self) -> Result[dict[str, object], KedroError]:
         loaded = self.config_loader.load("credentials")
         if is_successful(loaded):
-            return Success(dict(loaded.unwrap()))
+            credentials = dict(loaded.unwrap())
+            # Registered before anything can print them (see shell.secrets).
+            register_credentials(credentials)
+            return Success(credentials)
         error = loaded.failure()
         if error.reason is ConfigErrorReason.MISSING:
             logger.debug("Credentials not found in your Kedro project config.\n%s", error.message)

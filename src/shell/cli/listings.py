@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import click
 from returns.pipeline import is_successful
 
-from core.catalog.frozen_config import thaw
 from core.catalog.resolution import EntrySource
 from core.errors import KedroError
+from core.redaction import redact_dataset_config
 from shell.api import to_result
 from shell.cli.common import CliState, emit_json, fail, project_root
 
@@ -131,12 +131,13 @@ def _catalog_rows(state: CliState, pipelines: str, as_json: bool) -> list[dict[s
         if resolution is None:
             rows.append({"name": dataset, "source": "default (memory)", "type": "MemoryDataset", "config": None})
             continue
-        config = thaw(resolution.config)
+        # Credentials blocks and URL credentials never leave this function (core.redaction).
+        config = redact_dataset_config(dataset, resolution.config)
         source = resolution.source
         label = source.value
         if source is EntrySource.PATTERN or source is EntrySource.CATCH_ALL:
             label = f"{label} {resolution.pattern}"
-        dataset_type = config.get("type") if isinstance(config, Mapping) else None
+        dataset_type = config.get("type")
         rows.append({"name": dataset, "source": label, "type": dataset_type, "config": config})
     return rows
 

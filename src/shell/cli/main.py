@@ -21,6 +21,7 @@ from shell.cli.exit_codes import ExitCode
 from shell.cli.listings import catalog_group, registry_group, sessions_group
 from shell.cli.plan_cmd import plan_command
 from shell.cli.run_cmd import run_command
+from shell.secrets import ScrubbingStream
 
 __all__ = ["cli", "main"]
 
@@ -63,7 +64,21 @@ cli.add_command(sessions_group)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit code.
+
+    Everything the command prints goes through :class:`shell.secrets.ScrubbingStream`: no
+    credential value reaches the terminal or a pipe, whoever prints it.
+    """
+    streams = sys.stdout, sys.stderr
+    sys.stdout = ScrubbingStream(streams[0])
+    sys.stderr = ScrubbingStream(streams[1])
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # A shell starts background jobs with SIGINT ignored; wrapper scripts still expect
     # SIGINT to stop a run cleanly, so it always raises KeyboardInterrupt here.
     signal.signal(signal.SIGINT, signal.default_int_handler)
