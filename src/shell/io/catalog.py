@@ -60,6 +60,7 @@ from core.catalog.resolution import (
 )
 from core.catalog.versioning import Version, check_version_string
 from core.errors import DatasetError, DatasetErrorReason
+from shell import log_names
 from shell.io.contract import DatasetLike, is_dataset
 from shell.io.memory import MemoryDataset
 from shell.io.timestamp import generate_timestamp
@@ -67,7 +68,7 @@ from shell.io.type_resolver import build_dataset
 
 __all__ = ["DataCatalog"]
 
-_LOGGER = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(log_names.CATALOG)
 
 _T = TypeVar("_T")
 

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -49,6 +49,7 @@ from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind
 from shell.runners.task import NodeCall, call_here, run_node
 
 __all__ = [
+    "SYNC_NOTE",
     "AbstractRunner",
     "RunContext",
     "drive_concurrently",
@@ -57,6 +58,12 @@ __all__ = [
 ]
 
 _ASYNC_NOTE = "Asynchronous mode is enabled for loading and saving data."
+#: Logged by the runners Kedro logs it in (sequential and process runners) when not async.
+SYNC_NOTE = (
+    "Using synchronous mode for loading and saving data. Use the --async flag for potential "
+    "performance gains. https://docs.kedro.org/en/stable/build/run_a_pipeline/"
+    "#load-and-save-asynchronously"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +90,19 @@ class AbstractRunner(abc.ABC):
         progress: called with a :class:`ProgressEvent` as nodes start, finish or fail.
     """
 
+    #: The logger of the runner's records; Kedro's runners log under their module's name, so
+    #: a subclass defined elsewhere logs under its own module unless it names one.
+    logger_name: str = "kedro.runner.runner"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "logger_name" not in cls.__dict__:
+            cls.logger_name = cls.__module__
+
     def __init__(self, is_async: bool = False, *, progress: ProgressCallback | None = None) -> None:
         self._is_async = is_async
         self._progress = progress or ignore_progress
-        self._logger = logging.getLogger(type(self).__module__)
+        self._logger = logging.getLogger(self.logger_name)
 
     @property
     def is_async(self) -> bool:
@@ -96,6 +112,11 @@ class AbstractRunner(abc.ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(is_async={self._is_async})"
 
+    def report(self, event: ProgressEvent) -> None:
+        """Pass ``event`` to this runner's progress callback (the session reports the nodes
+        an ``--only-changed`` plan skipped, which never reach the runner)."""
+        self._progress(event)
+
     def run(
         self,
         pipeline: Pipeline,
@@ -103,8 +124,17 @@ class AbstractRunner(abc.ABC):
         hook_manager: HookManager | None = None,
         run_id: str | None = None,
         only_missing_outputs: bool = False,
+        *,
+        observer: ProgressCallback | None = None,
+        keep_going: bool = False,
     ) -> Result[dict[str, DatasetLike], RunError]:
         """Run ``pipeline`` with the datasets of ``catalog``.
+
+        Args:
+            observer: also receives this run's progress events, after the runner's own
+                callback (the session's run journal).
+            keep_going: after a node fails, keep running every node that does not depend on
+                a failed one; the failure then carries every node failure (``failures``).
 
         Returns:
             ``Success`` of Kedro's result: the dataset objects of the pipeline's free outputs
@@ -132,11 +162,11 @@ class AbstractRunner(abc.ABC):
             run_id=run_id,
             is_async=self._is_async,
             snapshot=warmed.unwrap(),
-            progress=self._progress,
+            progress=self._progress if observer is None else _both(self._progress, observer),
             logger=self._logger,
         )
         began = time.perf_counter()
-        outcome = self._run(context)
+        outcome = self._run(context) if not keep_going else self._run_keep_going(context)
         if not is_successful(outcome):
             return Failure(outcome.failure())
         self._logger.info(
@@ -147,6 +177,41 @@ class AbstractRunner(abc.ABC):
     @abc.abstractmethod
     def _run(self, context: RunContext) -> Result[None, RunError]:
         """Run every node of ``context.pipeline``."""
+
+    def _run_keep_going(self, context: RunContext) -> Result[None, RunError]:
+        """:meth:`_run` in rounds (:mod:`core.incremental.keep_going`): after a round with a
+        failed node, run what does not depend on any failure; one error carries them all."""
+        from core.incremental.keep_going import next_round
+
+        completed: list[str] = []
+        failures: list[RunError] = []
+        remaining = context.pipeline
+        while remaining.nodes:
+            outcome = self._run(replace(context, pipeline=remaining))
+            if is_successful(outcome):
+                break
+            error = outcome.failure()
+            completed.extend(error.completed)
+            if not error.node:  # not a node's failure (interrupted, stuck): stop here
+                failures.append(error)
+                break
+            failures.append(error)
+            remaining = next_round(remaining, error.completed, (f.node for f in failures))
+        if not failures:
+            return Success(None)
+        plan = resume_plan(context.pipeline, completed, context.snapshot)
+        first = failures[0]
+        message = first.message
+        if len(failures) > 1:
+            message += f" (and {len(failures) - 1} more failed node(s): " + ", ".join(
+                f.node for f in failures[1:] if f.node
+            ) + ")"
+        return Failure(
+            RunError(
+                first.reason, message, node=first.node, cause=first.cause,
+                completed=tuple(completed), resume=plan, failures=tuple(failures),
+            )
+        )
 
     def _validate(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[None, RunError]:
         """Checks a runner needs before any node runs (the process runner's pickling)."""
@@ -161,6 +226,11 @@ class AbstractRunner(abc.ABC):
         report = prune_missing_outputs(pipeline, snapshot.unwrap())
         for skipped in report.skipped:
             self._progress(ProgressEvent(ProgressKind.SKIPPED, skipped, 0, len(report.pipeline.nodes)))
+        if self._logger.isEnabledFor(logging.DEBUG):
+            # Kedro decides child before parent and logs each kept node's reason as it goes.
+            for decision in reversed(report.decisions):
+                if decision.message is not None:
+                    self._logger.debug(decision.message)
         for message in report.messages:
             self._logger.info(message)
         return Success(report.pipeline)
@@ -181,13 +251,20 @@ class AbstractRunner(abc.ABC):
         unsatisfied = pipeline.inputs() - known
         if unsatisfied:
             shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
+            message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
+            # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
             return Failure(
-                RunError(
-                    RunErrorReason.UNSATISFIED_INPUTS,
-                    f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}",
-                )
+                RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
             )
         return Success(CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral)))
+
+
+def _both(first: ProgressCallback, second: ProgressCallback) -> ProgressCallback:
+    def report(event: ProgressEvent) -> None:
+        first(event)
+        second(event)
+
+    return report
 
 
 def _free_outputs(pipeline: Pipeline, catalog: DataCatalog) -> Result[dict[str, DatasetLike], RunError]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import logging
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,8 +20,9 @@ from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
-from core.node import Node
+from core.node import NameForm, Node
 from core.node_call import CallArguments, call_arguments, split_outputs
+from shell import log_names
 from shell.hooks.manager import HookManager, call_before_node_run
 from shell.io.catalog import DataCatalog
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
@@ -84,6 +87,22 @@ def _field(chunks: Iterator[dict[str, object]], name: str) -> Iterator[object]:
 
 _NO_CHUNK = object()
 
+#: Kedro's node logger: "Running node: ..." and a node function's failure.
+_NODE_LOGGER = logging.getLogger(log_names.NODE)
+#: Node reprs hold brackets that rich would read as markup.
+_PLAIN = {"markup": False}
+
+
+def _warn_ignored_return(node: Node, returned: object) -> None:
+    warnings.warn(
+        f"Node '{node.explicit_name or node.func_name}' returned a value of type "
+        f"'{type(returned).__name__}', but the node is defined with outputs=None. Kedro ignores "
+        "return values for nodes without declared outputs. If this return value is "
+        "intentional, declare outputs in the node definition to include it in the pipeline.",
+        UserWarning,
+        stacklevel=2,
+    )
+
 
 def _node_error(
     node: Node,
@@ -96,6 +115,9 @@ def _node_error(
     run_id: str | None,
     reason: RunErrorReason = RunErrorReason.NODE_FAILED,
 ) -> RunError:
+    if reason is RunErrorReason.NODE_FAILED:
+        # Kedro's node logs its own failure, before the runner fires on_node_error.
+        _NODE_LOGGER.error("Node %s failed with error: \n%s", node, exc, extra=_PLAIN)
     hooks.hook.on_node_error(
         error=exc, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
     )
@@ -137,6 +159,7 @@ def run_node(
         error = replaced.failure()
         return Failure(RunError(error.reason, error.message, node=node.name, cause=error))
     inputs.update(replaced.unwrap())
+    _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
     arguments = call_arguments(node, inputs)
     if not is_successful(arguments):
         problem = ValueError(arguments.failure().message)
@@ -152,6 +175,8 @@ def run_node(
         )
     except Exception as exc:  # the task boundary: the user's function may raise anything
         return Failure(_node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    if node.output_form is NameForm.NONE and returned is not None:
+        _warn_ignored_return(node, returned)
     outputs = (
         _streams(node, returned) if inspect.isgenerator(returned) else split_outputs(node, returned)
     )
