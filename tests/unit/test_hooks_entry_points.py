@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from shell import log_names
 from shell.hooks import (
     KEDRO_PLUGIN_HOOKS,
     NEVER_REGISTERED,
@@ -160,7 +161,7 @@ def test_the_kedro_log_record_names_each_registered_plugin(
 ) -> None:
     _install(site, "kp-kedro-plugin", "1.0", "kp_kedro_group_hooks4", KEDRO_PLUGIN_HOOKS)
     _install(site, "kp-plugin-a", "1.2", "kp_plugin_a_hooks4", PLUGIN_HOOKS)
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger=log_names.HOOKS)
 
     _register_hooks_entry_points(_create_hook_manager(), ())
 
