@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from returns.result import Failure, Result, Success
 
 from core.errors import ConfigError, ConfigErrorReason
-from core.project import (
+from core.project_classes import (
     _CONFIG_LOADER,
     _CONTEXT,
     _DATA_CATALOG,

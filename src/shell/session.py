@@ -26,14 +26,11 @@ error and timings, when the store supports run records.
 
 from __future__ import annotations
 
-import copy
 import logging
-import os
-import time
 import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Self
 
 from returns.io import IOResult
 from returns.pipeline import is_successful
@@ -41,9 +38,6 @@ from returns.result import Failure, Result, Success
 
 from core._version import __version__
 from core.errors import (
-    ConfigError,
-    ConfigErrorReason,
-    DatasetError,
     KedroError,
     KedroSessionError,
     RunError,
@@ -61,10 +55,19 @@ from shell.hooks.manager import (
 )
 from shell.io.timestamp import generate_timestamp
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
-from shell.project.discovery import find_kedro_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import resolve_class, validate_settings
-from shell.session_info import _describe_git, current_cli_context, username
+from shell.session_run import RUNNER_CLASS_MESSAGE, execute_run
+from shell.session_setup import (
+    _as_mapping,
+    _as_optional_str,
+    _describe_exception,
+    _empty_pipeline,
+    _raise_on_failure,
+    _resolve_project_path,
+    _session_data,
+    open_store,
+)
 from shell.store.base import BaseSessionStore
 
 # What only a run needs (context, configuration, catalog, runners, run records) is imported
@@ -72,31 +75,14 @@ from shell.store.base import BaseSessionStore
 # session just to create one, or to print help.
 if TYPE_CHECKING:
     from core.project_settings import ProjectSettings
-    from core.store_records import RunOutcome
     from shell.config.abstract import AbstractConfigLoader
     from shell.context import KedroContext
-    from shell.io.catalog import DataCatalog
     from shell.io.contract import DatasetLike
     from shell.runners.runner import AbstractRunner
 
-__all__ = ["KedroSession", "RunMode"]
+__all__ = ["RUNNER_CLASS_MESSAGE", "KedroSession", "RunMode"]
 
 logger = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
-_E = TypeVar("_E", bound=BaseException)
-
-RUNNER_CLASS_MESSAGE = (
-    "KedroSession expect an instance of Runner instead of a class.Have you forgotten the "
-    "`()` at the end of the statement?"
-)
-
-
-def _resolve_project_path(project_path: str | Path | None) -> Path:
-    if project_path:
-        return Path(project_path).expanduser().resolve()
-    found = find_kedro_project(Path.cwd())
-    return (found or Path.cwd()).resolve()
 
 
 class KedroSession:
@@ -123,7 +109,9 @@ class KedroSession:
         self._metadata: ProjectMetadata = metadata
         self._package_name = package_name or metadata.package_name
         self._settings: ProjectSettings = _raise_on_failure(validate_settings(metadata))
-        self._store: BaseSessionStore = _raise_on_failure(self._init_store())
+        self._store: BaseSessionStore = _raise_on_failure(
+            open_store(self._settings, self._project_path, session_id)
+        )
         self._hook_manager = _create_hook_manager()
         _raise_on_failure(register_hooks(self._hook_manager, self._settings.HOOKS))
         _register_hooks_entry_points(self._hook_manager, self._settings.DISABLE_HOOKS_FOR_PLUGINS)
@@ -170,28 +158,10 @@ class KedroSession:
             )
         except KedroError as error:
             return Failure(error)
-        session._store.update(_session_data(session, env, runtime_params))
+        session._store.update(
+            _session_data(session._project_path, session.session_id, env, runtime_params)
+        )
         return Success(session)
-
-    def _init_store(self) -> Result[BaseSessionStore, KedroError]:
-        store_class = resolve_class(self._settings, "SESSION_STORE_CLASS", BaseSessionStore)
-        if not is_successful(store_class):
-            return Failure(store_class.failure())
-        cls = store_class.unwrap()
-        args: dict[str, Any] = copy.deepcopy(dict(self._settings.SESSION_STORE_ARGS))
-        args.setdefault("path", (self._project_path / "sessions").as_posix())
-        args["session_id"] = self._session_id
-        where = f"{cls.__module__}.{cls.__qualname__}"
-        try:
-            return Success(cls(**args))
-        except TypeError as exc:
-            message = (
-                f"\n{exc}.\nStore config must only contain arguments valid for the constructor "
-                f"of '{where}'."
-            )
-        except KedroError as error:
-            return Failure(error)
-        return Failure(ConfigError(ConfigErrorReason.SETTINGS, message, path=self._settings.source))
 
     # -- properties ------------------------------------------------------------------------
 
@@ -359,7 +329,6 @@ class KedroSession:
         runtime_params: Mapping[str, object] | None,
     ) -> Result[dict[str, DatasetLike], KedroError]:
         from core.run_record import describe_runner, make_run_params, run_params_dict
-        from core.store_records import RunOutcome
 
         context = self.load_context_result(runtime_params)
         if not is_successful(context):
@@ -401,53 +370,19 @@ class KedroSession:
                 only_missing_outputs=only_missing_outputs,
             )
         )
-        from shell.runners.runner import AbstractRunner
-        from shell.runners.sequential import SequentialRunner
-
-        given: object = runner if runner is not None else SequentialRunner()
-        if not isinstance(given, AbstractRunner):
-            return Failure(
-                KedroSessionError(
-                    SessionErrorReason.PROJECT, RUNNER_CLASS_MESSAGE, session_id=self._session_id
-                )
-            )
-        chosen: AbstractRunner = given
-        catalog = self._catalog(ctx, chosen, run_id, load_versions)
-        if not is_successful(catalog):
-            return Failure(catalog.failure())
-        cat = catalog.unwrap()
-        hook = self._hook_manager.hook
-        hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
-        run_key = self._record_started(run_id, record)
-        began = time.perf_counter()
-        try:
-            result = chosen.run(
-                pipeline, cat, self._hook_manager, run_id=run_id, only_missing_outputs=only_missing_outputs
-            )
-        except KeyboardInterrupt as interrupt:
-            hook.on_pipeline_error(error=interrupt, run_params=record, pipeline=pipeline, catalog=cat)
-            self._record_finished(run_key, RunOutcome.INTERRUPTED, "KeyboardInterrupt")
-            return Failure(
-                RunError(
-                    RunErrorReason.INTERRUPTED,
-                    "The run was interrupted (Ctrl-C); datasets already saved stay saved.",
-                    cause=interrupt,
-                )
-            )
-        if not is_successful(result):
-            error = result.failure()
-            hook.on_pipeline_error(
-                error=error.cause if isinstance(error.cause, Exception) else error,
-                run_params=record,
-                pipeline=pipeline,
-                catalog=cat,
-            )
-            self._record_finished(run_key, RunOutcome.FAILED, error.message)
-            return Failure(_catalog_error_or(error))
-        logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
-        self._record_finished(run_key, RunOutcome.SUCCESS, None)
-        hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
-        return Success(result.unwrap())
+        return execute_run(
+            session_id=self._session_id,
+            run_id=run_id,
+            settings=self._settings,
+            store=self._store,
+            hook_manager=self._hook_manager,
+            context=ctx,
+            pipeline=pipeline,
+            runner=runner,
+            record=record,
+            load_versions=load_versions,
+            only_missing_outputs=only_missing_outputs,
+        )
 
     def select_pipeline(
         self,
@@ -492,49 +427,6 @@ class KedroSession:
         registry = loaded.unwrap()
         return registry.select(registry.names()).alt(lambda error: error)
 
-    def _catalog(
-        self,
-        context: KedroContext,
-        runner: AbstractRunner,
-        save_version: str,
-        load_versions: Mapping[str, str] | None,
-    ) -> Result[DataCatalog, KedroError]:
-        from shell.io.catalog import DataCatalog
-        from shell.runners.parallel import ParallelRunner
-
-        if isinstance(runner, ParallelRunner):
-            # Imported here: it pulls in multiprocessing, which only a parallel run needs.
-            from shell.io.shared_catalog import SharedMemoryDataCatalog
-
-            catalog_class: type[DataCatalog] = SharedMemoryDataCatalog
-        else:
-            resolved = resolve_class(self._settings, "DATA_CATALOG_CLASS", DataCatalog)
-            if not is_successful(resolved):
-                return Failure(resolved.failure())
-            catalog_class = resolved.unwrap()
-        return context.load_catalog(
-            catalog_class=catalog_class, save_version=save_version, load_versions=load_versions
-        )
-
-    def _record_started(self, run_id: str, record: Mapping[str, object]) -> int | None:
-        starter = getattr(self._store, "record_run_started", None)
-        if starter is None:
-            return None
-        started = to_result(starter(run_id, record))
-        if not is_successful(started):
-            logger.warning("The session store could not record the run: %s", started.failure())
-            return None
-        key: int = started.unwrap()
-        return key
-
-    def _record_finished(self, run_key: int | None, outcome: RunOutcome, error: str | None) -> None:
-        finisher = getattr(self._store, "record_run_finished", None)
-        if run_key is None or finisher is None:
-            return
-        finished = to_result(finisher(run_key, outcome, error))
-        if not is_successful(finished):
-            logger.warning("The session store could not record the run's end: %s", finished.failure())
-
     # -- closing ---------------------------------------------------------------------------
 
     def close(self) -> Result[None, KedroError]:
@@ -567,70 +459,3 @@ class KedroSession:
         if not is_successful(closed):
             logger.warning("The session store could not be saved: %s", closed.failure())
 
-
-def _describe_exception(
-    exc_type: type[BaseException], exc_value: BaseException, tb: types.TracebackType | None
-) -> dict[str, object]:
-    import traceback
-
-    module = exc_type.__module__
-    name = exc_type.__qualname__ if module == "builtins" else f"{module}.{exc_type.__qualname__}"
-    return {"type": name, "value": str(exc_value), "traceback": traceback.format_tb(tb)}
-
-
-def _session_data(
-    session: KedroSession, env: str | None, runtime_params: Mapping[str, object] | None
-) -> dict[str, object]:
-    data: dict[str, object] = {
-        "project_path": session._project_path,
-        "session_id": session.session_id,
-    }
-    cli = current_cli_context()
-    if cli:
-        data["cli"] = cli
-    chosen_env = env or os.environ.get("KEDRO_ENV")
-    if chosen_env:
-        data["env"] = chosen_env
-    if runtime_params:
-        data["runtime_params"] = dict(runtime_params)
-    user = username()
-    if user:
-        data["username"] = user
-    data.update(_describe_git(session._project_path))
-    return data
-
-
-def _catalog_error_or(error: RunError) -> KedroError:
-    """A catalog entry that cannot be built is a ``DatasetError``, as in Kedro.
-
-    Catalog entries are built lazily, so a bad one (unknown ``type``, wrong arguments) only
-    fails when the runner materialises the pipeline's datasets, before any node runs; the
-    runner reports that as ``RunError(DATASET)`` without a node. Kedro raises the
-    ``DatasetError`` itself there, and this session documents catalog failures as
-    ``DatasetError``; a load or save failing inside a node stays a ``RunError``.
-    """
-    if error.reason is RunErrorReason.DATASET and not error.node and isinstance(error.cause, DatasetError):
-        return error.cause
-    return error
-
-
-def _empty_pipeline() -> Pipeline:
-    from core.pipeline import pipeline as build
-
-    built: Pipeline = build([]).unwrap()
-    return built
-
-
-def _as_optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _as_mapping(value: object) -> Mapping[str, object] | None:
-    return value if isinstance(value, Mapping) else None
-
-
-def _raise_on_failure(result: Result[_T, _E]) -> _T:
-    if is_successful(result):
-        value: _T = result.unwrap()
-        return value
-    raise result.failure()
