@@ -53,7 +53,7 @@ from shell.hooks.manager import (
     _register_hooks_entry_points,
     register_hooks,
 )
-from shell.io.timestamp import generate_timestamp
+from shell.io.timestamp import generate_id
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import resolve_class, validate_settings
@@ -150,7 +150,7 @@ class KedroSession:
         """
         try:
             session = cls(
-                generate_timestamp(),
+                generate_id(),
                 project_path=project_path,
                 save_on_close=save_on_close,
                 conf_source=conf_source,
@@ -283,7 +283,7 @@ class KedroSession:
                     session_id=self._session_id,
                 )
             )
-        run_id = generate_timestamp() if multi else self._session_id
+        run_id = generate_id() if multi else self._session_id
         started = begin_run(self._state, run_id)
         if not is_successful(started):
             return Failure(started.failure())
