@@ -111,6 +111,8 @@ class PipelineErrorReason(enum.Enum):
     MAPPING_INPUT_NOT_FREE = "mapping_input_not_free"
     #: a remapped output is not produced inside the pipeline
     MAPPING_OUTPUT_NOT_PRODUCED = "mapping_output_not_produced"
+    #: a mapping makes a node invalid (an output renamed onto its input, two outputs onto one)
+    MAPPING_INVALID_NODE = "mapping_invalid_node"
     #: a filter named nodes the pipeline does not contain
     UNKNOWN_NODES = "unknown_nodes"
     #: a filter named datasets the pipeline does not contain
@@ -288,6 +290,8 @@ class RunErrorReason(enum.Enum):
     DATASET = "dataset"
     #: a hook raised
     HOOK = "hook"
+    #: ``--resume`` found no run to resume, or the project changed so its outputs are stale
+    RESUME_REFUSED = "resume_refused"
 
 
 class RunError(KedroError):
@@ -295,8 +299,9 @@ class RunError(KedroError):
 
     ``node`` names the failing node (empty when no node is at fault), ``cause`` keeps the
     original exception, ``completed`` the nodes that finished before the failure, and
-    ``resume`` the core's resume plan (see ``core.resume``). Equality, as for every error,
-    is by class, reason and message.
+    ``resume`` the core's resume plan (see ``core.resume``). Under ``keep_going``,
+    ``failures`` holds every node failure of the run (this error describes the first).
+    Equality, as for every error, is by class, reason and message.
     """
 
     reason: RunErrorReason
@@ -310,12 +315,14 @@ class RunError(KedroError):
         cause: BaseException | None = None,
         completed: tuple[str, ...] = (),
         resume: object | None = None,
+        failures: tuple[RunError, ...] = (),
     ) -> None:
         super().__init__(reason, message)
         self.node = node
         self.cause = cause
         self.completed = completed
         self.resume = resume
+        self.failures = failures
 
 
 class StoreErrorReason(enum.Enum):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from returns.result import Failure, Result, Success
 
 from core.errors import PipelineError, PipelineErrorReason
-from core.node import Node, renamed_node
+from core.node import Node, renamed_node, shape_problem
 from core.transcoding import TRANSCODING_SEPARATOR, strip_transcoding, transcode_split
 
 __all__ = ["NameMapping", "close_matches", "remap_nodes"]
@@ -176,5 +176,11 @@ def remap_nodes(
         new_namespace = (
             (f"{namespace}.{n.namespace}" if n.namespace else namespace) if namespace else n.namespace
         )
-        renamed.append(renamed_node(n, rename, namespace=new_namespace))
+        copy = renamed_node(n, rename, namespace=new_namespace)
+        # A mapping can make a valid node invalid (an output renamed onto its own input):
+        # Kedro raises its node error; here it is the pipeline's Failure, with that message.
+        invalid = shape_problem(copy)
+        if invalid is not None:
+            return Failure(PipelineError(PipelineErrorReason.MAPPING_INVALID_NODE, invalid, names=(copy.name,)))
+        renamed.append(copy)
     return Success(tuple(renamed))

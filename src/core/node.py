@@ -314,7 +314,10 @@ class Node:
     def __hash__(self) -> int:
         return self._hash
 
-    def __lt__(self, other: Node) -> bool:
+    def __lt__(self, other: object) -> bool:
+        # Kedro's rule: only nodes compare, so `node < "x"` raises Python's TypeError.
+        if not isinstance(other, Node):
+            return NotImplemented
         return self.name < other.name if self.name != other.name else repr(self._key) < repr(other._key)
 
     def __str__(self) -> str:
@@ -365,22 +368,51 @@ def _assemble(
     )
 
 
-def _check_shape(n: Node) -> None:
+def shape_problem(n: Node) -> str | None:
+    """Kedro's message when ``n`` repeats an output or reads what it writes, else ``None``."""
     counts: dict[str, int] = {}
     for out in n.outputs:
         counts[out] = counts.get(out, 0) + 1
     duplicated = {o for o, c in counts.items() if c > 1}
     if duplicated:
-        raise ValueError(
+        return (
             f"Failed to create node {n} due to duplicate output(s) {duplicated}.\n"
             "Node outputs must be unique."
         )
     common = set(n.input_bases) & set(n.output_bases)
     if common:
-        raise ValueError(
+        return (
             f"Failed to create node {n}.\nA node cannot have the same inputs and outputs even "
             f"if they are transcoded: {common}"
         )
+    return None
+
+
+#: Kedro's warning (once per process) for dataset names holding dots outside a namespace.
+DOTTED_NAME_WARNING = (
+    "One or more dataset names contain '.' characters, which is not recommended as the dot "
+    "notation is reserved for automatic namespacing in Kedro. Consider using a different "
+    "naming convention."
+)
+
+
+def dotted_dataset_names(n: Node) -> tuple[str, ...]:
+    """The dataset names of ``n`` that Kedro warns about: a ``.`` outside ``params:``, where
+    the part before the last dot does not start with the node's top-level namespace."""
+    top = n.namespace.split(".")[0] if n.namespace else None
+    found: list[str] = []
+    for name in (*n.inputs, *n.outputs):
+        if "." not in name or name.startswith("params:"):
+            continue
+        if top is None or not name.rsplit(".", 1)[0].startswith(top):
+            found.append(name)
+    return tuple(found)
+
+
+def _check_shape(n: Node) -> None:
+    problem = shape_problem(n)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def node(
@@ -470,5 +502,4 @@ def renamed_node(
         tags=original.tags | extra_tags,
         confirms=tuple(rename(c) for c in original.confirms),
     )
-    _check_shape(copy)
     return copy

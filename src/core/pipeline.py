@@ -364,10 +364,11 @@ def _validated(
     layers = toposort_layers(index)
     if layers is None:
         cycle = find_cycle(index)
-        shown = [repr(index.by_name[name]) for name in cycle]
+        # Kedro prints the list of nodes itself: reprs, not quoted strings.
+        shown = "[" + ", ".join(repr(index.by_name[name]) for name in cycle) + "]"
         return Failure(
             CircularDependencyError(
-                f"Circular dependencies exist among the following {len(shown)} item(s): {shown}",
+                f"Circular dependencies exist among the following {len(cycle)} item(s): {shown}",
                 names=tuple(sorted(cycle)),
             )
         )

@@ -36,6 +36,7 @@ from core.errors import (
     KedroError,
 )
 from core.transcoding import transcode_split
+from shell import log_names
 from shell.config.abstract import AbstractConfigLoader
 from shell.hooks.manager import HookManager
 from shell.io.catalog import DataCatalog
@@ -43,7 +44,7 @@ from shell.secrets import register_credentials
 
 __all__ = ["KedroContext"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.CONTEXT)
 
 _T = TypeVar("_T")
 

@@ -47,13 +47,14 @@ from core.errors import (
 from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
+from shell import log_names
 from shell.api import to_result
 from shell.hooks.manager import (
     _create_hook_manager,
     _register_hooks_entry_points,
     register_hooks,
 )
-from shell.io.timestamp import generate_id
+from shell.io.timestamp import generate_id, generate_timestamp
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import resolve_class, validate_settings
@@ -74,15 +75,19 @@ from shell.store.base import BaseSessionStore
 # by the first run, not by importing this module: wrapper scripts and the CLI import the
 # session just to create one, or to print help.
 if TYPE_CHECKING:
+    from core.incremental import ChangePlan
+    from core.incremental.resuming import ResumeOptions
     from core.project_settings import ProjectSettings
     from shell.config.abstract import AbstractConfigLoader
     from shell.context import KedroContext
+    from shell.incremental.code import CodeScope
+    from shell.incremental.planning import IncrementalOptions
     from shell.io.contract import DatasetLike
     from shell.runners.runner import AbstractRunner
 
 __all__ = ["RUNNER_CLASS_MESSAGE", "KedroSession", "RunMode"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.SESSION)
 
 
 class KedroSession:
@@ -255,11 +260,22 @@ class KedroSession:
         only_missing_outputs: bool = False,
         *,
         runtime_params: Mapping[str, object] | None = None,
+        only_changed: bool = False,
+        resume: str | bool | None = None,
+        keep_going: bool = False,
+        code_scope: CodeScope = "function",
     ) -> Result[dict[str, DatasetLike], KedroError]:
         """Run the requested pipelines (Kedro's ``session.run``).
 
         ``runtime_params`` is only accepted in ``RunMode.MULTI`` (per-run parameters, as in
         Kedro's service session); a single-run session takes them in :meth:`create`.
+
+        Incremental runs (see :mod:`shell.incremental`): ``only_changed`` runs only the
+        nodes whose fingerprint or outputs changed since their last completed run, and what
+        depends on them; ``resume`` (a run id, or ``True`` for the last run that did not
+        succeed) runs only the nodes that run did not complete, with its selection and load
+        versions when none are given here; ``keep_going`` runs every node not depending on a
+        failed one (the ``RunError`` then lists every failure in ``failures``).
 
         Returns:
             ``Success`` of the free outputs' datasets; ``Failure``: ``KedroSessionError``
@@ -283,6 +299,19 @@ class KedroSession:
                     session_id=self._session_id,
                 )
             )
+        incremental = self._incremental_options(only_changed, resume, keep_going, code_scope)
+        if not is_successful(incremental):
+            return Failure(incremental.failure())
+        options, resumed = incremental.unwrap()
+        if resumed is not None and not any(
+            (pipeline_name, pipeline_names, tags, node_names, from_nodes, to_nodes, from_inputs, to_outputs, namespaces)
+        ):
+            selection = resumed.selection
+            pipeline_names, tags = selection.get("pipeline_names"), selection.get("tags")
+            node_names, from_nodes = selection.get("node_names"), selection.get("from_nodes")
+            to_nodes, from_inputs = selection.get("to_nodes"), selection.get("from_inputs")
+            to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
+            load_versions = load_versions or dict(resumed.load_versions) or None
         run_id = generate_id() if multi else self._session_id
         started = begin_run(self._state, run_id)
         if not is_successful(started):
@@ -306,6 +335,7 @@ class KedroSession:
                 namespaces=namespaces,
                 only_missing_outputs=only_missing_outputs,
                 runtime_params=runtime_params,
+                incremental=options,
             )
         finally:
             self._state = end_run(self._state, run_id, succeeded=is_successful(outcome))
@@ -327,6 +357,7 @@ class KedroSession:
         namespaces: Iterable[str] | None,
         only_missing_outputs: bool,
         runtime_params: Mapping[str, object] | None,
+        incremental: IncrementalOptions,
     ) -> Result[dict[str, DatasetLike], KedroError]:
         from core.run_record import describe_runner, make_run_params, run_params_dict
 
@@ -382,7 +413,74 @@ class KedroSession:
             record=record,
             load_versions=load_versions,
             only_missing_outputs=only_missing_outputs,
+            incremental=incremental,
         )
+
+    def _incremental_options(
+        self, only_changed: bool, resume: str | bool | None, keep_going: bool, code_scope: CodeScope
+    ) -> Result[tuple[IncrementalOptions, ResumeOptions | None], KedroError]:
+        from shell.incremental.planning import IncrementalOptions, journal_of, unavailable
+
+        if resume is None or resume is False:
+            return Success((IncrementalOptions(only_changed, None, keep_going, code_scope), None))
+        journal = journal_of(self._store)
+        if journal is None:
+            return Failure(unavailable(self._store, "--resume"))
+        from shell.incremental.resume import find_resume
+
+        found = find_resume(journal.file.parent, None if resume is True else str(resume))
+        if not is_successful(found):
+            return Failure(found.failure())
+        previous = found.unwrap()
+        return Success((IncrementalOptions(only_changed, previous.run_id, keep_going, code_scope), previous))
+
+    def plan_changes(
+        self,
+        *,
+        pipeline_names: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        node_names: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        namespaces: Iterable[str] | None = None,
+        load_versions: Mapping[str, str] | None = None,
+        code_scope: CodeScope = "function",
+    ) -> Result[ChangePlan, KedroError]:
+        """What ``run(only_changed=True, ...)`` with these arguments would run, and why:
+        the very plan such a run follows (nothing runs; the digest cache is updated).
+
+        Returns:
+            ``Success(plan)``; the failures ``run`` would return for the same arguments, or
+            ``KedroSessionError`` when the store keeps no run journal.
+        """
+        from shell.incremental.planning import journal_of, plan_changes, unavailable
+        from shell.io.catalog import DataCatalog
+
+        journal = journal_of(self._store)
+        if journal is None:
+            return Failure(unavailable(self._store, "--only-changed"))
+        context = self.load_context_result()
+        if not is_successful(context):
+            return Failure(context.failure())
+        selected = self.select_pipeline(
+            pipeline_names=pipeline_names, tags=tags, node_names=node_names, from_nodes=from_nodes,
+            to_nodes=to_nodes, from_inputs=from_inputs, to_outputs=to_outputs, namespaces=namespaces,
+        )
+        if not is_successful(selected):
+            return Failure(selected.failure())
+        catalog_class = resolve_class(self._settings, "DATA_CATALOG_CLASS", DataCatalog)
+        if not is_successful(catalog_class):
+            return Failure(catalog_class.failure())
+        catalog = context.unwrap().load_catalog(
+            catalog_class=catalog_class.unwrap(), save_version=generate_timestamp(), load_versions=load_versions
+        )
+        if not is_successful(catalog):
+            return Failure(catalog.failure())
+        planned = plan_changes(selected.unwrap(), catalog.unwrap(), journal, code_scope=code_scope)
+        journal.close()
+        return planned.map(lambda made: made[0])
 
     def select_pipeline(
         self,

@@ -12,12 +12,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shell import log_names
+
 if TYPE_CHECKING:
     import click
 
 __all__ = ["_describe_git", "_jsonify_cli_context", "current_cli_context", "username"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.SESSION)
 
 _GIT_TIMEOUT_SECONDS = 10
 

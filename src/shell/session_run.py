@@ -26,6 +26,7 @@ from core.errors import (
     SessionErrorReason,
 )
 from core.pipeline import Pipeline
+from shell import log_names
 from shell.api import to_result
 from shell.project.settings import resolve_class
 from shell.store.base import BaseSessionStore
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from core.project_settings import ProjectSettings
     from core.store_records import RunOutcome
     from shell.context import KedroContext
+    from shell.incremental.planning import IncrementalOptions, PreparedRun
     from shell.io.catalog import DataCatalog
     from shell.io.contract import DatasetLike
     from shell.runners.runner import AbstractRunner
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["RUNNER_CLASS_MESSAGE", "execute_run"]
 
 # The session's logger: its records keep the name they have always had.
-logger = logging.getLogger("shell.session")
+logger = logging.getLogger(log_names.SESSION)
 
 RUNNER_CLASS_MESSAGE = (
     "KedroSession expect an instance of Runner instead of a class.Have you forgotten the "
@@ -63,12 +65,17 @@ def execute_run(
     record: Mapping[str, object],
     load_versions: Mapping[str, str] | None,
     only_missing_outputs: bool,
+    incremental: IncrementalOptions | None = None,
 ) -> Result[dict[str, DatasetLike], KedroError]:
     """Run ``pipeline`` with ``runner`` (default ``SequentialRunner()``) on a fresh catalog.
 
-    ``record`` is the run's parameters, as the pipeline hooks receive them.
+    ``record`` is the run's parameters, as the pipeline hooks receive them. When the store
+    keeps a run journal, every node event is journaled; ``incremental`` asks for an
+    ``--only-changed`` or ``--resume`` plan (the nodes it skips never reach the runner) and
+    for ``keep_going``.
     """
     from core.store_records import RunOutcome
+    from shell.incremental.planning import IncrementalOptions
     from shell.runners.runner import AbstractRunner
     from shell.runners.sequential import SequentialRunner
 
@@ -84,17 +91,29 @@ def execute_run(
     if not is_successful(catalog):
         return Failure(catalog.failure())
     cat = catalog.unwrap()
+    options = incremental or IncrementalOptions()
+    prepared = _prepare(store, pipeline, cat, run_id, options)
+    if not is_successful(prepared):
+        return Failure(prepared.failure())
+    journaled = prepared.unwrap()
     hook = hook_manager.hook
     hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
     run_key = _record_started(store, run_id, record)
     began = time.perf_counter()
+    run_pipeline = pipeline if journaled is None else journaled.pipeline
+    if journaled is not None:
+        _report_skipped(chosen, journaled, len(pipeline.nodes))
     try:
         result = chosen.run(
-            pipeline, cat, hook_manager, run_id=run_id, only_missing_outputs=only_missing_outputs
+            run_pipeline, cat, hook_manager, run_id=run_id, only_missing_outputs=only_missing_outputs,
+            observer=None if journaled is None else journaled.recorder, keep_going=options.keep_going,
         )
     except KeyboardInterrupt as interrupt:
+        if journaled is not None:
+            journaled.recorder.interrupted("KeyboardInterrupt")
         hook.on_pipeline_error(error=interrupt, run_params=record, pipeline=pipeline, catalog=cat)
         _record_finished(store, run_key, RunOutcome.INTERRUPTED, "KeyboardInterrupt")
+        _finish(journaled)
         return Failure(
             RunError(
                 RunErrorReason.INTERRUPTED,
@@ -102,6 +121,7 @@ def execute_run(
                 cause=interrupt,
             )
         )
+    _finish(journaled)
     if not is_successful(result):
         error = result.failure()
         hook.on_pipeline_error(
@@ -116,6 +136,43 @@ def execute_run(
     _record_finished(store, run_key, RunOutcome.SUCCESS, None)
     hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
     return Success(result.unwrap())
+
+
+def _prepare(
+    store: BaseSessionStore,
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    run_id: str,
+    options: IncrementalOptions,
+) -> Result[PreparedRun | None, KedroError]:
+    """The journaled run (``None`` when the store keeps no journal and none is needed)."""
+    from shell.incremental.planning import journal_of, prepare_run, unavailable
+    from shell.store.sqlite import utc_now
+
+    journal = journal_of(store)
+    if journal is None:
+        if options.needs_journal:
+            what = "--resume" if options.resume_run is not None else "--only-changed"
+            return Failure(unavailable(store, what))
+        return Success(None)
+    prepared: Result[PreparedRun | None, KedroError] = prepare_run(
+        pipeline, catalog, journal, run_id=run_id, options=options, clock=lambda: utc_now().isoformat()
+    ).map(lambda run: run)
+    return prepared
+
+
+def _finish(journaled: PreparedRun | None) -> None:
+    if journaled is not None:
+        journaled.recorder.finish()
+
+
+def _report_skipped(runner: AbstractRunner, prepared: PreparedRun, total: int) -> None:
+    from shell.runners.progress import ProgressEvent, ProgressKind
+
+    if prepared.plan is None:
+        return
+    for name in prepared.plan.skipped:
+        runner.report(ProgressEvent(ProgressKind.SKIPPED, name, 0, total))
 
 
 def _catalog(

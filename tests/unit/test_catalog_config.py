@@ -265,7 +265,9 @@ def test_copy_modes() -> None:
     )
     assert infer_copy_mode("pandas", "DataFrame", is_pandas_or_numpy=True) is CopyMode.COPY
     assert infer_copy_mode("polars", "DataFrame") is CopyMode.ASSIGN
-    assert infer_copy_mode("ibis.expr.types", "Table") is CopyMode.ASSIGN
+    assert infer_copy_mode("ibis.expr.types", "Table", is_ibis_table=True) is CopyMode.ASSIGN
+    # Kedro's isinstance check: a class merely named Table is deep-copied.
+    assert infer_copy_mode("ibis.expr.types", "Table") is CopyMode.DEEPCOPY
     assert infer_copy_mode("builtins", "dict") is CopyMode.DEEPCOPY
 
 

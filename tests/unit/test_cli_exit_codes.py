@@ -280,7 +280,7 @@ def test_sigint_during_a_node_exits_130_records_the_run_and_keeps_saved_data(
     assert "Traceback" not in done.stderr
     error, hint = _one_error_and_one_hint(done.stderr)
     assert "interrupted" in error
-    assert "--only-missing-outputs" in hint
+    assert "kedro-pure run --resume" in hint
     found = re.search(r"\(session (\S+)\)", done.stderr)
     assert found is not None, done.stderr
     session_id = found.group(1)

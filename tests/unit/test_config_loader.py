@@ -91,7 +91,7 @@ def test_runtime_params_keep_dotted_keys_literal() -> None:
 
 
 def test_destructive_overrides_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG, logger="shell.config.loading"):
+    with caplog.at_level(logging.DEBUG, logger="kedro.config.omegaconf_config"):
         memory_loader(BASE_AND_LOCAL)["parameters"]
     assert (
         "Config from path 'mem/local' will override the following existing top-level config keys: a"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -66,9 +67,9 @@ def test_memory_dataset_lifecycle_and_flags() -> None:
     dataset = MemoryDataset()
     assert not dataset.exists()
     assert repr(dataset) == "shell.io.memory.MemoryDataset()"
-    dataset.save(None)  # None is data (the catalog refuses it, a dataset does not)
-    assert dataset.exists()
-    assert dataset.load() is None
+    with pytest.raises(DatasetError):
+        dataset.save(None)  # refused by the dataset itself, as in Kedro
+    assert not dataset.exists()
     dataset.save(3)
     assert repr(dataset) == "shell.io.memory.MemoryDataset(data='<int>')"
     dataset.release()
@@ -175,3 +176,44 @@ def test_validate_catalog_reports_every_unusable_dataset_at_once() -> None:
     assert "- 'closure': it cannot be pickled" in error.message
     assert "- 'plain': it is a process-local MemoryDataset written by the pipeline" in error.message
     assert error.dataset == "cached, closure, plain"
+
+
+@pytest.mark.differential
+def test_memory_datasets_refuse_none_themselves_as_kedros_do() -> None:
+    from kedro.io import MemoryDataset as KedroMemoryDataset
+    from kedro.io.core import DatasetError as KedroDatasetError
+
+    from core.errors import DatasetError
+    from shell.io.shared_memory import SharedMemoryDataset
+
+    with pytest.raises(KedroDatasetError) as kedros:
+        KedroMemoryDataset().save(None)
+    for dataset in (MemoryDataset(), SharedMemoryDataset()):
+        with pytest.raises(DatasetError) as ours:
+            dataset.save(None)
+        assert ours.value.message == str(kedros.value)
+
+
+def test_a_class_registered_as_an_ibis_table_is_assigned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kedro's ``isinstance(data, ibis.Table)``: a registered class counts, a look-alike name
+    does not (a stand-in ``ibis`` package, imported for real from a temporary directory)."""
+    import importlib
+    import sys
+
+    from core.catalog.copy_modes import CopyMode
+    from shell.io.memory import copy_mode_for
+
+    package = tmp_path / "ibis"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import abc\n\nclass Table(abc.ABC):\n    pass\n\nclass Registered:\n    pass\n\n"
+        "class Lookalike:\n    pass\n\nLookalike.__name__ = 'Table'\nTable.register(Registered)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "ibis", raising=False)
+    ibis = importlib.import_module("ibis")
+    try:
+        assert copy_mode_for(ibis.Registered()) is CopyMode.ASSIGN
+        assert copy_mode_for(ibis.Lookalike()) is CopyMode.DEEPCOPY
+    finally:
+        del sys.modules["ibis"]

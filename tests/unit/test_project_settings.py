@@ -67,7 +67,7 @@ def test_missing_settings_py_means_defaults_with_kedros_warning(
     projects: Projects, caplog: pytest.LogCaptureFixture
 ) -> None:
     metadata = _bootstrapped(projects, settings=None)
-    with caplog.at_level(logging.WARNING, logger="shell.project.settings"):
+    with caplog.at_level(logging.WARNING, logger="kedro.framework.project"):
         result = validate_settings(metadata)
     assert result == Success(ProjectSettings())
     assert "No 'settings.py' found, defaults will be used." in caplog.messages

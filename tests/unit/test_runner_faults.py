@@ -404,7 +404,7 @@ def test_the_resume_advice_after_a_mid_pipeline_failure_is_kedros(
     (kedros,) = [r.getMessage() for r in caplog.records if r.name == logger and r.levelno == logging.WARNING]
 
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="shell.runners"):
+    with caplog.at_level(logging.WARNING, logger="kedro.runner"):
         result = SequentialRunner().run(p, DataCatalog(layered_catalog(tmp_path)))
     plan = plan_of(failure_of(result))
     assert plan.message == kedros

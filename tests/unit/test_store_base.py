@@ -38,7 +38,7 @@ def test_subclasses_start_from_what_read_returns() -> None:
 
 
 def test_logs_that_nothing_is_read_or_saved(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level("DEBUG", logger="shell.store.base"):
+    with caplog.at_level("DEBUG", logger="kedro.framework.session.store"):
         BaseSessionStore("p", "s").save()
     assert [r.getMessage() for r in caplog.records] == [
         "'read()' not implemented for 'BaseSessionStore'. Assuming empty store.",

@@ -4,7 +4,7 @@ not: 8 processes x 50 sessions gave 396 ids for 400 sessions) and still sort by 
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing.synchronize import Barrier
+from threading import Barrier
 
 import pytest
 
@@ -17,7 +17,7 @@ IDS_EACH = 400
 _spawn = multiprocessing.get_context("spawn")
 
 
-def _ids(barrier: Barrier) -> list[str]:
+def _ids(barrier: Barrier) -> list[str]:  # a manager proxy of one
     barrier.wait()  # all start in the same few milliseconds: the collision case
     return [generate_id() for _ in range(IDS_EACH)]
 

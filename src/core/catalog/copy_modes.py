@@ -48,21 +48,26 @@ def parse_copy_mode(text: str | None) -> Result[CopyMode | None, DatasetError]:
     )
 
 
-def infer_copy_mode(module: str, class_name: str, *, is_pandas_or_numpy: bool = False) -> CopyMode:
+def infer_copy_mode(
+    module: str, class_name: str, *, is_pandas_or_numpy: bool = False, is_ibis_table: bool = False
+) -> CopyMode:
     """Kedro's rule for data given without a copy mode.
 
     Args:
-        module: the data type's module.
+        module: the data type's module (kept for callers; Kedro's rule does not read it).
         class_name: the data type's name.
         is_pandas_or_numpy: whether the data is a pandas ``DataFrame`` or a numpy
             ``ndarray`` (instance checks, done by the shell when those are installed).
+        is_ibis_table: whether ``isinstance(data, ibis.Table)`` holds (so a class registered
+            as an ibis table counts, and a class merely named ``Table`` does not).
 
     Returns:
         ``COPY`` for pandas DataFrames and numpy arrays; ``ASSIGN`` for any other class
         named ``DataFrame`` and for ibis tables; ``DEEPCOPY`` for everything else.
     """
+    del module
     if is_pandas_or_numpy:
         return CopyMode.COPY
-    if class_name == "DataFrame" or (module.startswith("ibis") and class_name == "Table"):
+    if class_name == "DataFrame" or is_ibis_table:
         return CopyMode.ASSIGN
     return CopyMode.DEEPCOPY

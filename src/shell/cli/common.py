@@ -7,7 +7,6 @@ Errors are one clear line on stderr plus a hint saying what to do, and no traceb
 from __future__ import annotations
 
 import json
-import logging
 import shlex
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,8 +17,6 @@ from typing import NoReturn
 import click
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
-from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 
 from core.cli_args import split_params_items
@@ -37,6 +34,7 @@ from core.errors import (
 )
 from core.resume import ResumePlan
 from shell.cli.exit_codes import ExitCode, exit_code_for
+from shell.console_logging import console
 from shell.project.discovery import find_kedro_project
 
 __all__ = [
@@ -48,7 +46,8 @@ __all__ = [
     "stderr",
 ]
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+#: The console every message, record and the progress bar go through (stderr).
+stderr = console
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,27 +60,27 @@ class CliState:
 
 
 def configure_logging(*, verbose: bool, quiet: bool) -> None:
-    """Warnings (and INFO with ``--verbose``) on stderr through rich."""
-    level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
-    handler = RichHandler(console=stderr, show_path=verbose, rich_tracebacks=verbose, markup=False)
-    # The handler filters too: libraries imported later (Dask's distributed sets its loggers
-    # to INFO on import) must not bring their INFO chatter back without --verbose.
-    handler.setLevel(level)
-    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
-    if not verbose:
-        # Loading/saving lines are INFO anyway; keep third-party chatter out of the way.
-        logging.getLogger("distributed").setLevel(logging.ERROR)
+    """The project's logging configuration (``KEDRO_LOGGING_CONFIG``, ``conf/logging.yml``)
+    or kedro-pure's default; a bad file exits with the configuration code."""
+    from shell.project.logging_config import configure_logging as configure
+
+    configured = configure(verbose=verbose, quiet=quiet)
+    if not is_successful(configured):
+        fail(configured.failure(), verbose=verbose)
 
 
-def _hint(error: KedroError) -> str:
+def _hint(error: KedroError, *, verbose: bool = False) -> str:
     if isinstance(error, PipelineError):
-        if error.suggestions:
+        # Kedro's own message may already suggest names: say it once.
+        if error.suggestions and "Did you mean" not in error.message:
             return f"Did you mean: {', '.join(error.suggestions)}?"
         return "Check the names given to --nodes, --tags, --from-nodes, --to-nodes, --from-inputs, --to-outputs and --namespaces (see `kedro-pure registry describe`)."
     if isinstance(error, KedroSessionError) and error.reason is SessionErrorReason.UNKNOWN_PIPELINE:
         return "`kedro-pure registry list` shows the registered pipelines."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INTERRUPTED:
-        return "Run the same command again; add --only-missing-outputs to skip nodes whose outputs were saved."
+        return "Finish the run with `kedro-pure run --resume` (only the nodes it did not complete run)."
+    if isinstance(error, RunError) and error.reason is RunErrorReason.RESUME_REFUSED:
+        return "`kedro-pure plan --only-changed` shows what changed; `kedro-pure run --only-changed` reruns it."
     if isinstance(error, RunError) and error.reason is RunErrorReason.INVALID_RUNNER:
         return "Use --runner SequentialRunner, ThreadRunner, ParallelRunner or DaskRunner, or a dotted path to a runner class."
     if isinstance(error, RunError) and error.reason is RunErrorReason.UNSATISFIED_INPUTS:
@@ -90,13 +89,31 @@ def _hint(error: KedroError) -> str:
         what = "the dataset's catalog entry or data" if error.reason is RunErrorReason.DATASET else "the failing node"
         resume = error.resume
         if isinstance(resume, ResumePlan) and not resume.nothing_ran:
-            return f"Fix {what}, then resume with:\n  " + resume_command(resume)
+            return (
+                f"Fix {what}, then resume with:\n  kedro-pure run --resume\nor, as Kedro would:\n  "
+                + resume_command(resume)
+            )
         return f"Fix {what} and run again; no node completed, so nothing needs resuming."
     if isinstance(error, StoreError) and error.reason is StoreErrorReason.NOT_FOUND:
         return "`kedro-pure sessions list` shows the recorded sessions."
     if isinstance(error, ConfigError) and error.path:
-        return f"Fix {error.path} and run again."
+        return _config_hint(error)
+    if verbose:
+        return "Fix the problem named above (the traceback shows where it arose) and run again."
     return "Fix the problem named above and run again (add --verbose for details)."
+
+
+def _config_hint(error: ConfigError) -> str:
+    where = Path(error.path)
+    if error.reason is ConfigErrorReason.MISSING and error.message.startswith("Given configuration path"):
+        # An unknown --env: name the environments that exist.
+        parent = where.parent
+        found = sorted(p.name for p in parent.iterdir() if p.is_dir() and p.name != "base") if parent.is_dir() else []
+        if found:
+            return f"Environments in {parent}: {', '.join(found)}. Pass one of them to --env (or create {where})."
+    if error.reason is ConfigErrorReason.INVALID and "is not empty" in error.message:
+        return "Choose a new or empty directory for the project, e.g. `kedro-pure new my-project`."
+    return f"Fix {error.path} and run again."
 
 
 def resume_command(plan: ResumePlan, argv: Sequence[str] | None = None) -> str:
@@ -129,18 +146,33 @@ def fail(error: KedroError, *, verbose: bool, as_json: bool = False, usage: bool
         emit_json({"status": "error", "exit_code": int(code), **error_record(error)})
     else:
         stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
-        hint = _hint(error)
+        hint = _hint(error, verbose=verbose)
+        cause = _cause_of(error)
+        # A run's hint ends with the resume command, ready to paste: nothing after it.
+        if cause is not None and not verbose and "--verbose" not in hint and not isinstance(error, RunError):
+            hint += " Add --verbose to see the traceback."
         if usage and not isinstance(error, RunError):
             hint = "Correct the option's value; `--help` after the command shows the syntax."
         # Some of Kedro's messages end with their own specific hint (unknown dataset types):
         # a generic second one would only distract from it.
         if "\nHint: " not in error.message:
             stderr.print(f"[dim]Hint:[/] {escape(hint)}")
-        if verbose and isinstance(error, RunError) and error.cause is not None:
+        if verbose and cause is not None:
             import traceback
 
-            stderr.print("".join(traceback.format_exception(error.cause)))
+            stderr.print("".join(traceback.format_exception(cause)), markup=False, highlight=False)
     sys.exit(int(code))
+
+
+def _cause_of(error: KedroError) -> BaseException | None:
+    """The exception behind ``error`` (a node's, a project module's, a configuration file's),
+    whose traceback ``--verbose`` shows."""
+    cause = getattr(error, "cause", None)
+    if isinstance(cause, BaseException):
+        # A RunError wrapping a dataset error: the dataset's own cause is the useful one.
+        inner = getattr(cause, "__cause__", None)
+        return inner if isinstance(cause, KedroError) and isinstance(inner, BaseException) else cause
+    return error.__cause__
 
 
 def error_record(error: KedroError) -> dict[str, object]:

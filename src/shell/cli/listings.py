@@ -240,18 +240,45 @@ def sessions_list(state: CliState, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 @click.pass_obj
 def sessions_show(state: CliState, session_id: str, as_json: bool) -> None:
-    """Show one recorded session with every run's parameters, outcome and error."""
-    from shell.store.history import get_session
+    """Show a recorded session (or the session of run SESSION_ID) with every run's
+    parameters, outcome, error and per-node journal (status, duration, why it ran)."""
+    from shell.store.history import get_session, list_sessions
 
-    found = to_result(get_session(_store_path(state), session_id))
+    path = _store_path(state)
+    found = to_result(get_session(path, session_id))
+    only_run: str | None = None
     if not is_successful(found):
-        _or_fail(found.failure(), state, as_json)
+        # Not a session id: maybe the id of a run (a RunMode.MULTI session has many).
+        listed = to_result(list_sessions(path))
+        owner = next(
+            (s for s in (listed.unwrap() if is_successful(listed) else ()) if any(r.run_id == session_id for r in s.runs)),
+            None,
+        )
+        if owner is None:
+            _or_fail(found.failure(), state, as_json)
+        else:
+            found, only_run = to_result(get_session(path, owner.session_id)), session_id
     record = _plain(found.unwrap())
+    assert isinstance(record, dict)  # a StoredSession is a dataclass
+    runs = [run for run in record.get("runs", []) if only_run is None or run.get("run_id") == only_run]
+    for run in runs:
+        run["nodes"] = _journal_nodes(path, str(run.get("run_id")))
+    record["runs"] = runs
     if as_json:
-        emit_json(record)  # type: ignore[arg-type]
+        emit_json(record)
         return
     import yaml
 
     click.echo(yaml.safe_dump(record, sort_keys=False, default_flow_style=False).rstrip())
 
 
+def _journal_nodes(path: Path, run_id: str) -> list[dict[str, object]]:
+    """The run's per-node journal (empty when the store keeps none or it cannot be read)."""
+    from core.incremental.journal import node_outcomes
+    from shell.store.journal import SQLiteJournal
+    from shell.store.sqlite import DEFAULT_BUSY_TIMEOUT, store_file
+
+    entries = SQLiteJournal(store_file(path), DEFAULT_BUSY_TIMEOUT).run_entries(run_id)
+    if not is_successful(entries):
+        return []
+    return [outcome.to_json() for outcome in node_outcomes(entries.unwrap())]

@@ -13,13 +13,16 @@ from typing import Any
 import click
 from returns.pipeline import is_successful
 
+from core.cli_args import split_load_versions
 from core.errors import DatasetError, RunError, RunErrorReason
+from core.incremental import ChangePlan
+from core.incremental.keep_going import keep_nodes
 from core.pipeline import Pipeline
 from core.pruning import PruneReport, prune_missing_outputs
 from shell.cli.common import CliState, emit_json, fail, project_root
-from shell.cli.run_cmd import parse_selection, selection_options
+from shell.cli.run_cmd import incremental_options, parse_selection, selection_options
 
-__all__ = ["plan_command", "render_plan"]
+__all__ = ["plan_command", "render_change_plan", "render_plan"]
 
 
 def _reasons(report: PruneReport | None, pipeline: Pipeline) -> dict[str, tuple[bool, str]]:
@@ -89,17 +92,38 @@ def _graph(pipeline: Pipeline, reasons: dict[str, tuple[bool, str]], fmt: str) -
     return "\n".join(lines)
 
 
+def render_change_plan(pipeline: Pipeline, plan: ChangePlan, fmt: str) -> str | dict[str, object]:
+    """The plan of an ``--only-changed`` run: every node, runs or skipped, and why."""
+    running = keep_nodes(pipeline, plan.to_run)
+    groups = [[n.name for n in layer] for layer in running.grouped_nodes]
+    if fmt == "json":
+        return {"groups": groups, **plan.to_json()}
+    if fmt in ("mermaid", "dot"):
+        return _graph(pipeline, {d.node: (d.runs, d.explanation) for d in plan.decisions}, fmt)
+    lines = [f"{len(plan.to_run)} of {len(plan.decisions)} node(s) would run (--only-changed), in {len(groups)} group(s):"]
+    lines.extend(f"  group {index}: {', '.join(group)}" for index, group in enumerate(groups, start=1))
+    lines.append("Why:")
+    lines.extend(f"  {d.node}: {'runs' if d.runs else 'skipped'} ({d.explanation})" for d in plan.decisions)
+    lines.append(f"Note: {plan.coverage}")
+    return "\n".join(lines)
+
+
 @click.command("plan")
 @selection_options
+@incremental_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "mermaid", "dot"]), default="text",
               show_default=True, help="How to print the plan.")
+@click.option("--json", "as_json", is_flag=True, default=False, help="Same as --format json.")
+@click.option("--load-versions", "-lv", default="", help="Dataset versions to load: name:version,...")
 @click.pass_obj
-def plan_command(state: CliState, /, fmt: str, **options: Any) -> None:
+def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool, code_scope: str,
+                 load_versions: str, **options: Any) -> None:
     """Show which nodes a run would execute, in which groups, and why (nothing runs)."""
     # Imported here, so `kedro-pure --help` (and every other command) starts without them.
     from shell.io.snapshot import snapshot_catalog
     from shell.session import KedroSession
 
+    fmt = "json" if as_json else fmt
     root = project_root(state)
     selection = parse_selection(options)
     if not is_successful(selection):
@@ -114,6 +138,23 @@ def plan_command(state: CliState, /, fmt: str, **options: Any) -> None:
     if not is_successful(selected):
         fail(selected.failure(), verbose=state.verbose, as_json=fmt == "json")
     pipeline = selected.unwrap()
+    if only_changed:
+        versions = split_load_versions(load_versions)
+        if not is_successful(versions):
+            fail(versions.failure(), verbose=state.verbose, as_json=fmt == "json", usage=True)
+        planned = session.plan_changes(
+            load_versions=versions.unwrap(),
+            code_scope="module" if code_scope == "module" else "function",
+            **chosen.run_arguments(),
+        )
+        if not is_successful(planned):
+            fail(planned.failure(), verbose=state.verbose, as_json=fmt == "json")
+        shown = render_change_plan(pipeline, planned.unwrap(), fmt)
+        if isinstance(shown, dict):
+            emit_json(shown)
+        else:
+            click.echo(shown)
+        return
     report: PruneReport | None = None
     if chosen.only_missing_outputs:
         context = session.load_context_result()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -205,6 +205,31 @@ def _as_option_text(value: object) -> object:
     return value
 
 
+#: ``--resume`` given without a run id
+LAST_RUN = "__last__"
+
+
+def incremental_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--only-changed`` and ``--code-scope`` (shared by ``run`` and ``plan``)."""
+    options = [
+        click.option("--only-changed", is_flag=True, default=False,
+                     help="Run only nodes that are new or whose code, parameters, inputs or outputs changed since their last run, and what depends on them."),
+        click.option("--code-scope", type=click.Choice(["function", "module"]), default="function", show_default=True,
+                     help="What a node's code fingerprint covers: its function, or the whole module defining it."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _incremental_conflict(*, only_changed: bool, resume: bool, only_missing: bool) -> KedroError | None:
+    given = [name for name, on in (("--only-changed", only_changed), ("--resume", resume),
+                                   ("--only-missing-outputs", only_missing)) if on]
+    if len(given) > 1:
+        return ConfigError(ConfigErrorReason.INVALID, f"Options {' and '.join(repr(g) for g in given)} cannot be used together.")
+    return None
+
+
 class ProgressView:
     """Counts node events and, on a terminal, draws a progress bar."""
 
@@ -268,9 +293,15 @@ class ProgressView:
 @click.option("--config", "-c", default=None, callback=load_config_defaults, is_eager=True, expose_value=False,
               help="A YAML file whose 'run:' section gives defaults for these options.")
 @click.option("--json", "as_json", is_flag=True, default=False, help="Print a JSON summary on stdout.")
+@incremental_options
+@click.option("--resume", "resume", is_flag=False, flag_value=LAST_RUN, default=None, metavar="[RUN_ID]",
+              help="Continue the last failed or interrupted run (or RUN_ID): only the nodes it did not complete, with its options.")
+@click.option("--keep-going", is_flag=True, default=False,
+              help="After a node fails, keep running every node that does not depend on a failed one.")
 @click.pass_obj
 def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async: bool, runner_params: str | Mapping[str, object],
-                load_versions: str, **options: Any) -> None:
+                load_versions: str, only_changed: bool, code_scope: str, resume: str | None, keep_going: bool,
+                **options: Any) -> None:
     """Run the project's pipelines (Kedro's `kedro run`)."""
     from shell.session import KedroSession
 
@@ -282,6 +313,26 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     versions = split_load_versions(load_versions)
     if not is_successful(versions):
         fail(versions.failure(), verbose=state.verbose, as_json=as_json, usage=True)
+    conflict = _incremental_conflict(only_changed=only_changed, resume=resume is not None,
+                                     only_missing=chosen.only_missing_outputs)
+    if conflict is not None:
+        fail(conflict, verbose=state.verbose, as_json=as_json, usage=True)
+    run_arguments = chosen.run_arguments()
+    chosen_versions = versions.unwrap()
+    resume_id: str | None = None
+    if resume is not None:
+        from shell.incremental.resume import find_resume
+
+        found = find_resume(root / "sessions", None if resume == LAST_RUN else resume)
+        if not is_successful(found):
+            fail(found.failure(), verbose=state.verbose, as_json=as_json)
+        previous = found.unwrap()
+        resume_id = previous.run_id
+        # The resumed run's options: its selection, versions, parameters and environment.
+        run_arguments = {**{key: list(value) for key, value in previous.selection.items()}}
+        chosen_versions = dict(previous.load_versions)
+        chosen = replace(chosen, env=chosen.env or previous.env,
+                         params={**previous.runtime_params, **chosen.params})
     # Kedro bootstraps the project before it builds the runner, so `--runner my_pkg.MyRunner`
     # can name a class inside the project's own package.
     booted = bootstrap_project(root)
@@ -298,9 +349,13 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     with created.unwrap() as session, view:
         outcome = session.run(
             runner=built.unwrap(),
-            load_versions=versions.unwrap(),
+            load_versions=chosen_versions,
             only_missing_outputs=chosen.only_missing_outputs,
-            **chosen.run_arguments(),
+            only_changed=only_changed,
+            resume=resume_id,
+            keep_going=keep_going,
+            code_scope="module" if code_scope == "module" else "function",
+            **run_arguments,
         )
     seconds = time.perf_counter() - began
     summary = {

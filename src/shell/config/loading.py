@@ -44,6 +44,7 @@ from core.config import (
 )
 from core.config.values import FrozenMapping
 from core.errors import ConfigError
+from shell import log_names
 from shell.config.parsing import document_from_config, parse_config_text, parse_plain_document
 from shell.config.resolution import dereference, resolve_config, resolve_document_in_place
 from shell.config.resolvers import Resolver, resolver_scope
@@ -51,7 +52,7 @@ from shell.config.source import ConfigSource
 
 __all__ = ["load_config"]
 
-_logger = logging.getLogger(__name__)
+_logger = logging.getLogger(log_names.CONFIG_LOADER)
 
 
 @dataclass(frozen=True, slots=True)

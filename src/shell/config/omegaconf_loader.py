@@ -25,6 +25,7 @@ from returns.result import Failure, Result, Success
 
 from core.config import ConfigLoaderSettings, loader_settings, unknown_config_key
 from core.errors import ConfigError, ConfigErrorReason
+from shell import log_names
 from shell.config.abstract import AbstractConfigLoader
 from shell.config.loading import load_config
 from shell.config.resolvers import Resolver
@@ -32,7 +33,7 @@ from shell.config.source import ConfigSource, open_config_source
 
 __all__ = ["OmegaConfigLoader"]
 
-_logger = logging.getLogger(__name__)
+_logger = logging.getLogger(log_names.CONFIG_LOADER)
 
 
 class OmegaConfigLoader(AbstractConfigLoader):

@@ -20,6 +20,7 @@ from returns.result import Failure, Result, Success
 
 from core.errors import ConfigError, ConfigErrorReason, RunError
 from core.hook_merge import merge_before_node_run_results
+from shell import log_names
 from shell.hooks.markers import HOOK_NAMESPACE
 from shell.hooks.specs import ALL_SPECS
 
@@ -49,7 +50,7 @@ HOOK_CLASS_MESSAGE = (
     "Have you forgotten the `()` when registering a hook class ?"
 )
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.HOOKS)
 
 
 def _create_hook_manager() -> PluginManager:

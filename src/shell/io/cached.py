@@ -16,13 +16,14 @@ from returns.pipeline import is_successful
 from core.catalog.dataset_spec import VERSIONED_KEY
 from core.catalog.versioning import Version
 from core.errors import DatasetError, DatasetErrorReason
+from shell import log_names
 from shell.io.contract import DatasetLike, describe_dataset, is_dataset
 from shell.io.memory import MemoryDataset
 from shell.io.type_resolver import dataset_from_config
 
 __all__ = ["CachedDataset"]
 
-_LOGGER = logging.getLogger(__name__)
+_LOGGER = logging.getLogger(log_names.CACHED_DATASET)
 
 
 class CachedDataset:

@@ -19,8 +19,11 @@ from several processes).
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Mapping
 from typing import ClassVar, Protocol, runtime_checkable
+
+from shell import log_names
 
 __all__ = [
     "AbstractDataset",
@@ -86,7 +89,8 @@ class AbstractDataset(abc.ABC):
     """Base class of kedro-pure's datasets.
 
     Subclasses implement :meth:`load`, :meth:`save` and :meth:`_describe`; they may override
-    :meth:`_exists` (default: ``False``, "not known to exist") and :meth:`_release`
+    :meth:`_exists` (default: ``False``, "not known to exist", with Kedro's WARNING) and
+    :meth:`_release`
     (default: nothing to release).
     """
 
@@ -110,6 +114,10 @@ class AbstractDataset(abc.ABC):
         return self._exists()
 
     def _exists(self) -> bool:
+        logging.getLogger(log_names.DATASET).warning(
+            "'exists()' not implemented for '%s'. Assuming output does not exist.",
+            type(self).__name__,
+        )
         return False
 
     def release(self) -> None:

@@ -40,7 +40,12 @@ def copy_mode_for(data: object) -> CopyMode:
     is_frame_or_array = (pandas is not None and isinstance(data, pandas.DataFrame)) or (
         numpy is not None and isinstance(data, numpy.ndarray)
     )
-    return infer_copy_mode(kind.__module__, kind.__name__, is_pandas_or_numpy=is_frame_or_array)
+    ibis = sys.modules.get("ibis")
+    table = getattr(ibis, "Table", None)
+    is_table = isinstance(table, type) and isinstance(data, table)
+    return infer_copy_mode(
+        kind.__module__, kind.__name__, is_pandas_or_numpy=is_frame_or_array, is_ibis_table=is_table
+    )
 
 
 def copy_with_mode(data: object, mode: CopyMode) -> object:
@@ -82,7 +87,8 @@ class MemoryDataset(AbstractDataset):
         self._data: object = _EMPTY
         self.metadata = metadata
         if data is not _EMPTY:
-            self.save(data)
+            # Kedro's constructor stores any value, None included (a parameter set to null).
+            self._store(data)
 
     def _mode(self, data: object) -> CopyMode:
         return self._copy_mode if self._copy_mode is not None else copy_mode_for(data)
@@ -101,7 +107,16 @@ class MemoryDataset(AbstractDataset):
         return copy_with_mode(data, self._mode(data))
 
     def save(self, data: object) -> None:
-        """Store a copy of ``data``."""
+        """Store a copy of ``data``.
+
+        Raises:
+            DatasetError: ``data`` is ``None`` (Kedro's rule for every dataset).
+        """
+        if data is None:
+            raise DatasetError(DatasetErrorReason.SAVE, "Saving 'None' to a 'Dataset' is not allowed")
+        self._store(data)
+
+    def _store(self, data: object) -> None:
         self._data = copy_with_mode(data, self._mode(data))
 
     def _exists(self) -> bool:

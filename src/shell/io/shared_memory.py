@@ -91,9 +91,11 @@ class SharedMemoryDataset(AbstractDataset):
         """Save ``data``; with a manager it must pickle.
 
         Raises:
-            DatasetError: ``SAVE`` when the data cannot be sent to the manager because it
+            DatasetError: ``SAVE`` for ``None`` (Kedro's rule), or when the data cannot be sent to the manager because it
                 does not pickle (Kedro's message).
         """
+        if data is None:
+            raise DatasetError(DatasetErrorReason.SAVE, "Saving 'None' to a 'Dataset' is not allowed")
         if self._shared is None:
             self._local.save(data)
             return

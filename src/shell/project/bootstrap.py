@@ -1,10 +1,11 @@
 """Reading a project's metadata and making its package importable.
 
 :func:`bootstrap_project` is Kedro's ``bootstrap_project`` without the globals: it returns the
-metadata as a value instead of configuring module-level ``settings`` and ``pipelines``. Its one
-effect is to put the project's source directory at the front of ``sys.path`` (Kedro also
+metadata as a value instead of configuring module-level ``settings`` and ``pipelines``. Its
+effects are to put the project's source directory at the front of ``sys.path`` (Kedro also
 prepends it to the ``PYTHONPATH`` environment variable; we do not, as ``multiprocessing``
-passes ``sys.path`` on to its workers).
+passes ``sys.path`` on to its workers) and, as Kedro's, to set the project package's logger
+to INFO unless logging configuration already gave it a level.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core.project import (
     parse_project_table,
     pyproject_syntax_error,
 )
+from shell.project.logging_config import set_project_logging
 
 __all__ = ["ProjectMetadata", "bootstrap_project", "read_metadata"]
 
@@ -149,4 +151,7 @@ def _on_sys_path(metadata: ProjectMetadata) -> ProjectMetadata:
     entry = str(metadata.source_dir)
     if entry not in sys.path:
         sys.path.insert(0, entry)
+    # Kedro's configure_project: the project's own records (a node logging its model's
+    # score) are shown by default.
+    set_project_logging(metadata.package_name)
     return metadata

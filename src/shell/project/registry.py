@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import threading
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -25,6 +26,7 @@ from returns.primitives.exceptions import UnwrapFailedError
 from returns.result import Failure, Result, Success
 
 from core.errors import KedroError, KedroSessionError, SessionErrorReason
+from core.node import DOTTED_NAME_WARNING, dotted_dataset_names
 from core.pipeline import Pipeline
 from core.project import RegistryEntries, registry_entries, select_pipelines
 from shell.project._failure import describe
@@ -118,8 +120,28 @@ def load_registry(
         error.__cause__ = exc
         return Failure(error)
     return registry_entries(value).map(
-        lambda entries: PipelineRegistry(metadata.package_name, entries, requested)
+        lambda entries: PipelineRegistry(metadata.package_name, _warned(entries), requested)
     )
+
+
+_DOTTED_WARNED: list[bool] = []
+
+
+def _warned(entries: RegistryEntries) -> RegistryEntries:
+    """Give Kedro's authoring warnings for the registered pipelines (the dotted-name one once
+    per process, as Kedro does); the core that built them has no side effects."""
+    if not _DOTTED_WARNED:
+        seen: set[str] = set()
+        for entry in entries.values():
+            for n in entry.map(lambda p: p.nodes).value_or(()):
+                if n.name in seen:
+                    continue
+                seen.add(n.name)
+                if dotted_dataset_names(n):
+                    _DOTTED_WARNED.append(True)
+                    warnings.warn(DOTTED_NAME_WARNING, UserWarning, stacklevel=2)
+                    return entries
+    return entries
 
 
 def load_pipelines(

@@ -33,6 +33,7 @@ from core.project import (
     ClassRef,
     ClassSettingName,
 )
+from shell import log_names
 from shell.project._failure import location
 from shell.project.bootstrap import ProjectMetadata
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["import_object", "load_settings", "resolve_class", "validate_settings"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.PROJECT)
 
 _T = TypeVar("_T")
 

@@ -63,6 +63,7 @@ from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
 from core.scheduler import Progress, mark_failed, mark_submitted, next_ready, progress, start
+from shell import log_names
 from shell.runners.dask_driver import _Client, _Driver, _Flight
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind
 from shell.runners.runner import AbstractRunner, RunContext, _completed, _failed, _stuck
@@ -151,6 +152,8 @@ class DaskRunner(AbstractRunner):
         ImportError: ``dask.distributed`` is not installed (extra ``kedro-pure[dask]``).
         ValueError: both ``client`` and ``address`` are given.
     """
+
+    logger_name = log_names.RUNNER_DASK
 
     def __init__(
         self,

@@ -26,6 +26,7 @@ and saving of independent nodes overlap with computation in the workers.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import threading
@@ -39,9 +40,17 @@ from core.errors import RunError, RunErrorReason
 from core.node import Node
 from core.node_call import CallArguments
 from core.pipeline import Pipeline
+from shell import log_names
 from shell.io.catalog import DataCatalog
+from shell.runners import worker_logs
 from shell.runners.progress import ProgressCallback
-from shell.runners.runner import AbstractRunner, RunContext, drive_concurrently, required_workers
+from shell.runners.runner import (
+    SYNC_NOTE,
+    AbstractRunner,
+    RunContext,
+    drive_concurrently,
+    required_workers,
+)
 from shell.runners.task import WorkerDied
 from shell.runners.workers import validate_max_workers
 
@@ -71,12 +80,25 @@ def _invoke(payload: bytes) -> object:
     (its module does not import in a fresh process) raises like any node error instead of
     crashing the worker and breaking the pool for every other node.
     """
-    func, args, kwargs = pickle.loads(payload)
-    assert callable(func)
-    returned = func(*args, **kwargs)
-    if isinstance(returned, Iterator) and hasattr(returned, "gi_frame"):
-        return _Chunks(tuple(returned))
-    return returned
+    with worker_logs.collected() as records:
+        try:
+            func, args, kwargs = pickle.loads(payload)
+            assert callable(func)
+            returned = func(*args, **kwargs)
+            if isinstance(returned, Iterator) and hasattr(returned, "gi_frame"):
+                returned = _Chunks(tuple(returned))
+        except BaseException as exc:
+            worker_logs.attach_records(exc, records)
+            raise
+        return _Returned(tuple(records), returned)
+
+
+@dataclass(frozen=True, slots=True)
+class _Returned:
+    """A node's return value with the log records it made in the worker."""
+
+    records: tuple[logging.LogRecord, ...]
+    value: object
 
 
 def _replay(chunks: _Chunks) -> Iterator[object]:
@@ -112,16 +134,23 @@ class _ProcessCall:
         with self._lock:
             self._running.add(node.name)
         try:
-            returned = self._pool.submit(_invoke, bytes(payload)).result()
+            outcome = self._pool.submit(_invoke, bytes(payload)).result()
         except BrokenProcessPool as exc:
             raise WorkerDied(self._died(node)) from exc
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            worker_logs.replay(worker_logs.records_of(exc))
             if _is_pickling_problem(exc):
                 raise _cannot_send(node, exc) from exc
+            raise
+        except Exception as exc:  # the node's own error: its records first, then the error
+            worker_logs.replay(worker_logs.records_of(exc))
             raise
         finally:
             with self._lock:
                 self._running.discard(node.name)
+        assert isinstance(outcome, _Returned)
+        worker_logs.replay(outcome.records)
+        returned = outcome.value
         return _replay(returned) if isinstance(returned, _Chunks) else returned
 
     def _died(self, node: Node) -> str:
@@ -152,9 +181,12 @@ _WORKER_STATE: dict[str, EventType] = {}
 _START_WAIT = 60.0
 
 
-def _keep_go(go: EventType) -> None:
-    """The pool's initializer: keep the start-up event in the worker."""
+def _keep_go(go: EventType, levels: worker_logs.LoggingLevels | None = None) -> None:
+    """The pool's initializer: keep the start-up event in the worker and collect its log
+    records at the driver's levels."""
     _WORKER_STATE["go"] = go
+    if levels is not None:
+        worker_logs.prepare_worker(levels)
 
 
 def _hold_until_go() -> None:
@@ -243,6 +275,8 @@ class ParallelRunner(AbstractRunner):
         ValueError: ``max_workers`` is not positive.
     """
 
+    logger_name = log_names.RUNNER_PARALLEL
+
     def __init__(
         self,
         max_workers: int | None = None,
@@ -279,6 +313,8 @@ class ParallelRunner(AbstractRunner):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+        if not self.is_async:
+            self._logger.info(SYNC_NOTE)
         workers = required_workers(context.pipeline, self._max_workers)
         method = _start_method()
         mp_context = multiprocessing.get_context(method)
@@ -291,7 +327,8 @@ class ParallelRunner(AbstractRunner):
         go = mp_context.Event()
         with (
             ProcessPoolExecutor(
-                max_workers=workers, mp_context=mp_context, initializer=_keep_go, initargs=(go,)
+                max_workers=workers, mp_context=mp_context, initializer=_keep_go,
+                initargs=(go, worker_logs.driver_levels()),
             ) as processes,
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro-pure-driver") as drivers,
         ):

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -42,13 +42,15 @@ from core.scheduler import (
     view,
 )
 from shell.hooks.manager import HookManager, NullPluginManager
-from shell.io.catalog import DataCatalog
+from shell.io.catalog import DataCatalog, has_plain_data_operations
 from shell.io.contract import DatasetLike, is_ephemeral
 from shell.io.snapshot import snapshot_catalog
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind, ignore_progress
-from shell.runners.task import NodeCall, call_here, run_node
+from shell.runners.run_tools import RunTools
+from shell.runners.task import _DONE, NodeCall, call_here, run_node
 
 __all__ = [
+    "SYNC_NOTE",
     "AbstractRunner",
     "RunContext",
     "drive_concurrently",
@@ -57,6 +59,12 @@ __all__ = [
 ]
 
 _ASYNC_NOTE = "Asynchronous mode is enabled for loading and saving data."
+#: Logged by the runners Kedro logs it in (sequential and process runners) when not async.
+SYNC_NOTE = (
+    "Using synchronous mode for loading and saving data. Use the --async flag for potential "
+    "performance gains. https://docs.kedro.org/en/stable/build/run_a_pipeline/"
+    "#load-and-save-asynchronously"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,17 @@ class RunContext:
     progress: ProgressCallback
     logger: logging.Logger
     call: NodeCall = call_here
+    #: what the run resolved once (datasets, hooks with implementations); ``None``: nothing
+    tools: RunTools | None = None
+
+    @property
+    def listening(self) -> bool:
+        """Whether progress events have a receiver (none are built otherwise)."""
+        return self.progress is not ignore_progress
+
+    def run_tools(self) -> RunTools:
+        """The run's tools (built without resolved datasets when none were given)."""
+        return self.tools or RunTools.of(self.catalog, self.hooks)
 
 
 class AbstractRunner(abc.ABC):
@@ -83,10 +102,19 @@ class AbstractRunner(abc.ABC):
         progress: called with a :class:`ProgressEvent` as nodes start, finish or fail.
     """
 
+    #: The logger of the runner's records; Kedro's runners log under their module's name, so
+    #: a subclass defined elsewhere logs under its own module unless it names one.
+    logger_name: str = "kedro.runner.runner"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "logger_name" not in cls.__dict__:
+            cls.logger_name = cls.__module__
+
     def __init__(self, is_async: bool = False, *, progress: ProgressCallback | None = None) -> None:
         self._is_async = is_async
         self._progress = progress or ignore_progress
-        self._logger = logging.getLogger(type(self).__module__)
+        self._logger = logging.getLogger(self.logger_name)
 
     @property
     def is_async(self) -> bool:
@@ -96,6 +124,11 @@ class AbstractRunner(abc.ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(is_async={self._is_async})"
 
+    def report(self, event: ProgressEvent) -> None:
+        """Pass ``event`` to this runner's progress callback (the session reports the nodes
+        an ``--only-changed`` plan skipped, which never reach the runner)."""
+        self._progress(event)
+
     def run(
         self,
         pipeline: Pipeline,
@@ -103,8 +136,17 @@ class AbstractRunner(abc.ABC):
         hook_manager: HookManager | None = None,
         run_id: str | None = None,
         only_missing_outputs: bool = False,
+        *,
+        observer: ProgressCallback | None = None,
+        keep_going: bool = False,
     ) -> Result[dict[str, DatasetLike], RunError]:
         """Run ``pipeline`` with the datasets of ``catalog``.
+
+        Args:
+            observer: also receives this run's progress events, after the runner's own
+                callback (the session's run journal).
+            keep_going: after a node fails, keep running every node that does not depend on
+                a failed one; the failure then carries every node failure (``failures``).
 
         Returns:
             ``Success`` of Kedro's result: the dataset objects of the pipeline's free outputs
@@ -117,26 +159,29 @@ class AbstractRunner(abc.ABC):
             if not is_successful(pruned):
                 return Failure(pruned.failure())
             pipeline = pruned.unwrap()
-        warmed = self._warm_up(pipeline, catalog)
+        warmed = _warm(pipeline, catalog)
         if not is_successful(warmed):
             return Failure(warmed.failure())
+        snapshot, resolved = warmed.unwrap()
         checked = self._validate(pipeline, catalog)
         if not is_successful(checked):
             return Failure(checked.failure())
         if self._is_async:
             self._logger.info(_ASYNC_NOTE)
+        hooks = hook_manager or NullPluginManager()
         context = RunContext(
             pipeline=pipeline,
             catalog=catalog,
-            hooks=hook_manager or NullPluginManager(),
+            hooks=hooks,
             run_id=run_id,
             is_async=self._is_async,
-            snapshot=warmed.unwrap(),
-            progress=self._progress,
+            snapshot=snapshot,
+            progress=self._progress if observer is None else _both(self._progress, observer),
             logger=self._logger,
+            tools=RunTools.of(catalog, hooks, resolved if has_plain_data_operations(catalog) else None),
         )
         began = time.perf_counter()
-        outcome = self._run(context)
+        outcome = self._run(context) if not keep_going else self._run_keep_going(context)
         if not is_successful(outcome):
             return Failure(outcome.failure())
         self._logger.info(
@@ -147,6 +192,41 @@ class AbstractRunner(abc.ABC):
     @abc.abstractmethod
     def _run(self, context: RunContext) -> Result[None, RunError]:
         """Run every node of ``context.pipeline``."""
+
+    def _run_keep_going(self, context: RunContext) -> Result[None, RunError]:
+        """:meth:`_run` in rounds (:mod:`core.incremental.keep_going`): after a round with a
+        failed node, run what does not depend on any failure; one error carries them all."""
+        from core.incremental.keep_going import next_round
+
+        completed: list[str] = []
+        failures: list[RunError] = []
+        remaining = context.pipeline
+        while remaining.nodes:
+            outcome = self._run(replace(context, pipeline=remaining))
+            if is_successful(outcome):
+                break
+            error = outcome.failure()
+            completed.extend(error.completed)
+            if not error.node:  # not a node's failure (interrupted, stuck): stop here
+                failures.append(error)
+                break
+            failures.append(error)
+            remaining = next_round(remaining, error.completed, (f.node for f in failures))
+        if not failures:
+            return Success(None)
+        plan = resume_plan(context.pipeline, completed, context.snapshot)
+        first = failures[0]
+        message = first.message
+        if len(failures) > 1:
+            message += f" (and {len(failures) - 1} more failed node(s): " + ", ".join(
+                f.node for f in failures[1:] if f.node
+            ) + ")"
+        return Failure(
+            RunError(
+                first.reason, message, node=first.node, cause=first.cause,
+                completed=tuple(completed), resume=plan, failures=tuple(failures),
+            )
+        )
 
     def _validate(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[None, RunError]:
         """Checks a runner needs before any node runs (the process runner's pickling)."""
@@ -161,6 +241,11 @@ class AbstractRunner(abc.ABC):
         report = prune_missing_outputs(pipeline, snapshot.unwrap())
         for skipped in report.skipped:
             self._progress(ProgressEvent(ProgressKind.SKIPPED, skipped, 0, len(report.pipeline.nodes)))
+        if self._logger.isEnabledFor(logging.DEBUG):
+            # Kedro decides child before parent and logs each kept node's reason as it goes.
+            for decision in reversed(report.decisions):
+                if decision.message is not None:
+                    self._logger.debug(decision.message)
         for message in report.messages:
             self._logger.info(message)
         return Success(report.pipeline)
@@ -168,26 +253,44 @@ class AbstractRunner(abc.ABC):
     def _warm_up(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[CatalogSnapshot, RunError]:
         """Materialise every dataset (undeclared names become memory datasets) and check that
         every free input is known; returns which datasets are registered and ephemeral."""
-        names = sorted(pipeline.datasets())
-        known = frozenset(name for name in names if name in catalog)
-        ephemeral: set[str] = set()
-        for name in names:
-            got = catalog.get(name, fallback_to_runtime_pattern=True)
-            if not is_successful(got):
-                error = got.failure()
-                return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
-            if is_ephemeral(got.unwrap()):
-                ephemeral.add(name)
-        unsatisfied = pipeline.inputs() - known
-        if unsatisfied:
-            shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
-            return Failure(
-                RunError(
-                    RunErrorReason.UNSATISFIED_INPUTS,
-                    f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}",
-                )
-            )
-        return Success(CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral)))
+        return _warm(pipeline, catalog).map(lambda warmed: warmed[0])
+
+
+def _warm(
+    pipeline: Pipeline, catalog: DataCatalog
+) -> Result[tuple[CatalogSnapshot, dict[str, DatasetLike]], RunError]:
+    """:meth:`AbstractRunner._warm_up`, also returning every dataset it resolved by name."""
+    names = sorted(pipeline.datasets())
+    known = frozenset(name for name in names if name in catalog)
+    ephemeral: set[str] = set()
+    resolved: dict[str, DatasetLike] = {}
+    for name in names:
+        got = catalog.get(name, fallback_to_runtime_pattern=True)
+        if not is_successful(got):
+            error = got.failure()
+            return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
+        dataset = got.unwrap()
+        resolved[name] = dataset
+        if is_ephemeral(dataset):
+            ephemeral.add(name)
+    unsatisfied = pipeline.inputs() - known
+    if unsatisfied:
+        shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
+        message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
+        # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
+        return Failure(
+            RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
+        )
+    snapshot = CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral))
+    return Success((snapshot, resolved))
+
+
+def _both(first: ProgressCallback, second: ProgressCallback) -> ProgressCallback:
+    def report(event: ProgressEvent) -> None:
+        first(event)
+        second(event)
+
+    return report
 
 
 def _free_outputs(pipeline: Pipeline, catalog: DataCatalog) -> Result[dict[str, DatasetLike], RunError]:
@@ -205,12 +308,13 @@ def _free_outputs(pipeline: Pipeline, catalog: DataCatalog) -> Result[dict[str, 
 
 
 def _release(context: RunContext, names: Iterable[str]) -> None:
+    tools = context.run_tools()
     for name in names:
-        released = context.catalog.release(name)
-        if not is_successful(released):
+        problem = tools.release(name)
+        if problem is not None:
             # Releasing only frees memory early; a failure loses no data, so it is reported
             # and the run goes on.
-            context.logger.warning("%s", released.failure().message)
+            context.logger.warning("%s", problem.message)
 
 
 def _completed(
@@ -227,8 +331,10 @@ def _completed(
     total = len(context.pipeline.nodes)
     context.logger.info("Completed node: %s", name)
     context.logger.info("Completed %d out of %d tasks", len(done), total)
-    context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
-    _release(context, releasable)
+    if context.listening:
+        context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
+    if releasable:
+        _release(context, releasable)
     return s, releasable
 
 
@@ -263,9 +369,12 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
     done: list[str] = []
     total = len(context.pipeline.nodes)
     by_name = context.pipeline.graph.by_name
+    tools = context.run_tools()
+    listening = context.listening
     while (name := next_ready(s)) is not None:
         s = mark_submitted(s, name)
-        context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
+        if listening:
+            context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
         outcome = run_node(
             by_name[name],
             context.catalog,
@@ -273,10 +382,12 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
             is_async=context.is_async,
             run_id=context.run_id,
             call=context.call,
+            tools=tools,
         )
-        if not is_successful(outcome):
+        if outcome is not _DONE and not is_successful(outcome):
             s = mark_failed(s, name)
-            context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+            if listening:
+                context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
             return _failed(context, outcome.failure(), done)
         s, _ = _completed(context, s, name, done)
     if progress(s) is Progress.STUCK:
@@ -298,6 +409,8 @@ def drive_concurrently(
     by_name = context.pipeline.graph.by_name
     running: dict[Future[Result[None, RunError]], str] = {}
     first_error: RunError | None = None
+    tools = context.run_tools()
+    listening = context.listening
     try:
         while True:
             if first_error is None:
@@ -311,9 +424,11 @@ def drive_concurrently(
                         is_async=context.is_async,
                         run_id=context.run_id,
                         call=context.call,
+                        tools=tools,
                     )
                     running[future] = name
-                    context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
+                    if listening:
+                        context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -324,7 +439,8 @@ def drive_concurrently(
                     s, _ = _completed(context, s, name, done)
                 else:
                     s = mark_failed(s, name)
-                    context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+                    if listening:
+                        context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
                     first_error = first_error or outcome.failure()
     except KeyboardInterrupt:
         for future in running:

@@ -5,15 +5,10 @@ from __future__ import annotations
 from returns.result import Result
 
 from core.errors import RunError
-from shell.runners.runner import AbstractRunner, RunContext, drive_sequentially
+from shell import log_names
+from shell.runners.runner import SYNC_NOTE, AbstractRunner, RunContext, drive_sequentially
 
 __all__ = ["SequentialRunner"]
-
-_SYNC_NOTE = (
-    "Using synchronous mode for loading and saving data. Use the --async flag for potential "
-    "performance gains. https://docs.kedro.org/en/stable/build/run_a_pipeline/"
-    "#load-and-save-asynchronously"
-)
 
 
 class SequentialRunner(AbstractRunner):
@@ -24,7 +19,9 @@ class SequentialRunner(AbstractRunner):
         progress: optional progress callback.
     """
 
+    logger_name = log_names.RUNNER_SEQUENTIAL
+
     def _run(self, context: RunContext) -> Result[None, RunError]:
         if not self.is_async:
-            self._logger.info(_SYNC_NOTE)
+            self._logger.info(SYNC_NOTE)
         return drive_sequentially(context)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import logging
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,11 +20,19 @@ from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
-from core.node import Node
-from core.node_call import CallArguments, call_arguments, split_outputs
+from core.node import NameForm, Node
+from core.node_call import (
+    CallArguments,
+    call_arguments,
+    fitting_arguments,
+    fitting_outputs,
+    split_outputs,
+)
+from shell import log_names
 from shell.hooks.manager import HookManager, call_before_node_run
 from shell.io.catalog import DataCatalog
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
+from shell.runners.run_tools import NodeAbort, RunTools
 
 __all__ = ["NodeCall", "WorkerDied", "call_here", "run_node"]
 
@@ -84,6 +94,22 @@ def _field(chunks: Iterator[dict[str, object]], name: str) -> Iterator[object]:
 
 _NO_CHUNK = object()
 
+#: Kedro's node logger: "Running node: ..." and a node function's failure.
+_NODE_LOGGER = logging.getLogger(log_names.NODE)
+#: Node reprs hold brackets that rich would read as markup.
+_PLAIN = {"markup": False}
+
+
+def _warn_ignored_return(node: Node, returned: object) -> None:
+    warnings.warn(
+        f"Node '{node.explicit_name or node.func_name}' returned a value of type "
+        f"'{type(returned).__name__}', but the node is defined with outputs=None. Kedro ignores "
+        "return values for nodes without declared outputs. If this return value is "
+        "intentional, declare outputs in the node definition to include it in the pipeline.",
+        UserWarning,
+        stacklevel=2,
+    )
+
 
 def _node_error(
     node: Node,
@@ -96,6 +122,9 @@ def _node_error(
     run_id: str | None,
     reason: RunErrorReason = RunErrorReason.NODE_FAILED,
 ) -> RunError:
+    if reason is RunErrorReason.NODE_FAILED:
+        # Kedro's node logs its own failure, before the runner fires on_node_error.
+        _NODE_LOGGER.error("Node %s failed with error: \n%s", node, exc, extra=_PLAIN)
     hooks.hook.on_node_error(
         error=exc, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
     )
@@ -115,8 +144,12 @@ def run_node(
     is_async: bool,
     run_id: str | None,
     call: NodeCall = call_here,
+    tools: RunTools | None = None,
 ) -> Result[None, RunError]:
     """Run ``node`` with Kedro's sequence of hooks; everything it does is reported as a value.
+
+    ``tools`` carries what the run resolved once (datasets, which hooks have implementations);
+    without it every load and save goes through the catalog and every hook is called.
 
     Returns:
         ``Success(None)`` once the outputs are saved and confirmed; ``Failure(RunError)``
@@ -124,56 +157,89 @@ def run_node(
         ``on_node_error`` fired), ``WORKER_DIED``, ``DATASET`` (a load, save or confirm
         failed) or ``HOOK`` (``before_node_run`` returned something other than a dict).
     """
-    if is_async and inspect.isgeneratorfunction(node.func):
-        return Failure(_async_generator_error(node))
-    loaded = load_inputs(node, catalog, hooks, is_async=is_async)
-    if not is_successful(loaded):
-        return Failure(loaded.failure())
-    inputs = loaded.unwrap()
-    replaced = call_before_node_run(
-        hooks, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
-    )
-    if not is_successful(replaced):
-        error = replaced.failure()
-        return Failure(RunError(error.reason, error.message, node=node.name, cause=error))
-    inputs.update(replaced.unwrap())
-    arguments = call_arguments(node, inputs)
-    if not is_successful(arguments):
-        problem = ValueError(arguments.failure().message)
-        return Failure(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
     try:
-        returned = call(node, arguments.unwrap())
+        _run_steps(node, tools or RunTools.of(catalog, hooks), is_async, run_id, call)
+    except NodeAbort as abort:
+        return Failure(abort.error)
+    return _DONE
+
+
+#: The one success value of every node (``Success`` is immutable).
+_DONE: Result[None, RunError] = Success(None)
+
+
+def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, call: NodeCall) -> None:
+    """The steps of :func:`run_node`; every failure is raised as :class:`NodeAbort`."""
+    catalog, hooks = tools.catalog, tools.hooks
+    if is_async and inspect.isgeneratorfunction(node.func):
+        raise NodeAbort(_async_generator_error(node))
+    if is_async and len(node.inputs) > 1:
+        loaded = load_inputs(node, catalog, hooks, is_async=True)
+        if not is_successful(loaded):
+            raise NodeAbort(loaded.failure())
+        inputs = loaded.unwrap()
+    else:
+        inputs = {name: tools.load(node, name) for name in node.inputs}
+    if tools.before_node_run:
+        replaced = call_before_node_run(
+            hooks, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
+        )
+        if not is_successful(replaced):
+            error = replaced.failure()
+            raise NodeAbort(RunError(error.reason, error.message, node=node.name, cause=error))
+        inputs.update(replaced.unwrap())
+    _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
+    arguments = fitting_arguments(node, inputs)
+    if arguments is None:
+        problem = ValueError(call_arguments(node, inputs).failure().message)
+        raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    try:
+        returned = call(node, arguments)
     except WorkerDied as died:
-        return Failure(
+        raise NodeAbort(
             _node_error(
                 node, died, hooks, catalog, inputs,
                 is_async=is_async, run_id=run_id, reason=RunErrorReason.WORKER_DIED,
             )
-        )
+        ) from None
     except Exception as exc:  # the task boundary: the user's function may raise anything
-        return Failure(_node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
-    outputs = (
-        _streams(node, returned) if inspect.isgenerator(returned) else split_outputs(node, returned)
-    )
-    if not is_successful(outputs):
-        problem = ValueError(outputs.failure().message)
-        return Failure(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
-    produced = outputs.unwrap()
-    hooks.hook.after_node_run(
-        node=node, catalog=catalog, inputs=inputs, outputs=produced, is_async=is_async, run_id=run_id
-    )
-    saved = (
-        _save_chunks(node, produced, catalog, hooks)
-        if inspect.isgenerator(returned)
-        else save_outputs(node, produced, catalog, hooks, is_async=is_async)
-    )
+        raise NodeAbort(
+            _node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id)
+        ) from None
+    if node.output_form is NameForm.NONE and returned is not None:
+        _warn_ignored_return(node, returned)
+    chunked = False
+    produced: dict[str, Any] | None
+    if inspect.isgenerator(returned):
+        chunked = True
+        streams = _streams(node, returned)
+        if not is_successful(streams):
+            problem = ValueError(streams.failure().message)
+            raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+        produced = streams.unwrap()
+    else:
+        produced = fitting_outputs(node, returned)
+        if produced is None:
+            problem = ValueError(split_outputs(node, returned).failure().message)
+            raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    if tools.after_node_run:
+        hooks.hook.after_node_run(
+            node=node, catalog=catalog, inputs=inputs, outputs=produced, is_async=is_async, run_id=run_id
+        )
+    if chunked:
+        saved = _save_chunks(node, produced, catalog, hooks)
+    elif is_async and len(produced) > 1:
+        saved = save_outputs(node, produced, catalog, hooks, is_async=True)
+    else:
+        for name, data in produced.items():
+            tools.save(node, name, data)
+        saved = _DONE
     if not is_successful(saved):
-        return saved
+        raise NodeAbort(saved.failure())
     for name in node.confirms:
         confirmed = catalog.confirm(name)
         if not is_successful(confirmed):
-            return Failure(dataset_failure(node, confirmed.failure()))
-    return Success(None)
+            raise NodeAbort(dataset_failure(node, confirmed.failure()))
 
 
 def _save_chunks(

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from returns.result import Result
 
 from core.errors import RunError
+from shell import log_names
 from shell.runners.progress import ProgressCallback
 from shell.runners.runner import AbstractRunner, RunContext, drive_concurrently, required_workers
 from shell.runners.workers import validate_max_workers
@@ -28,6 +29,8 @@ class ThreadRunner(AbstractRunner):
     Raises:
         ValueError: ``max_workers`` is not positive.
     """
+
+    logger_name = log_names.RUNNER_THREAD
 
     def __init__(
         self,

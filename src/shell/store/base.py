@@ -14,10 +14,11 @@ from collections import UserDict
 from returns.io import IOResult, IOSuccess
 
 from core.errors import StoreError
+from shell import log_names
 
 __all__ = ["BaseSessionStore"]
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger(log_names.STORE)
 
 
 class BaseSessionStore(UserDict[str, object]):

@@ -27,7 +27,7 @@ from returns.result import Failure, Result, Success
 
 from core.errors import StoreError, StoreErrorReason
 
-__all__ = ["SCHEMA_VERSION", "read", "write"]
+__all__ = ["SCHEMA_VERSION", "as_store_error", "read", "write"]
 
 _T = TypeVar("_T")
 
@@ -295,3 +295,9 @@ def read(
         return work(connection)
 
     return _transaction(file, busy_timeout, guarded, write=False)
+
+
+def as_store_error(file: Path, error: sqlite3.Error | OSError, busy_timeout: float) -> StoreError:
+    """The ``StoreError`` value for an error raised while using ``file`` (for code that keeps
+    its own connection, like the run journal)."""
+    return _store_error(file, error, busy_timeout)

@@ -32,6 +32,7 @@ from core.store_records import (
 from shell.processes import observe, this_host, this_process
 from shell.store import database
 from shell.store.base import BaseSessionStore
+from shell.store.journal import SQLiteJournal
 
 __all__ = [
     "DB_FILE_NAME",
@@ -114,6 +115,7 @@ class SQLiteStore(BaseSessionStore):
         self._busy_timeout = busy_timeout
         self._clock = clock
         self._owner = str(this_process())
+        self._journal: SQLiteJournal | None = None
         super().__init__(path, session_id)
 
     @classmethod
@@ -162,6 +164,12 @@ class SQLiteStore(BaseSessionStore):
     def file(self) -> Path:
         """The database file."""
         return self._file
+
+    def journal(self) -> SQLiteJournal:
+        """The run journal kept in this store's database (see :mod:`shell.store.journal`)."""
+        if self._journal is None:
+            self._journal = SQLiteJournal(self._file, self._busy_timeout)
+        return self._journal
 
     def _timestamp(self) -> str:
         return self._clock().isoformat()

@@ -1,0 +1,187 @@
+"""Planning and preparing incremental runs: observe, read the journal, let the core decide.
+
+:func:`plan_changes` is the one function behind ``plan --only-changed``, ``run
+--only-changed`` and ``run --resume``: it observes the pipeline through the run's catalog,
+reads the journal and returns the core's :class:`~core.incremental.ChangePlan`. The
+session then runs exactly ``plan.to_run`` (:func:`prepare_run`), so a plan and the run that
+follows it never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+
+from core.errors import (
+    KedroError,
+    KedroSessionError,
+    RunError,
+    RunErrorReason,
+    SessionErrorReason,
+    StoreError,
+)
+from core.incremental import ChangePlan, PlanMode, decide_changes
+from core.incremental.journal import JournalEntry, NodeEvent, done_in_run, last_completed
+from core.incremental.keep_going import keep_nodes
+from core.pipeline import Pipeline
+from shell.incremental.code import CodeScope
+from shell.incremental.datasets import DigestCache
+from shell.incremental.observe import Observer
+from shell.incremental.recorder import JournalRecorder
+from shell.io.catalog import DataCatalog
+from shell.store.journal import SQLiteJournal
+
+__all__ = ["IncrementalOptions", "PreparedRun", "journal_of", "plan_changes", "prepare_run", "unavailable"]
+
+
+def journal_of(store: object) -> SQLiteJournal | None:
+    """The store's journal, or ``None`` when the store keeps none (a custom store)."""
+    method = getattr(store, "journal", None)
+    if not callable(method):
+        return None
+    journal = method()
+    return journal if isinstance(journal, SQLiteJournal) else None
+
+
+def unavailable(store: object, what: str) -> KedroSessionError:
+    """The error for an incremental feature asked of a store without a journal."""
+    cls = type(store)
+    return KedroSessionError(
+        SessionErrorReason.PROJECT,
+        f"{what} needs a run journal, and the session store "
+        f"'{cls.__module__}.{cls.__qualname__}' keeps none. Use the default SQLite store "
+        "(remove SESSION_STORE_CLASS from settings.py) or give the store a journal() method.",
+    )
+
+
+def plan_changes(
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    journal: SQLiteJournal,
+    *,
+    mode: PlanMode = PlanMode.ONLY_CHANGED,
+    run_id: str = "",
+    code_scope: CodeScope = "function",
+) -> Result[tuple[ChangePlan, Observer], KedroError]:
+    """The core's plan for ``pipeline``, and the observer that made it (to reuse its caches).
+
+    Returns:
+        ``Success((plan, observer))``; ``Failure(StoreError)`` when the journal cannot be
+        read; ``Failure(RunError(DATASET))`` when a dataset cannot be built.
+    """
+    cached = journal.cached_digests()
+    if isinstance(cached, Failure):
+        return Failure(cached.failure())
+    observer = Observer(catalog, DigestCache(cached.unwrap()), code_scope=code_scope)
+    observed = observer.observe(pipeline)
+    if isinstance(observed, Failure):
+        error = observed.failure()
+        return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
+    entries: Result[tuple[JournalEntry, ...], StoreError] = (
+        journal.run_entries(run_id) if mode is PlanMode.RESUME else journal.last_completed()
+    )
+    if isinstance(entries, Failure):
+        return Failure(entries.failure())
+    history = done_in_run(entries.unwrap()) if mode is PlanMode.RESUME else last_completed(entries.unwrap())
+    plan = decide_changes(pipeline, observed.unwrap(), history, mode=mode, run_id=run_id)
+    stored = journal.store_digests(observer.cache.take_changed())
+    if isinstance(stored, Failure):
+        return Failure(stored.failure())
+    return Success((plan, observer))
+
+
+@dataclass(frozen=True, slots=True)
+class IncrementalOptions:
+    """How a session run uses the journal.
+
+    Attributes:
+        only_changed: run only what changed (and what depends on it).
+        resume_run: continue this run (its id): only the nodes it did not complete.
+        keep_going: after a node fails, run every node not depending on a failed one.
+        code_scope: what a node's code fingerprint covers.
+    """
+
+    only_changed: bool = False
+    resume_run: str | None = None
+    keep_going: bool = False
+    code_scope: CodeScope = "function"
+
+    @property
+    def needs_journal(self) -> bool:
+        """Whether the run cannot go ahead without a journal."""
+        return self.only_changed or self.resume_run is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRun:
+    """What the session runs, and how it is recorded.
+
+    Attributes:
+        pipeline: the nodes that run (the whole selection unless a plan skipped some).
+        plan: the plan, for ``--only-changed`` and ``--resume`` runs.
+        recorder: the journal's progress observer.
+    """
+
+    pipeline: Pipeline
+    plan: ChangePlan | None
+    recorder: JournalRecorder
+
+
+def _stale_error(plan: ChangePlan, run_id: str) -> RunError:
+    lines = [f"  {d.node}: {'; '.join(r.text for r in d.reasons)}" for d in plan.stale]
+    return RunError(
+        RunErrorReason.RESUME_REFUSED,
+        f"Cannot resume run {run_id}: the project changed since, so outputs it saved are "
+        "stale:\n" + "\n".join(lines) + "\nRun with --only-changed instead (it reruns what "
+        "changed and everything downstream).",
+    )
+
+
+def prepare_run(
+    pipeline: Pipeline,
+    catalog: DataCatalog,
+    journal: SQLiteJournal,
+    *,
+    run_id: str,
+    options: IncrementalOptions,
+    clock: Callable[[], str],
+) -> Result[PreparedRun, KedroError]:
+    """Plan (for ``only_changed`` or a resume), record the skipped nodes, and build the
+    recorder that journals the nodes that run.
+
+    Returns:
+        ``Failure(RunError(RESUME_REFUSED))`` when a resume would reuse stale outputs.
+    """
+    resume_run, code_scope = options.resume_run, options.code_scope
+    if not options.needs_journal:
+        observer = Observer(catalog, DigestCache(_cached(journal)), code_scope=code_scope)
+        recorder = JournalRecorder(journal, pipeline, observer, run_id, {}, clock)
+        return Success(PreparedRun(pipeline, None, recorder))
+    mode = PlanMode.RESUME if resume_run is not None else PlanMode.ONLY_CHANGED
+    planned = plan_changes(pipeline, catalog, journal, mode=mode, run_id=resume_run or "", code_scope=code_scope)
+    if isinstance(planned, Failure):
+        return Failure(planned.failure())
+    plan, observer = planned.unwrap()
+    if plan.stale:
+        return Failure(_stale_error(plan, resume_run or ""))
+    skipped = [
+        JournalEntry(
+            run_id, d.node, NodeEvent.SKIPPED, clock(), reason=d.explanation,
+            fingerprint=d.fingerprint, outputs=d.outputs,
+        )
+        for d in plan.decisions
+        if not d.runs
+    ]
+    journal.append(skipped)
+    reasons = {d.node: d.explanation for d in plan.decisions if d.runs}
+    selected = keep_nodes(pipeline, plan.to_run)
+    recorder = JournalRecorder(journal, selected, observer, run_id, reasons, clock)
+    return Success(PreparedRun(selected, plan, recorder))
+
+
+def _cached(journal: SQLiteJournal) -> dict[str, tuple[int, int, str]]:
+    cached = journal.cached_digests()
+    return dict(cached.unwrap()) if is_successful(cached) else {}

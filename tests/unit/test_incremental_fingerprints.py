@@ -1,0 +1,123 @@
+"""What a node's code digest sees and ignores; dataset states; the digest cache; the journal."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from returns.pipeline import is_successful
+
+from core.incremental import DatasetState, StateKind, make_fingerprint
+from core.incremental.journal import JournalEntry, NodeEvent, last_completed, node_outcomes
+from shell.incremental.code import code_digest, stable_repr
+from shell.incremental.datasets import DigestCache, dataset_state
+from shell.io.json_dataset import JSONDataset
+from shell.io.memory import MemoryDataset
+from shell.store.sqlite import SQLiteStore
+
+
+def _compile(source: str, name: str = "f") -> object:
+    namespace: dict[str, object] = {}
+    exec(compile(source, "<test>", "exec"), namespace)
+    return namespace[name]
+
+
+def _digest(source: str, name: str = "f") -> str:
+    func = _compile(source, name)
+    assert callable(func)
+    return code_digest(func)
+
+
+def test_same_code_same_digest_even_on_other_lines() -> None:
+    assert _digest("def f(x):\n    return x + 1\n") == _digest("\n\n\ndef f(x):\n    return x + 1\n")
+
+
+def test_body_constants_defaults_and_nested_functions_count() -> None:
+    base = _digest("def f(x):\n    return x + 1\n")
+    assert _digest("def f(x):\n    return x + 2\n") != base
+    assert _digest("def f(x, k=1):\n    return x\n") != _digest("def f(x, k=2):\n    return x\n")
+    inner_a = "def f(x):\n    def g(y):\n        return y * 2\n    return g(x)\n"
+    inner_b = "def f(x):\n    def g(y):\n        return y * 3\n    return g(x)\n"
+    assert _digest(inner_a) != _digest(inner_b)
+
+
+def test_partials_and_closures_see_their_bound_values() -> None:
+    def add(x: int, y: int) -> int:
+        return x + y
+
+    assert code_digest(functools.partial(add, y=1)) != code_digest(functools.partial(add, y=2))
+
+    def make(k: int) -> object:
+        def inner(x: int) -> int:
+            return x + k
+
+        return inner
+
+    one, two = make(1), make(2)
+    assert callable(one) and callable(two)
+    assert code_digest(one) != code_digest(two)
+
+
+def test_memory_addresses_are_not_part_of_a_digest() -> None:
+    class Thing:
+        pass
+
+    assert stable_repr(Thing()) == stable_repr(Thing())
+    assert stable_repr(frozenset({"b", "a"})) == "frozenset({'a', 'b'})"
+
+
+def test_digest_cache_reads_a_file_once_until_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"abc")
+    cache = DigestCache()
+    first = cache.digest(str(path))
+    assert cache.take_changed()
+    assert cache.digest(str(path)) == first
+    assert not cache.changed  # served from the cache
+    path.write_bytes(b"abcd")
+    os.utime(path, ns=(1, 1))
+    assert cache.digest(str(path)) != first
+
+
+def test_dataset_states(tmp_path: Path) -> None:
+    cache = DigestCache()
+    stored = JSONDataset(filepath=str(tmp_path / "x.json"))
+    assert dataset_state(stored, cache) == DatasetState(StateKind.MISSING)
+    stored.save({"a": 1})
+    state = dataset_state(stored, cache)
+    assert state.kind is StateKind.CONTENT and state.is_checkable
+    assert dataset_state(MemoryDataset(), cache).kind is StateKind.MEMORY
+
+    class Custom:
+        def fingerprint(self) -> str:
+            return "v7"
+
+    assert dataset_state(Custom(), cache) == DatasetState(StateKind.CUSTOM, "v7")
+
+    class Opaque:
+        def exists(self) -> bool:
+            return True
+
+    assert dataset_state(Opaque(), cache).kind is StateKind.UNKNOWN
+
+
+def test_journal_round_trip_and_outcomes(tmp_path: Path) -> None:
+    store = SQLiteStore(str(tmp_path / "sessions"), "s1")
+    journal = store.journal()
+    fp = make_fingerprint("c", "d", {"params:a": "1"}, {"raw": "digest:x"})
+    events = [
+        JournalEntry("r1", "a", NodeEvent.STARTED, "t0", reason="never run"),
+        JournalEntry("r1", "a", NodeEvent.COMPLETED, "t1", duration=0.5, fingerprint=fp, outputs={"o": "digest:y"}),
+        JournalEntry("r1", "b", NodeEvent.STARTED, "t2", reason="upstream 'a' runs"),
+    ]
+    for event in events:
+        assert is_successful(journal.append([event]))
+    journal.close()
+    completed = journal.last_completed().unwrap()
+    assert last_completed(completed)["a"].fingerprint == fp
+    outcomes = {o.node: o for o in node_outcomes(journal.run_entries("r1").unwrap())}
+    assert outcomes["a"].event is NodeEvent.COMPLETED and outcomes["a"].reason == "never run"
+    # b started and never ended: its process died.
+    assert outcomes["b"].event is NodeEvent.INTERRUPTED
+    assert journal.run_entries("nope").unwrap() == ()
