@@ -23,7 +23,6 @@ accepted with ``202``.
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
 import time
@@ -54,7 +53,7 @@ from core.service.outcomes import encode_outputs, error_detail
 from core.session_state import RunMode
 from core.store_records import StoredRun, to_plain_json
 from shell.api import to_result
-from shell.io.timestamp import generate_timestamp
+from shell.io.timestamp import generate_id
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.runner import AbstractRunner
 from shell.secrets import scrub
@@ -95,11 +94,6 @@ class ServerConfig:
     results_kept: int = 1000
 
 
-def new_run_id() -> str:
-    """A run id that sorts by time (Kedro's timestamp) and is unique among concurrent runs."""
-    return f"{generate_timestamp()}-{secrets.token_hex(4)}"
-
-
 class Service:
     """The project served over HTTP. Build it with :meth:`open`; :meth:`close` it once."""
 
@@ -130,7 +124,7 @@ class Service:
 
     def submit(self, request: RunRequest, request_id: str) -> Result[tuple[str, Future[RunResponse]], Refusal]:
         """Admit a run of ``request`` to the pool; its future gives the response body."""
-        run_id = new_run_id()
+        run_id = generate_id()
         with self._results_lock:
             self._requests[run_id] = request_id
         submitted = self.pool.submit(run_id, lambda: self.execute(request, run_id, request_id))
