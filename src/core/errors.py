@@ -121,6 +121,8 @@ class PipelineErrorReason(enum.Enum):
     UNKNOWN_NAMESPACES = "unknown_namespaces"
     #: the filters selected no node at all
     EMPTY_AFTER_FILTER = "empty_after_filter"
+    #: ``group_nodes_by`` was asked for a strategy it does not have
+    UNSUPPORTED_GROUP_BY = "unsupported_group_by"
 
 
 class PipelineError(KedroError):
@@ -338,6 +340,8 @@ class StoreErrorReason(enum.Enum):
     SCHEMA = "schema"
     #: no stored session or run has the requested id
     NOT_FOUND = "not_found"
+    #: another process already recorded a session with this id (ids must be unique)
+    DUPLICATE = "duplicate"
 
 
 class StoreError(KedroError):

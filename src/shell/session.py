@@ -49,13 +49,14 @@ from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
 from shell import log_names
+from shell.abstract_session import AbstractSession
 from shell.api import to_result
 from shell.hooks.manager import (
     _create_hook_manager,
     _register_hooks_entry_points,
     register_hooks,
 )
-from shell.io.timestamp import generate_timestamp
+from shell.io.timestamp import generate_id, generate_timestamp
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import resolve_class, validate_settings
@@ -96,7 +97,7 @@ __all__ = ["RUNNER_CLASS_MESSAGE", "KedroSession", "RunMode"]
 logger = logging.getLogger(log_names.SESSION)
 
 
-class KedroSession:
+class KedroSession(AbstractSession):
     """A session over one project. Build it with :meth:`create`.
 
     The constructor has Kedro's signature and raises the ``KedroError`` that :meth:`create`
@@ -171,7 +172,7 @@ class KedroSession:
         """
         try:
             session = cls(
-                generate_timestamp(),
+                generate_id(),
                 project_path=project_path,
                 save_on_close=save_on_close,
                 conf_source=conf_source,
@@ -357,7 +358,7 @@ class KedroSession:
             to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
             load_versions = load_versions or dict(resumed.load_versions) or None
         if run_id is None:
-            run_id = generate_timestamp() if multi else self._session_id
+            run_id = generate_id() if multi else self._session_id
         with self._state_lock:
             started = begin_run(self._state, run_id)
             if not is_successful(started):
