@@ -13,6 +13,7 @@ duplicate-node-name error there, which no caller means.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -76,9 +77,23 @@ def _select_names(p: Pipeline, names: Iterable[str]) -> _Selection:
     message = f"Pipeline does not contain nodes named {unknown}."
     if near:
         message += f" Did you mean: {list(near)}?"
+    # Kedro's message suggests namespaced names only; near misses become the hint's.
+    suggestions = near or close_matches(unknown, (n.name for n in p.construction_order))
     return Failure(
-        PipelineError(PipelineErrorReason.UNKNOWN_NODES, message, names=tuple(unknown), suggestions=near)
+        PipelineError(PipelineErrorReason.UNKNOWN_NODES, message, names=tuple(unknown), suggestions=suggestions)
     )
+
+
+def close_matches(wanted: Iterable[str], known: Iterable[str], limit: int = 3) -> tuple[str, ...]:
+    """Kedro's ``get_close_matches``: difflib's matches (cutoff 0.6) for each wanted name,
+    de-duplicated in order, at most ``limit``."""
+    candidates = sorted(set(known))
+    found: list[str] = []
+    for name in wanted:
+        for match in difflib.get_close_matches(name, candidates, n=limit, cutoff=0.6):
+            if match not in found:
+                found.append(match)
+    return tuple(found[:limit])
 
 
 def _select_tags(p: Pipeline, tags: Iterable[str]) -> _Selection:
@@ -100,6 +115,7 @@ def _select_namespaces(p: Pipeline, namespaces: Iterable[str]) -> _Selection:
                 PipelineErrorReason.UNKNOWN_NAMESPACES,
                 f"Pipeline does not contain nodes with the following namespaces: {unmatched}",
                 names=tuple(unmatched),
+                suggestions=close_matches(unmatched, by_prefix),
             )
         )
     return Success(frozenset().union(*(by_prefix[ns] for ns in given)))
@@ -114,6 +130,7 @@ def _unknown_datasets(p: Pipeline, datasets: frozenset[str]) -> PipelineError | 
         PipelineErrorReason.UNKNOWN_DATASETS,
         f"Pipeline does not contain datasets named {missing}",
         names=tuple(missing),
+        suggestions=close_matches(missing, known),
     )
 
 

@@ -48,11 +48,12 @@ def conf(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("text", "line", "column", "problem"),
     [
-        ("a: [1\n", 1, 0, "expected ',' or ']'"),
-        ("a: 1\n  b: 2\n", 1, 3, "mapping values are not allowed in this context"),
-        ("ok: 1\n\tb: 1\n", 1, 0, "found a tab character that violates indentation"),
-        ('{"a": 1, "b": }}', 0, 15, "did not find expected <document start>"),
-        ("a: !custom 1\n", 0, 3, "could not determine a constructor for the tag '!custom'"),
+        # 1-based, as an editor counts (Kedro prints the parser's 0-based mark).
+        ("a: [1\n", 2, 1, "expected ',' or ']'"),
+        ("a: 1\n  b: 2\n", 2, 4, "mapping values are not allowed in this context"),
+        ("ok: 1\n\tb: 1\n", 2, 1, "found a tab character that violates indentation"),
+        ('{"a": 1, "b": }}', 1, 16, "did not find expected <document start>"),
+        ("a: !custom 1\n", 1, 4, "could not determine a constructor for the tag '!custom'"),
     ],
 )
 def test_a_syntax_error_names_file_line_and_column(
@@ -93,7 +94,7 @@ def test_a_key_repeated_in_one_file_is_a_duplicate_with_its_position(conf: Path)
     error = failure(conf, "catalog")
     assert error.reason is ConfigErrorReason.DUPLICATE_KEY
     assert error.message.startswith(
-        f"Invalid YAML or JSON file {(conf / 'base/catalog.yml').as_posix()}, unable to read line 2, position 0."
+        f"Invalid YAML or JSON file {(conf / 'base/catalog.yml').as_posix()}, unable to read line 3, position 1."
     )
     assert "found duplicate key a" in error.message
 

@@ -27,6 +27,7 @@ from core.errors import (
     ConfirmNotUniqueError,
     OutputNotUniqueError,
     PipelineError,
+    PipelineErrorReason,
 )
 from core.filters import FilterSpec
 from core.node import Node, node
@@ -89,6 +90,8 @@ def kedro_kind(error: PipelineError) -> str:
         return "OutputNotUniqueError"
     if isinstance(error, ConfirmNotUniqueError):
         return "ConfirmNotUniqueError"
+    if error.reason is PipelineErrorReason.MAPPING_INVALID_NODE:
+        return "ValueError"  # Kedro's node error, raised while remapping
     if error.reason.name.startswith("MAPPING_"):
         return "PipelineError"
     return "ValueError"

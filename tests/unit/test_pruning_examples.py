@@ -8,6 +8,7 @@ an expectation that disagrees with Kedro fails here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,10 @@ from kedro.runner import SequentialRunner
 from core import Pipeline, node, pipeline
 from core.catalog.snapshot import CatalogSnapshot
 from core.pruning import NodeDecision, PruneReason, prune_missing_outputs
+from shell.io import DataCatalog
+from shell.io import MemoryDataset as OurMemoryDataset
+from shell.io.contract import AbstractDataset
+from shell.runners import SequentialRunner as OurSequentialRunner
 from tests.kedro_pruning import kedro_catalog as shared_kedro_catalog
 from tests.kedro_pruning import kedro_pipeline as shared_kedro_pipeline
 
@@ -244,3 +249,45 @@ def test_pruned_pipeline_keeps_kedros_execution_order() -> None:
 
     assert [n.name for n in report.pipeline.nodes] == ["b", "c", "a"]
     assert [d.node for d in report.decisions] == ["b", "c", "a"]
+
+
+class _OurProbe(AbstractDataset):
+    """kedro-pure's side of :class:`tests.kedro_pruning.Probe`."""
+
+    def __init__(self, present: bool) -> None:
+        self._present = present
+
+    def load(self) -> object:
+        return 0
+
+    def save(self, data: object) -> None:
+        del data
+
+    def _exists(self) -> bool:
+        return self._present
+
+    def _describe(self) -> Mapping[str, object]:
+        return {"present": self._present}
+
+
+def our_catalog(snapshot: CatalogSnapshot) -> DataCatalog:
+    return DataCatalog(
+        {
+            name: OurMemoryDataset(0) if snapshot.is_ephemeral(name) else _OurProbe(snapshot.exists(name))
+            for name in snapshot.registered
+        }
+    )
+
+
+@pytest.mark.differential
+def test_a_pruned_run_logs_kedros_reasons_and_summary_in_kedros_order(caplog: pytest.LogCaptureFixture) -> None:
+    for case in CASES:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger=RUNNER_LOGGER):
+            SequentialRunner()._filter_pipeline_for_missing_outputs(kedro_pipeline(case.pipeline), kedro_catalog(case.snapshot))
+        theirs = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == RUNNER_LOGGER]
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger=RUNNER_LOGGER):
+            OurSequentialRunner()._prune(case.pipeline, our_catalog(case.snapshot))
+        ours = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == RUNNER_LOGGER]
+        assert ours == theirs, case.id

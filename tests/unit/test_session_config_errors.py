@@ -46,7 +46,7 @@ CASES: dict[str, Case] = {
         "alpha: 1\nfail: false\nmodel: [1, 2\n",
         ConfigError,
         ConfigErrorReason.SYNTAX,
-        ("Invalid YAML or JSON file {root}/conf/base/parameters.yml", "unable to read line 3, position 0"),
+        ("Invalid YAML or JSON file {root}/conf/base/parameters.yml", "unable to read line 4, position 1"),
         repair=GOOD_PARAMETERS,
     ),
     "json_syntax_error": Case(
@@ -54,7 +54,7 @@ CASES: dict[str, Case] = {
         '{"beta": 1,,}',
         ConfigError,
         ConfigErrorReason.SYNTAX,
-        ("Invalid YAML or JSON file {root}/conf/base/parameters_extra.json", "line 0"),
+        ("Invalid YAML or JSON file {root}/conf/base/parameters_extra.json", "line 1, position 12"),
     ),
     "missing_env_directory": Case(
         "base/unused.yml",

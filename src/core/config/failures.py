@@ -49,10 +49,14 @@ def unknown_config_key(key: str) -> ConfigError:
 def invalid_yaml(path: str, line: int, column: int, problem: str = "") -> ConfigError:
     """A file does not parse; ``line``/``column`` are the parser's 0-based problem mark.
 
-    The first line is Kedro's message; the parser's own description of the problem follows
-    on a second line when known, since "unable to read line 3" alone rarely says what is wrong.
+    The first line is Kedro's message with the position counted from 1, as a person and an
+    editor count (Kedro prints the parser's 0-based mark: a deliberate divergence); the
+    parser's own description of the problem follows on a second line when known, since
+    "unable to read line 3" alone rarely says what is wrong.
     """
-    message = f"Invalid YAML or JSON file {path}, unable to read line {line}, position {column}."
+    message = (
+        f"Invalid YAML or JSON file {path}, unable to read line {line + 1}, position {column + 1}."
+    )
     if problem:
         message += f"\n{problem}"
     return ConfigError(ConfigErrorReason.SYNTAX, message, path=path)

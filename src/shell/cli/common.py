@@ -69,9 +69,10 @@ def configure_logging(*, verbose: bool, quiet: bool) -> None:
         fail(configured.failure(), verbose=verbose)
 
 
-def _hint(error: KedroError) -> str:
+def _hint(error: KedroError, *, verbose: bool = False) -> str:
     if isinstance(error, PipelineError):
-        if error.suggestions:
+        # Kedro's own message may already suggest names: say it once.
+        if error.suggestions and "Did you mean" not in error.message:
             return f"Did you mean: {', '.join(error.suggestions)}?"
         return "Check the names given to --nodes, --tags, --from-nodes, --to-nodes, --from-inputs, --to-outputs and --namespaces (see `kedro-pure registry describe`)."
     if isinstance(error, KedroSessionError) and error.reason is SessionErrorReason.UNKNOWN_PIPELINE:
@@ -96,8 +97,23 @@ def _hint(error: KedroError) -> str:
     if isinstance(error, StoreError) and error.reason is StoreErrorReason.NOT_FOUND:
         return "`kedro-pure sessions list` shows the recorded sessions."
     if isinstance(error, ConfigError) and error.path:
-        return f"Fix {error.path} and run again."
+        return _config_hint(error)
+    if verbose:
+        return "Fix the problem named above (the traceback shows where it arose) and run again."
     return "Fix the problem named above and run again (add --verbose for details)."
+
+
+def _config_hint(error: ConfigError) -> str:
+    where = Path(error.path)
+    if error.reason is ConfigErrorReason.MISSING and error.message.startswith("Given configuration path"):
+        # An unknown --env: name the environments that exist.
+        parent = where.parent
+        found = sorted(p.name for p in parent.iterdir() if p.is_dir() and p.name != "base") if parent.is_dir() else []
+        if found:
+            return f"Environments in {parent}: {', '.join(found)}. Pass one of them to --env (or create {where})."
+    if error.reason is ConfigErrorReason.INVALID and "is not empty" in error.message:
+        return "Choose a new or empty directory for the project, e.g. `kedro-pure new my-project`."
+    return f"Fix {error.path} and run again."
 
 
 def resume_command(plan: ResumePlan, argv: Sequence[str] | None = None) -> str:
@@ -130,18 +146,33 @@ def fail(error: KedroError, *, verbose: bool, as_json: bool = False, usage: bool
         emit_json({"status": "error", "exit_code": int(code), **error_record(error)})
     else:
         stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
-        hint = _hint(error)
+        hint = _hint(error, verbose=verbose)
+        cause = _cause_of(error)
+        # A run's hint ends with the resume command, ready to paste: nothing after it.
+        if cause is not None and not verbose and "--verbose" not in hint and not isinstance(error, RunError):
+            hint += " Add --verbose to see the traceback."
         if usage and not isinstance(error, RunError):
             hint = "Correct the option's value; `--help` after the command shows the syntax."
         # Some of Kedro's messages end with their own specific hint (unknown dataset types):
         # a generic second one would only distract from it.
         if "\nHint: " not in error.message:
             stderr.print(f"[dim]Hint:[/] {escape(hint)}")
-        if verbose and isinstance(error, RunError) and error.cause is not None:
+        if verbose and cause is not None:
             import traceback
 
-            stderr.print("".join(traceback.format_exception(error.cause)))
+            stderr.print("".join(traceback.format_exception(cause)), markup=False, highlight=False)
     sys.exit(int(code))
+
+
+def _cause_of(error: KedroError) -> BaseException | None:
+    """The exception behind ``error`` (a node's, a project module's, a configuration file's),
+    whose traceback ``--verbose`` shows."""
+    cause = getattr(error, "cause", None)
+    if isinstance(cause, BaseException):
+        # A RunError wrapping a dataset error: the dataset's own cause is the useful one.
+        inner = getattr(cause, "__cause__", None)
+        return inner if isinstance(cause, KedroError) and isinstance(inner, BaseException) else cause
+    return error.__cause__
 
 
 def error_record(error: KedroError) -> dict[str, object]:

@@ -281,7 +281,7 @@ def _journal_table(nodes: list[dict[str, object]]) -> str:
         why = str(n["reason"] or "")
         if n["error"]:
             why = f"{why} [{n['error']}]" if why else f"[{n['error']}]"
-        lines.append(f"  {str(n['node']):<{width}}  {str(n['status']):<11}  {shown:>9}  {why}")
+        lines.append(f"  {n['node']!s:<{width}}  {n['status']!s:<11}  {shown:>9}  {why}")
     return "\n".join(lines)
 
 

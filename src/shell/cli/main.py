@@ -1,4 +1,5 @@
-"""The ``kedro-pure`` command: ``run``, ``plan``, ``new``, ``registry``, ``catalog``, ``sessions``.
+"""The ``kedro-pure`` command: ``run``, ``plan``, ``new``, ``registry``, ``catalog``, ``sessions``,
+``inspect``.
 
 ``main(argv)`` returns the exit code (see :mod:`shell.cli.exit_codes`); the console script
 exits with it. Ctrl-C outside a run exits with 130; inside a run the session records the run
@@ -18,6 +19,7 @@ from returns.pipeline import is_successful
 from core._version import __version__
 from shell.cli.common import CliState, configure_logging, fail, stderr
 from shell.cli.exit_codes import ExitCode
+from shell.cli.inspect_cmd import inspect_command
 from shell.cli.listings import catalog_group, registry_group, sessions_group
 from shell.cli.plan_cmd import plan_command
 from shell.cli.run_cmd import run_command
@@ -61,6 +63,7 @@ cli.add_command(plan_command)
 cli.add_command(registry_group)
 cli.add_command(catalog_group)
 cli.add_command(sessions_group)
+cli.add_command(inspect_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Parsing one configuration file with OmegaConf's YAML loader (JSON is YAML too).
 
 Parse failures become :class:`~core.errors.ConfigError` values naming the file and the
-parser's 0-based line and column (Kedro's message), followed by the parser's own problem
+parser's line and column, counted from 1 (Kedro prints them from 0), then the parser's own problem
 text. A key repeated inside one file (which OmegaConf's loader refuses) is a
 ``DUPLICATE_KEY`` error pointing at the second occurrence.
 

@@ -87,7 +87,8 @@ class MemoryDataset(AbstractDataset):
         self._data: object = _EMPTY
         self.metadata = metadata
         if data is not _EMPTY:
-            self.save(data)
+            # Kedro's constructor stores any value, None included (a parameter set to null).
+            self._store(data)
 
     def _mode(self, data: object) -> CopyMode:
         return self._copy_mode if self._copy_mode is not None else copy_mode_for(data)
@@ -113,6 +114,9 @@ class MemoryDataset(AbstractDataset):
         """
         if data is None:
             raise DatasetError(DatasetErrorReason.SAVE, "Saving 'None' to a 'Dataset' is not allowed")
+        self._store(data)
+
+    def _store(self, data: object) -> None:
         self._data = copy_with_mode(data, self._mode(data))
 
     def _exists(self) -> bool:

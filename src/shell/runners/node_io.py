@@ -45,13 +45,19 @@ def load_inputs(
         ``Failure(RunError(DATASET))`` naming the node and the dataset when a load fails.
     """
     names = node.inputs
-    if is_async and len(names) > 1:
-        with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            futures = [pool.submit(_load_one, node, name, catalog, hooks) for name in names]
-            results = [f.result() for f in futures]
-    else:
-        results = [_load_one(node, name, catalog, hooks) for name in names]
     inputs: dict[str, object] = {}
+    if not (is_async and len(names) > 1):
+        # Kedro's order: the first input that fails to load ends the node; no further input
+        # is loaded and no further dataset hook fires.
+        for name in names:
+            loaded = _load_one(node, name, catalog, hooks)
+            if not is_successful(loaded):
+                return Failure(dataset_failure(node, loaded.failure()))
+            inputs[name] = loaded.unwrap()
+        return Success(inputs)
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        futures = [pool.submit(_load_one, node, name, catalog, hooks) for name in names]
+        results = [f.result() for f in futures]
     for name, result in zip(names, results, strict=True):
         if not is_successful(result):
             return Failure(dataset_failure(node, result.failure()))

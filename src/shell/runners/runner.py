@@ -227,6 +227,11 @@ class AbstractRunner(abc.ABC):
         report = prune_missing_outputs(pipeline, snapshot.unwrap())
         for skipped in report.skipped:
             self._progress(ProgressEvent(ProgressKind.SKIPPED, skipped, 0, len(report.pipeline.nodes)))
+        if self._logger.isEnabledFor(logging.DEBUG):
+            # Kedro decides child before parent and logs each kept node's reason as it goes.
+            for decision in reversed(report.decisions):
+                if decision.message is not None:
+                    self._logger.debug(decision.message)
         for message in report.messages:
             self._logger.info(message)
         return Success(report.pipeline)
@@ -247,11 +252,10 @@ class AbstractRunner(abc.ABC):
         unsatisfied = pipeline.inputs() - known
         if unsatisfied:
             shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
+            message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
+            # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
             return Failure(
-                RunError(
-                    RunErrorReason.UNSATISFIED_INPUTS,
-                    f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}",
-                )
+                RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
             )
         return Success(CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral)))
 

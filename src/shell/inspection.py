@@ -1,0 +1,214 @@
+"""``get_project_snapshot``: Kedro 1.7's ``kedro.inspection`` entry point, as a ``Result``.
+
+The shell reads what the snapshot needs: the project's metadata and settings, the pipeline
+registry, the ``catalog`` and ``parameters`` configuration through the project's config loader,
+and each node function's source location. :func:`core.inspection.build_project_snapshot`
+assembles the value. No hook fires, no node runs, no dataset is built and no data is read.
+
+As in Kedro, ``env=None`` means the config loader's default run environment (``KEDRO_ENV`` is
+a session setting and is not read here), catalog file paths are shown as written in the
+configuration (relative paths stay relative) with URL credentials redacted, and source files
+are given relative to the project root.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from functools import partial
+from pathlib import Path
+
+from returns.pipeline import is_successful
+from returns.result import Failure, Result, Success
+
+from core.errors import ConfigError, ConfigErrorReason, KedroError
+from core.inspection import (
+    NodeSourceSnapshot,
+    ProjectMetadataSnapshot,
+    ProjectSnapshot,
+    SourceLocator,
+    build_project_snapshot,
+)
+from core.pipeline import Pipeline
+from shell.config.abstract import AbstractConfigLoader
+from shell.project.bootstrap import ProjectMetadata, bootstrap_project
+from shell.project.registry import load_registry
+from shell.project.settings import resolve_class, validate_settings
+
+__all__ = ["get_project_snapshot", "source_locator"]
+
+_ENV = re.compile(r"^[A-Za-z0-9_-]+$")
+_ABSENT = (ConfigErrorReason.MISSING, ConfigErrorReason.UNKNOWN_KEY)
+
+
+def get_project_snapshot(
+    project_path: str | Path | None = None,
+    env: str | None = None,
+    conf_source: str | None = None,
+    metadata: ProjectMetadata | None = None,
+    runtime_params: Mapping[str, object] | None = None,
+) -> Result[ProjectSnapshot, KedroError]:
+    """A read-only snapshot of the project (Kedro 1.7's signature).
+
+    Args:
+        project_path: the project root; optional when ``metadata`` is given.
+        env: the configuration environment (default: the loader's default run environment).
+        conf_source: the configuration folder (default: ``<project>/<CONF_SOURCE>``).
+        metadata: the result of an earlier :func:`shell.project.bootstrap_project`, to skip
+            bootstrapping again (it wins over ``project_path``).
+        runtime_params: values for ``${runtime_params:...}`` interpolation (``--params``).
+
+    Returns:
+        ``Success(ProjectSnapshot)``, or ``Failure``: ``ConfigError`` when neither
+        ``project_path`` nor ``metadata`` is given, for an ``env`` that is not made of letters,
+        digits, ``-`` and ``_``, a project that is not a Kedro project, an invalid
+        ``settings.py`` or unreadable configuration; ``KedroSessionError`` when the pipeline
+        registry cannot be loaded or registers something that is not a pipeline;
+        ``DatasetError`` for a malformed factory pattern.
+    """
+    if env is not None and not _ENV.match(env):
+        return Failure(
+            ConfigError(
+                ConfigErrorReason.INVALID,
+                f"Invalid env value {env!r}: must contain only letters, digits, hyphens, and "
+                "underscores.",
+            )
+        )
+    if metadata is None:
+        if project_path is None:
+            return Failure(
+                ConfigError(
+                    ConfigErrorReason.INVALID,
+                    "Either project_path or metadata must be provided to get_project_snapshot.",
+                )
+            )
+        booted = bootstrap_project(project_path)
+        if not is_successful(booted):
+            return Failure(booted.failure())
+        metadata = booted.unwrap()
+    return _snapshot(metadata, env, conf_source, runtime_params)
+
+
+def _snapshot(
+    metadata: ProjectMetadata,
+    env: str | None,
+    conf_source: str | None,
+    runtime_params: Mapping[str, object] | None,
+) -> Result[ProjectSnapshot, KedroError]:
+    loader = _config_loader(metadata, env, conf_source, runtime_params)
+    if not is_successful(loader):
+        return Failure(loader.failure())
+    catalog = _optional_config(loader.unwrap(), "catalog")
+    if not is_successful(catalog):
+        return Failure(catalog.failure())
+    parameters = _optional_config(loader.unwrap(), "parameters")
+    if not is_successful(parameters):
+        return Failure(parameters.failure())
+    pipelines = _registered(metadata)
+    if not is_successful(pipelines):
+        return Failure(pipelines.failure())
+    built: Result[ProjectSnapshot, KedroError] = build_project_snapshot(
+        ProjectMetadataSnapshot(
+            project_name=metadata.project_name,
+            package_name=metadata.package_name,
+            kedro_version=metadata.kedro_init_version,
+        ),
+        pipelines.unwrap(),
+        catalog.unwrap(),
+        parameters.unwrap(),
+        locate=source_locator(metadata.project_path),
+    ).alt(lambda error: error)
+    return built
+
+
+def _config_loader(
+    metadata: ProjectMetadata,
+    env: str | None,
+    conf_source: str | None,
+    runtime_params: Mapping[str, object] | None,
+) -> Result[AbstractConfigLoader, KedroError]:
+    validated = validate_settings(metadata)
+    if not is_successful(validated):
+        return Failure(validated.failure())
+    settings = validated.unwrap()
+    loader_class = resolve_class(settings, "CONFIG_LOADER_CLASS", AbstractConfigLoader)
+    if not is_successful(loader_class):
+        return Failure(loader_class.failure())
+    source = conf_source if conf_source is not None else str(metadata.project_path / settings.CONF_SOURCE)
+    try:
+        return Success(
+            loader_class.unwrap()(
+                conf_source=source,
+                env=env,
+                runtime_params=runtime_params,
+                **dict(settings.CONFIG_LOADER_ARGS),
+            )
+        )
+    except KedroError as error:
+        return Failure(error)
+
+
+def _optional_config(loader: AbstractConfigLoader, key: str) -> Result[Mapping[str, object], KedroError]:
+    loaded = loader.load(key)
+    if is_successful(loaded):
+        return Success(loaded.unwrap())
+    error = loaded.failure()
+    if error.reason in _ABSENT:
+        return Success({})
+    return Failure(error)
+
+
+def _registered(metadata: ProjectMetadata) -> Result[Mapping[str, Pipeline], KedroError]:
+    loaded = load_registry(metadata)
+    if not is_successful(loaded):
+        return Failure(loaded.failure())
+    registry = loaded.unwrap()
+    selected: Result[Mapping[str, Pipeline], KedroError] = registry.select(registry.names()).alt(
+        lambda error: error
+    )
+    return selected
+
+
+def source_locator(project_path: Path) -> SourceLocator:
+    """Finds where a node function is written, relative to ``project_path`` (Kedro's rules).
+
+    ``None`` for partials, built-ins, lambdas, functions whose source cannot be read and
+    functions outside the project. Each function is looked up once (nodes often share one).
+    """
+    root = project_path.resolve()
+    seen: dict[int, tuple[Callable[..., object], NodeSourceSnapshot | None]] = {}
+
+    def locate(func: Callable[..., object]) -> NodeSourceSnapshot | None:
+        known = seen.get(id(func))
+        if known is not None and known[0] is func:
+            return known[1]
+        found = _source_of(func, root)
+        seen[id(func)] = (func, found)  # the function is kept, so its id is not reused
+        return found
+
+    return locate
+
+
+def _source_of(func: Callable[..., object], root: Path) -> NodeSourceSnapshot | None:
+    if isinstance(func, partial) or inspect.isbuiltin(func) or getattr(func, "__name__", None) == "<lambda>":
+        return None
+    unwrapped = inspect.unwrap(func)
+    try:
+        source_file = inspect.getsourcefile(unwrapped)
+    except (OSError, TypeError):
+        return None
+    if source_file is None:
+        return None
+    resolved = Path(source_file).resolve()
+    if not resolved.is_relative_to(root):
+        return None
+    try:
+        lines, start = inspect.getsourcelines(unwrapped)
+    except (OSError, TypeError):
+        return None
+    return NodeSourceSnapshot(
+        filepath=resolved.relative_to(root).as_posix(),
+        line_start=start,
+        line_end=start + len(lines) - 1,
+    )
