@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
 from core.node import NameForm, Node
 
-__all__ = ["CallArguments", "call_arguments", "ignored_return_warning", "split_outputs"]
+__all__ = [
+    "CallArguments",
+    "call_arguments",
+    "fitting_arguments",
+    "fitting_outputs",
+    "ignored_return_warning",
+    "split_outputs",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,48 @@ def call_arguments(n: Node, inputs: Mapping[str, object]) -> Result[CallArgument
     if set(inputs) != set(wanted):
         return Failure(_node_failed(n, f"Node {n} expected {len(wanted)} input(s) {wanted}, {got}"))
     return Success(CallArguments((), {param: inputs[dataset] for param, dataset in n.input_keywords}))
+
+
+def fitting_arguments(n: Node, inputs: Mapping[str, object]) -> CallArguments | None:
+    """What :func:`call_arguments` succeeds with, or ``None`` where it fails (ask it why).
+
+    The runners' per-node path: no ``Result`` and no message text are built for the usual case.
+    """
+    form = n.input_form
+    if form is NameForm.NONE or not n.inputs:
+        return None if inputs else _NO_ARGUMENTS
+    if form is NameForm.SINGLE:
+        only = n.inputs[0]
+        return CallArguments((inputs[only],), _NO_KWARGS) if len(inputs) == 1 and only in inputs else None
+    if form is NameForm.LIST:
+        declared = n.declared_inputs or ()
+        if inputs.keys() != set(declared):
+            return None
+        return CallArguments(tuple([inputs[name] for name in declared]), _NO_KWARGS)
+    keywords = n.input_keywords
+    if inputs.keys() != {dataset for _, dataset in keywords}:
+        return None
+    return CallArguments((), {param: inputs[dataset] for param, dataset in keywords})
+
+
+def fitting_outputs(n: Node, returned: object) -> dict[str, object] | None:
+    """What :func:`split_outputs` succeeds with, or ``None`` where it fails (ask it why)."""
+    form = n.output_form
+    if form is NameForm.NONE:
+        return {}
+    if form is NameForm.SINGLE:
+        return {n.outputs[0]: returned}
+    if form is NameForm.LIST:
+        if not isinstance(returned, list | tuple) or len(returned) != len(n.outputs):
+            return None
+        return dict(zip(n.outputs, returned, strict=True))
+    if not isinstance(returned, dict) or returned.keys() != {key for key, _ in n.output_keys}:
+        return None
+    return {dataset: returned[key] for key, dataset in n.output_keys}
+
+
+_NO_KWARGS: Mapping[str, object] = MappingProxyType({})
+_NO_ARGUMENTS = CallArguments((), _NO_KWARGS)
 
 
 def _set_text(keys: object) -> str:

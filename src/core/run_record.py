@@ -82,6 +82,8 @@ class RunParams:
         namespaces: Namespaces to keep, as given.
         only_missing_outputs: Whether only nodes with missing outputs run.
         given_as_list: Names of the sequence fields the caller passed as lists.
+        request_id: The service request that asked for the run (kedro-pure's HTTP service);
+            rendered as a last ``request_id`` key only when set, so Kedro's shape is kept.
     """
 
     session_id: str
@@ -103,6 +105,7 @@ class RunParams:
     namespaces: Names | None = None
     only_missing_outputs: bool = False
     given_as_list: frozenset[str] = frozenset()
+    request_id: str | None = None
 
     @property
     def requested_pipeline_names(self) -> Names:
@@ -148,6 +151,7 @@ def make_run_params(
     namespaces: Iterable[str] | None = None,
     runtime_params: Mapping[str, object] | None = None,
     only_missing_outputs: bool = False,
+    request_id: str | None = None,
 ) -> RunParams:
     """Build the record of one run from the run's arguments, as Kedro does.
 
@@ -173,6 +177,7 @@ def make_run_params(
         namespaces: Namespaces to keep.
         runtime_params: Runtime parameters (``None`` and ``{}`` both record ``{}``).
         only_missing_outputs: Whether only nodes with missing outputs run.
+        request_id: The service request that asked for the run, if any.
 
     Returns:
         The record. Iterables are read once here; lists are remembered as lists.
@@ -213,6 +218,7 @@ def make_run_params(
         namespaces=_names(given["namespaces"]),
         only_missing_outputs=only_missing_outputs,
         given_as_list=frozenset(as_list),
+        request_id=request_id,
     )
 
 
@@ -233,7 +239,7 @@ def run_params_dict(params: RunParams) -> dict[str, object]:
         if params.mode is RunMode.MULTI
         else {"run_id": params.run_id}
     )
-    return {
+    rendered: dict[str, object] = {
         **head,
         "project_path": params.project_path,
         "env": params.env,
@@ -251,3 +257,6 @@ def run_params_dict(params: RunParams) -> dict[str, object]:
         "runner": params.runner,
         "only_missing_outputs": params.only_missing_outputs,
     }
+    if params.request_id is not None:
+        rendered["request_id"] = params.request_id
+    return rendered

@@ -27,6 +27,7 @@ error and timings, when the store supports run records.
 from __future__ import annotations
 
 import logging
+import threading
 import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -58,7 +59,12 @@ from shell.io.timestamp import generate_timestamp
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import resolve_class, validate_settings
-from shell.session_run import RUNNER_CLASS_MESSAGE, execute_run
+from shell.session_run import (
+    RUNNER_CLASS_MESSAGE,
+    execute_run,
+    record_run_finished,
+    record_run_started,
+)
 from shell.session_setup import (
     _as_mapping,
     _as_optional_str,
@@ -106,6 +112,7 @@ class KedroSession:
         conf_source: str | None = None,
         *,
         mode: RunMode = RunMode.SINGLE,
+        serving_mode: bool = False,
     ) -> None:
         self._project_path = _resolve_project_path(project_path)
         self._session_id = session_id
@@ -123,6 +130,9 @@ class KedroSession:
         self._conf_source = conf_source or str(self._project_path / self._settings.CONF_SOURCE)
         self._pipelines = ProjectPipelines(metadata)
         self._state: SessionState = new_session(session_id, mode=mode)
+        # Concurrent runs of a MULTI session (the HTTP service) replace the state cell together.
+        self._state_lock = threading.Lock()
+        self._serving_mode = serving_mode
 
     # -- creation --------------------------------------------------------------------------
 
@@ -136,6 +146,7 @@ class KedroSession:
         conf_source: str | None = None,
         *,
         mode: RunMode = RunMode.SINGLE,
+        serving_mode: bool = False,
     ) -> Result[Self, KedroError]:
         """Create a session and record where it runs.
 
@@ -148,6 +159,11 @@ class KedroSession:
             runtime_params: parameters merged over the configured ones.
             conf_source: the configuration folder (default: ``<project>/conf``).
             mode: ``RunMode.MULTI`` allows many runs in this session.
+            serving_mode: runtime parameters come from untrusted callers (Kedro's
+                ``KedroServiceSession.create(serving_mode=True)``): the configuration loader
+                always refuses a catalog ``type`` chosen by them
+                (``restrict_runtime_params_type_selection``, whatever ``settings.py`` says),
+                and every registered pipeline is loaded now, before concurrent runs begin.
 
         Returns:
             ``Success(session)``; ``Failure(ConfigError)`` for a project that is not a Kedro
@@ -160,9 +176,14 @@ class KedroSession:
                 save_on_close=save_on_close,
                 conf_source=conf_source,
                 mode=mode,
+                serving_mode=serving_mode,
             )
         except KedroError as error:
             return Failure(error)
+        if serving_mode:
+            preloaded = session.registered_pipelines()
+            if not is_successful(preloaded):
+                return Failure(preloaded.failure())
         session._store.update(
             _session_data(session._project_path, session.session_id, env, runtime_params)
         )
@@ -179,6 +200,11 @@ class KedroSession:
     def store(self) -> dict[str, object]:
         """A copy of what the session recorded."""
         return dict(self._store)
+
+    @property
+    def store_path(self) -> str:
+        """Where the session store keeps its records (the store's ``path``)."""
+        return self._store.path
 
     @property
     def state(self) -> SessionState:
@@ -205,12 +231,16 @@ class KedroSession:
             return Failure(loader_class.failure())
         cls = loader_class.unwrap()
         env = _as_optional_str(self._store.get("env"))
+        loader_args = dict(self._settings.CONFIG_LOADER_ARGS)
+        if self._serving_mode:
+            # Untrusted callers must never pick the class a dataset is built from (Kedro #5706).
+            loader_args["restrict_runtime_params_type_selection"] = True
         try:
             loader = cls(
                 conf_source=self._conf_source,
                 env=env,
                 runtime_params=runtime_params,
-                **dict(self._settings.CONFIG_LOADER_ARGS),
+                **loader_args,
             )
         except KedroError as error:
             return Failure(error)
@@ -260,6 +290,8 @@ class KedroSession:
         only_missing_outputs: bool = False,
         *,
         runtime_params: Mapping[str, object] | None = None,
+        run_id: str | None = None,
+        request_id: str | None = None,
         only_changed: bool = False,
         resume: str | bool | None = None,
         keep_going: bool = False,
@@ -267,8 +299,12 @@ class KedroSession:
     ) -> Result[dict[str, DatasetLike], KedroError]:
         """Run the requested pipelines (Kedro's ``session.run``).
 
-        ``runtime_params`` is only accepted in ``RunMode.MULTI`` (per-run parameters, as in
-        Kedro's service session); a single-run session takes them in :meth:`create`.
+        ``runtime_params``, ``run_id`` and ``request_id`` are only accepted in
+        ``RunMode.MULTI`` (per-run values, as in Kedro's service session); a single-run
+        session takes its parameters in :meth:`create`. ``run_id`` replaces the generated
+        run id (it must not be in flight already). A run given a ``request_id`` is recorded
+        in the store with it (key ``request_id`` of the run params, after Kedro's keys)
+        whatever happens, even when it is refused before the runner starts.
 
         Incremental runs (see :mod:`shell.incremental`): ``only_changed`` runs only the
         nodes whose fingerprint or outputs changed since their last completed run, and what
@@ -299,6 +335,14 @@ class KedroSession:
                     session_id=self._session_id,
                 )
             )
+        if (run_id is not None or request_id is not None) and not multi:
+            return Failure(
+                KedroSessionError(
+                    SessionErrorReason.PROJECT,
+                    "run_id and request_id can only be given per run in a RunMode.MULTI session.",
+                    session_id=self._session_id,
+                )
+            )
         incremental = self._incremental_options(only_changed, resume, keep_going, code_scope)
         if not is_successful(incremental):
             return Failure(incremental.failure())
@@ -312,11 +356,13 @@ class KedroSession:
             to_nodes, from_inputs = selection.get("to_nodes"), selection.get("from_inputs")
             to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
             load_versions = load_versions or dict(resumed.load_versions) or None
-        run_id = generate_timestamp() if multi else self._session_id
-        started = begin_run(self._state, run_id)
-        if not is_successful(started):
-            return Failure(started.failure())
-        self._state = started.unwrap()
+        if run_id is None:
+            run_id = generate_timestamp() if multi else self._session_id
+        with self._state_lock:
+            started = begin_run(self._state, run_id)
+            if not is_successful(started):
+                return Failure(started.failure())
+            self._state = started.unwrap()
         outcome: Result[dict[str, DatasetLike], KedroError] = Failure(
             RunError(RunErrorReason.INTERRUPTED, "The run was interrupted.")
         )
@@ -335,10 +381,12 @@ class KedroSession:
                 namespaces=namespaces,
                 only_missing_outputs=only_missing_outputs,
                 runtime_params=runtime_params,
+                request_id=request_id,
                 incremental=options,
             )
         finally:
-            self._state = end_run(self._state, run_id, succeeded=is_successful(outcome))
+            with self._state_lock:
+                self._state = end_run(self._state, run_id, succeeded=is_successful(outcome))
         return outcome
 
     def _run(
@@ -358,12 +406,53 @@ class KedroSession:
         only_missing_outputs: bool,
         runtime_params: Mapping[str, object] | None,
         incremental: IncrementalOptions,
+        request_id: str | None = None,
     ) -> Result[dict[str, DatasetLike], KedroError]:
         from core.run_record import describe_runner, make_run_params, run_params_dict
+        from core.store_records import RunOutcome
+
+        def record_for(env: str | None) -> dict[str, object]:
+            stored_params = _as_mapping(self._store.get("runtime_params"))
+            return run_params_dict(
+                make_run_params(
+                    session_id=self._session_id,
+                    run_id=run_id,
+                    project_path=self._project_path.as_posix(),
+                    env=env,
+                    kedro_version=__version__,
+                    runner=describe_runner(runner),
+                    mode=self._state.mode,
+                    pipeline_names=pipeline_names,
+                    tags=tags,
+                    from_nodes=from_nodes,
+                    to_nodes=to_nodes,
+                    node_names=node_names,
+                    from_inputs=from_inputs,
+                    to_outputs=to_outputs,
+                    load_versions=load_versions,
+                    namespaces=namespaces,
+                    runtime_params=runtime_params if runtime_params is not None else stored_params,
+                    only_missing_outputs=only_missing_outputs,
+                    request_id=request_id,
+                )
+            )
+
+        # A request's run is recorded before anything can fail, so each request has exactly
+        # one record; other runs are recorded from the runner's start (refusals leave none).
+        early: dict[str, object] | None = None
+        run_key: tuple[int | None] | None = None
+        if request_id is not None:
+            early = record_for(_as_optional_str(self._store.get("env")))
+            run_key = (record_run_started(self._store, run_id, early),)
+
+        def refused(error: KedroError) -> Result[dict[str, DatasetLike], KedroError]:
+            if run_key is not None:
+                record_run_finished(self._store, run_key[0], RunOutcome.FAILED, error.message)
+            return Failure(error)
 
         context = self.load_context_result(runtime_params)
         if not is_successful(context):
-            return Failure(context.failure())
+            return refused(context.failure())
         ctx = context.unwrap()
         filtered = self.select_pipeline(
             pipeline_names=pipeline_names,
@@ -376,31 +465,7 @@ class KedroSession:
             namespaces=namespaces,
         )
         if not is_successful(filtered):
-            return Failure(filtered.failure())
-        pipeline = filtered.unwrap()
-        stored_params = _as_mapping(self._store.get("runtime_params"))
-        record = run_params_dict(
-            make_run_params(
-                session_id=self._session_id,
-                run_id=run_id,
-                project_path=self._project_path.as_posix(),
-                env=ctx.env,
-                kedro_version=__version__,
-                runner=describe_runner(runner),
-                mode=self._state.mode,
-                pipeline_names=pipeline_names,
-                tags=tags,
-                from_nodes=from_nodes,
-                to_nodes=to_nodes,
-                node_names=node_names,
-                from_inputs=from_inputs,
-                to_outputs=to_outputs,
-                load_versions=load_versions,
-                namespaces=namespaces,
-                runtime_params=runtime_params if runtime_params is not None else stored_params,
-                only_missing_outputs=only_missing_outputs,
-            )
-        )
+            return refused(filtered.failure())
         return execute_run(
             session_id=self._session_id,
             run_id=run_id,
@@ -408,11 +473,12 @@ class KedroSession:
             store=self._store,
             hook_manager=self._hook_manager,
             context=ctx,
-            pipeline=pipeline,
+            pipeline=filtered.unwrap(),
             runner=runner,
-            record=record,
+            record=early if early is not None else record_for(ctx.env),
             load_versions=load_versions,
             only_missing_outputs=only_missing_outputs,
+            run_key=run_key,
             incremental=incremental,
         )
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from shell.io.contract import DatasetLike
     from shell.runners.runner import AbstractRunner
 
-__all__ = ["RUNNER_CLASS_MESSAGE", "execute_run"]
+__all__ = ["RUNNER_CLASS_MESSAGE", "execute_run", "record_run_finished", "record_run_started"]
 
 # The session's logger: its records keep the name they have always had.
 logger = logging.getLogger(log_names.SESSION)
@@ -66,13 +66,16 @@ def execute_run(
     load_versions: Mapping[str, str] | None,
     only_missing_outputs: bool,
     incremental: IncrementalOptions | None = None,
+    run_key: tuple[int | None] | None = None,
 ) -> Result[dict[str, DatasetLike], KedroError]:
     """Run ``pipeline`` with ``runner`` (default ``SequentialRunner()``) on a fresh catalog.
 
     ``record`` is the run's parameters, as the pipeline hooks receive them. When the store
     keeps a run journal, every node event is journaled; ``incremental`` asks for an
     ``--only-changed`` or ``--resume`` plan (the nodes it skips never reach the runner) and
-    for ``keep_going``.
+    for ``keep_going``. ``run_key`` is ``(key,)`` when the caller already recorded the run's
+    start (then a refusal before the runner is recorded as a failure too); ``None`` records
+    the start just before the runner.
     """
     from core.store_records import RunOutcome
     from shell.incremental.planning import IncrementalOptions
@@ -81,24 +84,29 @@ def execute_run(
 
     given: object = runner if runner is not None else SequentialRunner()
     if not isinstance(given, AbstractRunner):
-        return Failure(
-            KedroSessionError(
-                SessionErrorReason.PROJECT, RUNNER_CLASS_MESSAGE, session_id=session_id
-            )
+        refusal = KedroSessionError(
+            SessionErrorReason.PROJECT, RUNNER_CLASS_MESSAGE, session_id=session_id
         )
+        if run_key is not None:
+            record_run_finished(store, run_key[0], RunOutcome.FAILED, refusal.message)
+        return Failure(refusal)
     chosen: AbstractRunner = given
     catalog = _catalog(settings, context, chosen, run_id, load_versions)
     if not is_successful(catalog):
+        if run_key is not None:
+            record_run_finished(store, run_key[0], RunOutcome.FAILED, catalog.failure().message)
         return Failure(catalog.failure())
     cat = catalog.unwrap()
     options = incremental or IncrementalOptions()
     prepared = _prepare(store, pipeline, cat, run_id, options)
     if not is_successful(prepared):
+        if run_key is not None:
+            record_run_finished(store, run_key[0], RunOutcome.FAILED, prepared.failure().message)
         return Failure(prepared.failure())
     journaled = prepared.unwrap()
     hook = hook_manager.hook
     hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
-    run_key = _record_started(store, run_id, record)
+    key = run_key[0] if run_key is not None else record_run_started(store, run_id, record)
     began = time.perf_counter()
     run_pipeline = pipeline if journaled is None else journaled.pipeline
     if journaled is not None:
@@ -112,7 +120,7 @@ def execute_run(
         if journaled is not None:
             journaled.recorder.interrupted("KeyboardInterrupt")
         hook.on_pipeline_error(error=interrupt, run_params=record, pipeline=pipeline, catalog=cat)
-        _record_finished(store, run_key, RunOutcome.INTERRUPTED, "KeyboardInterrupt")
+        record_run_finished(store, key, RunOutcome.INTERRUPTED, "KeyboardInterrupt")
         _finish(journaled)
         return Failure(
             RunError(
@@ -130,10 +138,10 @@ def execute_run(
             pipeline=pipeline,
             catalog=cat,
         )
-        _record_finished(store, run_key, RunOutcome.FAILED, error.message)
+        record_run_finished(store, key, RunOutcome.FAILED, error.message)
         return Failure(_catalog_error_or(error))
     logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
-    _record_finished(store, run_key, RunOutcome.SUCCESS, None)
+    record_run_finished(store, key, RunOutcome.SUCCESS, None)
     hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
     return Success(result.unwrap())
 
@@ -200,7 +208,7 @@ def _catalog(
     )
 
 
-def _record_started(store: BaseSessionStore, run_id: str, record: Mapping[str, object]) -> int | None:
+def record_run_started(store: BaseSessionStore, run_id: str, record: Mapping[str, object]) -> int | None:
     starter = getattr(store, "record_run_started", None)
     if starter is None:
         return None
@@ -212,7 +220,7 @@ def _record_started(store: BaseSessionStore, run_id: str, record: Mapping[str, o
     return key
 
 
-def _record_finished(
+def record_run_finished(
     store: BaseSessionStore, run_key: int | None, outcome: RunOutcome, error: str | None
 ) -> None:
     finisher = getattr(store, "record_run_finished", None)

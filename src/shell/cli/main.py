@@ -24,6 +24,7 @@ from shell.cli.listings import catalog_group, registry_group, sessions_group
 from shell.cli.plan_cmd import plan_command
 from shell.cli.run_cmd import run_command
 from shell.secrets import ScrubbingStream
+from shell.server.cli import server_group
 
 __all__ = ["cli", "main"]
 
@@ -63,6 +64,7 @@ cli.add_command(plan_command)
 cli.add_command(registry_group)
 cli.add_command(catalog_group)
 cli.add_command(sessions_group)
+cli.add_command(server_group)
 cli.add_command(inspect_command)
 
 

@@ -6,6 +6,8 @@ unchanged; new code uses :data:`hook_impl` from here.
 
 from core.hook_merge import merge_before_node_run_results
 from shell.hooks.manager import (
+    KEDRO_PLUGIN_HOOKS,
+    NEVER_REGISTERED,
     PLUGIN_HOOKS,
     EntryPointReport,
     HookManager,
@@ -21,6 +23,8 @@ from shell.hooks.markers import HOOK_NAMESPACE, hook_impl, hook_spec
 
 __all__ = [
     "HOOK_NAMESPACE",
+    "KEDRO_PLUGIN_HOOKS",
+    "NEVER_REGISTERED",
     "PLUGIN_HOOKS",
     "EntryPointReport",
     "HookManager",

@@ -2,8 +2,9 @@
 
 One manager per session: :func:`_create_hook_manager` adds the specifications,
 :func:`_register_hooks` the project's hook objects (``settings.HOOKS``) and
-:func:`_register_hooks_entry_points` the hooks of installed plugins (entry-point group
-``kedro_pure.hooks``), minus the distributions named in ``DISABLE_HOOKS_FOR_PLUGINS``.
+:func:`_register_hooks_entry_points` the hooks of installed plugins (entry-point groups
+``kedro_pure.hooks`` and Kedro's ``kedro.hooks``), minus the distributions named in
+``DISABLE_HOOKS_FOR_PLUGINS``.
 Runners called without a manager use :class:`_NullPluginManager`, which absorbs every call.
 """
 
@@ -25,10 +26,14 @@ from shell.hooks.markers import HOOK_NAMESPACE
 from shell.hooks.specs import ALL_SPECS
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from core.node import Node
 
 __all__ = [
     "HOOK_CLASS_MESSAGE",
+    "KEDRO_PLUGIN_HOOKS",
+    "NEVER_REGISTERED",
     "PLUGIN_HOOKS",
     "EntryPointReport",
     "HookManager",
@@ -43,6 +48,11 @@ __all__ = [
 
 #: The entry-point group installed plugins declare their hook objects under.
 PLUGIN_HOOKS = "kedro_pure.hooks"
+#: Kedro's group, where plugins written for Kedro declare theirs (also read).
+KEDRO_PLUGIN_HOOKS = "kedro.hooks"
+#: Distributions whose hooks are never registered, whatever the settings: kedro-telemetry
+#: reports *Kedro* usage to Kedro's maintainers, and kedro-pure sends no telemetry.
+NEVER_REGISTERED = frozenset({"kedro-telemetry"})
 
 #: Kedro's message for a hook class given where an instance belongs.
 HOOK_CLASS_MESSAGE = (
@@ -128,36 +138,43 @@ def _register_hooks_entry_points(
     hook_manager: PluginManager,
     disabled_plugins: Iterable[str],
     *,
-    group: str = PLUGIN_HOOKS,
+    group: str | None = None,
 ) -> EntryPointReport:
     """Register the hook objects installed distributions declare, except disabled ones.
 
-    Disabling goes by *distribution* name (e.g. ``"kedro-telemetry"``), not entry-point name,
-    and also unregisters a disabled plugin's hooks that were registered earlier.
+    Both kedro-pure's group (``kedro_pure.hooks``) and Kedro's (``kedro.hooks``, where plugins
+    written for Kedro register) are read, in that order. Disabling goes by *distribution* name
+    (e.g. ``"kedro-viz"``), not entry-point name, and also unregisters a disabled plugin's hooks
+    that were registered earlier. Unlike Kedro, a disabled plugin's module is not even imported.
+    ``kedro-telemetry`` is never registered (:data:`NEVER_REGISTERED`).
 
     Args:
         hook_manager: The manager to register with.
         disabled_plugins: Distribution names whose hooks must not be active.
-        group: The entry-point group to load.
+        group: Read only this entry-point group (default: both).
 
     Returns:
         Which distributions were registered and which disabled.
     """
-    already_registered = hook_manager.get_plugins()
-    hook_manager.load_setuptools_entrypoints(group)
+    groups = (group,) if group is not None else (PLUGIN_HOOKS, KEDRO_PLUGIN_HOOKS)
     disabled = frozenset(disabled_plugins)
     registered_names: set[str] = set()
     disabled_names: set[str] = set()
-    for plugin, dist in hook_manager.list_plugin_distinfo():
-        name = f"{dist.project_name}-{dist.version}"
-        if dist.project_name in disabled:
-            # Unregister rather than block: blocking works by entry-point name, and disabling
-            # is by distribution name.
-            if hook_manager.is_registered(plugin):
-                hook_manager.unregister(plugin=plugin)
-            disabled_names.add(name)
-        elif plugin not in already_registered:
-            registered_names.add(name)
+    for entry_point, project, version in _declared_hooks(groups):
+        if project in NEVER_REGISTERED:
+            continue
+        label = f"{project}-{version}"
+        if project in disabled:
+            already = hook_manager.get_plugin(entry_point.name)
+            if already is not None:
+                hook_manager.unregister(plugin=already)
+            disabled_names.add(label)
+        elif not (
+            hook_manager.get_plugin(entry_point.name) is not None
+            or hook_manager.is_blocked(entry_point.name)
+        ):
+            hook_manager.register(entry_point.load(), name=entry_point.name)
+            registered_names.add(label)
     report = EntryPointReport(tuple(sorted(registered_names)), tuple(sorted(disabled_names)))
     if report.disabled:
         logger.debug("Hooks are disabled for plugin(s): %s", ", ".join(report.disabled))
@@ -168,6 +185,21 @@ def _register_hooks_entry_points(
             ", ".join(report.registered),
         )
     return report
+
+
+def _declared_hooks(groups: tuple[str, ...]) -> list[tuple[EntryPoint, str, str]]:
+    """Every entry point in ``groups`` with its distribution's name and version, group by group."""
+    # Imported here: importlib.metadata is costly, and only a session needs it.
+    from importlib.metadata import distributions
+
+    found: dict[str, list[tuple[EntryPoint, str, str]]] = {g: [] for g in groups}
+    for dist in distributions():
+        for entry_point in dist.entry_points:
+            if entry_point.group in found:
+                found[entry_point.group].append(
+                    (entry_point, dist.name, dist.version)
+                )
+    return [item for g in groups for item in found[g]]
 
 
 class _NullPluginManager:

@@ -66,7 +66,13 @@ from shell.io.memory import MemoryDataset
 from shell.io.timestamp import generate_timestamp
 from shell.io.type_resolver import build_dataset
 
-__all__ = ["DataCatalog"]
+__all__ = [
+    "DataCatalog",
+    "has_plain_data_operations",
+    "load_resolved",
+    "release_resolved",
+    "save_resolved",
+]
 
 _LOGGER = logging.getLogger(log_names.CATALOG)
 
@@ -495,6 +501,63 @@ def _at_boundary(
         return Success(action())
     except Exception as exc:  # the dataset boundary (see the module docstring)
         return Failure(_operation_failed(name, dataset, exc, reason, what))
+
+
+# -- a run's hot path: operations on datasets the run already resolved ---------------------
+# The runners resolve every dataset of a pipeline once (warm-up) and then load, save and release
+# through these, which log and wrap errors exactly as ``load``/``save``/``release`` do but raise
+# the ``DatasetError`` (the runner turns it into its failure value) instead of allocating a
+# ``Result`` per call.
+
+
+def load_resolved(name: str, dataset: DatasetLike) -> object:
+    """``DataCatalog.load(name)`` for ``dataset``, registered as ``name``; raises ``DatasetError``."""
+    _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
+    try:
+        return dataset.load()
+    except Exception as exc:  # the dataset boundary (see the module docstring)
+        raise _operation_failed(
+            name, dataset, exc, DatasetErrorReason.LOAD, "Failed while loading data from dataset"
+        ) from exc
+
+
+def save_resolved(name: str, dataset: DatasetLike, data: object) -> None:
+    """``DataCatalog.save(name, data)`` for ``dataset``; raises ``DatasetError``."""
+    if data is None:
+        raise DatasetError(
+            DatasetErrorReason.SAVE, f"{name}: Saving 'None' to a 'Dataset' is not allowed", dataset=name
+        )
+    _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
+    try:
+        dataset.save(data)
+    except Exception as exc:  # the dataset boundary
+        raise _operation_failed(
+            name, dataset, exc, DatasetErrorReason.SAVE, "Failed while saving data to dataset"
+        ) from exc
+
+
+def release_resolved(name: str, dataset: DatasetLike) -> None:
+    """``DataCatalog.release(name)`` for ``dataset``; raises ``DatasetError``."""
+    try:
+        dataset.release()
+    except Exception as exc:  # the dataset boundary
+        raise _operation_failed(
+            name, dataset, exc, DatasetErrorReason.RELEASE, "Failed during release for dataset"
+        ) from exc
+
+
+def has_plain_data_operations(catalog: object) -> bool:
+    """Whether ``catalog`` loads, saves and releases exactly as :class:`DataCatalog` does
+    (a subclass overriding one of them, or a foreign catalog, is called through its methods)."""
+    if not isinstance(catalog, DataCatalog):
+        return False
+    kind = type(catalog)
+    return (
+        kind.load is DataCatalog.load
+        and kind.save is DataCatalog.save
+        and kind.release is DataCatalog.release
+        and kind.get is DataCatalog.get
+    )
 
 
 def _type_of(config: Mapping[str, object]) -> object:

@@ -82,17 +82,20 @@ def _import_path(path: str) -> tuple[type | None, str | None]:
         return None, None
     try:
         module = importlib.import_module(module_path)
+        # kedro_datasets imports its submodules lazily, on attribute access.
+        found = getattr(module, class_name, None)
     except ModuleNotFoundError as exc:
         missing = exc.name or ""
         if module_path == missing or module_path.startswith(missing + "."):
             return None, None  # this candidate does not exist; try the next one
+        if missing == "kedro" or missing.startswith("kedro."):
+            return None, _needs_kedro(path)
         return None, (
             f"{exc}. Please install the missing dependencies for {path}:\n"
             "https://docs.kedro.org/en/stable/getting-started/install/"
         )
     except ImportError as exc:
         return None, f"Importing '{module_path}' failed: {exc}"
-    found = getattr(module, class_name, None)
     if found is None:
         return None, (
             f"Dataset '{class_name}' not found in '{module_path}'. Make sure the dataset "
@@ -101,6 +104,24 @@ def _import_path(path: str) -> tuple[type | None, str | None]:
     if not isinstance(found, type):
         return None, f"'{path}' is not a class."
     return found, None
+
+
+_KEDRO_MISSING = "Kedro is not importable"
+
+
+def _needs_kedro(path: str) -> str:
+    """Why a Kedro dataset class cannot be used here, and how to fix it."""
+    parts = path.split(".")
+    if parts[0] == "kedro_datasets" and len(parts) >= 3:
+        extra = f"{parts[1]}-{parts[-1].lower()}"
+        fix = f"pip install 'kedro-datasets[{extra}]'"
+    else:
+        fix = "pip install 'kedro==1.7.*'"
+    return (
+        f"The dataset class '{path}' is written for Kedro (it derives from Kedro's "
+        f"'AbstractDataset'), and {_KEDRO_MISSING}. Install it with `{fix}` (this "
+        "brings Kedro), or use one of kedro-pure's own dataset types."
+    )
 
 
 def resolve_class(type_ref: object, *, dataset: str = "") -> Result[type, DatasetError]:
@@ -117,7 +138,8 @@ def resolve_class(type_ref: object, *, dataset: str = "") -> Result[type, Datase
             found, problem = _import_path(path)
             if found is not None:
                 break
-            reason = problem or reason
+            # Kedro missing beneath a kedro-datasets class is the reason worth reporting.
+            reason = reason if reason is not None and _KEDRO_MISSING in reason else problem or reason
         if found is None:
             message = reason or f"Class '{type_ref}' not found, is this a typo?"
             return Failure(_parse_error(dataset, message + _HINT))

@@ -29,6 +29,7 @@ from core.errors import KedroError, KedroSessionError, SessionErrorReason
 from core.node import DOTTED_NAME_WARNING, dotted_dataset_names
 from core.pipeline import Pipeline
 from core.project import RegistryEntries, registry_entries, select_pipelines
+from shell.kedro_bridge import configure_kedro_project, from_kedro_registry
 from shell.project._failure import describe
 from shell.project.bootstrap import ProjectMetadata
 
@@ -109,7 +110,9 @@ def load_registry(
     if not callable(register):
         return Failure(_error(f"The '{module_name}' module has no 'register_pipelines' function."))
     passes_names = _takes_names(register)
-    requested = tuple(names) if passes_names and names is not None else None
+    # An unmodified Kedro registry calls Kedro's find_pipelines, which reads Kedro's globals.
+    kedro_selects = configure_kedro_project(metadata.package_name, names)
+    requested = tuple(names) if (passes_names or kedro_selects) and names is not None else None
     try:
         value = register(names=requested) if passes_names else register()
     except UnwrapFailedError as exc:
@@ -119,7 +122,7 @@ def load_registry(
         error = _error(f"'register_pipelines' raised {describe(exc, metadata.project_path)}")
         error.__cause__ = exc
         return Failure(error)
-    return registry_entries(value).map(
+    return registry_entries(from_kedro_registry(value)).map(
         lambda entries: PipelineRegistry(metadata.package_name, _warned(entries), requested)
     )
 

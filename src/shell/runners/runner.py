@@ -42,11 +42,12 @@ from core.scheduler import (
     view,
 )
 from shell.hooks.manager import HookManager, NullPluginManager
-from shell.io.catalog import DataCatalog
+from shell.io.catalog import DataCatalog, has_plain_data_operations
 from shell.io.contract import DatasetLike, is_ephemeral
 from shell.io.snapshot import snapshot_catalog
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind, ignore_progress
-from shell.runners.task import NodeCall, call_here, run_node
+from shell.runners.run_tools import RunTools
+from shell.runners.task import _DONE, NodeCall, call_here, run_node
 
 __all__ = [
     "SYNC_NOTE",
@@ -80,6 +81,17 @@ class RunContext:
     progress: ProgressCallback
     logger: logging.Logger
     call: NodeCall = call_here
+    #: what the run resolved once (datasets, hooks with implementations); ``None``: nothing
+    tools: RunTools | None = None
+
+    @property
+    def listening(self) -> bool:
+        """Whether progress events have a receiver (none are built otherwise)."""
+        return self.progress is not ignore_progress
+
+    def run_tools(self) -> RunTools:
+        """The run's tools (built without resolved datasets when none were given)."""
+        return self.tools or RunTools.of(self.catalog, self.hooks)
 
 
 class AbstractRunner(abc.ABC):
@@ -147,23 +159,26 @@ class AbstractRunner(abc.ABC):
             if not is_successful(pruned):
                 return Failure(pruned.failure())
             pipeline = pruned.unwrap()
-        warmed = self._warm_up(pipeline, catalog)
+        warmed = _warm(pipeline, catalog)
         if not is_successful(warmed):
             return Failure(warmed.failure())
+        snapshot, resolved = warmed.unwrap()
         checked = self._validate(pipeline, catalog)
         if not is_successful(checked):
             return Failure(checked.failure())
         if self._is_async:
             self._logger.info(_ASYNC_NOTE)
+        hooks = hook_manager or NullPluginManager()
         context = RunContext(
             pipeline=pipeline,
             catalog=catalog,
-            hooks=hook_manager or NullPluginManager(),
+            hooks=hooks,
             run_id=run_id,
             is_async=self._is_async,
-            snapshot=warmed.unwrap(),
+            snapshot=snapshot,
             progress=self._progress if observer is None else _both(self._progress, observer),
             logger=self._logger,
+            tools=RunTools.of(catalog, hooks, resolved if has_plain_data_operations(catalog) else None),
         )
         began = time.perf_counter()
         outcome = self._run(context) if not keep_going else self._run_keep_going(context)
@@ -239,25 +254,36 @@ class AbstractRunner(abc.ABC):
     def _warm_up(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[CatalogSnapshot, RunError]:
         """Materialise every dataset (undeclared names become memory datasets) and check that
         every free input is known; returns which datasets are registered and ephemeral."""
-        names = sorted(pipeline.datasets())
-        known = frozenset(name for name in names if name in catalog)
-        ephemeral: set[str] = set()
-        for name in names:
-            got = catalog.get(name, fallback_to_runtime_pattern=True)
-            if not is_successful(got):
-                error = got.failure()
-                return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
-            if is_ephemeral(got.unwrap()):
-                ephemeral.add(name)
-        unsatisfied = pipeline.inputs() - known
-        if unsatisfied:
-            shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
-            message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
-            # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
-            return Failure(
-                RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
-            )
-        return Success(CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral)))
+        return _warm(pipeline, catalog).map(lambda warmed: warmed[0])
+
+
+def _warm(
+    pipeline: Pipeline, catalog: DataCatalog
+) -> Result[tuple[CatalogSnapshot, dict[str, DatasetLike]], RunError]:
+    """:meth:`AbstractRunner._warm_up`, also returning every dataset it resolved by name."""
+    names = sorted(pipeline.datasets())
+    known = frozenset(name for name in names if name in catalog)
+    ephemeral: set[str] = set()
+    resolved: dict[str, DatasetLike] = {}
+    for name in names:
+        got = catalog.get(name, fallback_to_runtime_pattern=True)
+        if not is_successful(got):
+            error = got.failure()
+            return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
+        dataset = got.unwrap()
+        resolved[name] = dataset
+        if is_ephemeral(dataset):
+            ephemeral.add(name)
+    unsatisfied = pipeline.inputs() - known
+    if unsatisfied:
+        shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
+        message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
+        # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
+        return Failure(
+            RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
+        )
+    snapshot = CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral))
+    return Success((snapshot, resolved))
 
 
 def _both(first: ProgressCallback, second: ProgressCallback) -> ProgressCallback:
@@ -283,12 +309,13 @@ def _free_outputs(pipeline: Pipeline, catalog: DataCatalog) -> Result[dict[str, 
 
 
 def _release(context: RunContext, names: Iterable[str]) -> None:
+    tools = context.run_tools()
     for name in names:
-        released = context.catalog.release(name)
-        if not is_successful(released):
+        problem = tools.release(name)
+        if problem is not None:
             # Releasing only frees memory early; a failure loses no data, so it is reported
             # and the run goes on.
-            context.logger.warning("%s", released.failure().message)
+            context.logger.warning("%s", problem.message)
 
 
 def _completed(
@@ -305,8 +332,10 @@ def _completed(
     total = len(context.pipeline.nodes)
     context.logger.info("Completed node: %s", name)
     context.logger.info("Completed %d out of %d tasks", len(done), total)
-    context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
-    _release(context, releasable)
+    if context.listening:
+        context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
+    if releasable:
+        _release(context, releasable)
     return s, releasable
 
 
@@ -341,9 +370,12 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
     done: list[str] = []
     total = len(context.pipeline.nodes)
     by_name = context.pipeline.graph.by_name
+    tools = context.run_tools()
+    listening = context.listening
     while (name := next_ready(s)) is not None:
         s = mark_submitted(s, name)
-        context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
+        if listening:
+            context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
         outcome = run_node(
             by_name[name],
             context.catalog,
@@ -351,10 +383,12 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
             is_async=context.is_async,
             run_id=context.run_id,
             call=context.call,
+            tools=tools,
         )
-        if not is_successful(outcome):
+        if outcome is not _DONE and not is_successful(outcome):
             s = mark_failed(s, name)
-            context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+            if listening:
+                context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
             return _failed(context, outcome.failure(), done)
         s, _ = _completed(context, s, name, done)
     if progress(s) is Progress.STUCK:
@@ -376,6 +410,8 @@ def drive_concurrently(
     by_name = context.pipeline.graph.by_name
     running: dict[Future[Result[None, RunError]], str] = {}
     first_error: RunError | None = None
+    tools = context.run_tools()
+    listening = context.listening
     try:
         while True:
             if first_error is None:
@@ -389,9 +425,11 @@ def drive_concurrently(
                         is_async=context.is_async,
                         run_id=context.run_id,
                         call=context.call,
+                        tools=tools,
                     )
                     running[future] = name
-                    context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
+                    if listening:
+                        context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -402,7 +440,8 @@ def drive_concurrently(
                     s, _ = _completed(context, s, name, done)
                 else:
                     s = mark_failed(s, name)
-                    context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+                    if listening:
+                        context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
                     first_error = first_error or outcome.failure()
     except KeyboardInterrupt:
         for future in running:

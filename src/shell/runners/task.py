@@ -21,11 +21,18 @@ from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
 from core.node import NameForm, Node
-from core.node_call import CallArguments, call_arguments, split_outputs
+from core.node_call import (
+    CallArguments,
+    call_arguments,
+    fitting_arguments,
+    fitting_outputs,
+    split_outputs,
+)
 from shell import log_names
 from shell.hooks.manager import HookManager, call_before_node_run
 from shell.io.catalog import DataCatalog
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
+from shell.runners.run_tools import NodeAbort, RunTools
 
 __all__ = ["NodeCall", "WorkerDied", "call_here", "run_node"]
 
@@ -137,8 +144,12 @@ def run_node(
     is_async: bool,
     run_id: str | None,
     call: NodeCall = call_here,
+    tools: RunTools | None = None,
 ) -> Result[None, RunError]:
     """Run ``node`` with Kedro's sequence of hooks; everything it does is reported as a value.
+
+    ``tools`` carries what the run resolved once (datasets, which hooks have implementations);
+    without it every load and save goes through the catalog and every hook is called.
 
     Returns:
         ``Success(None)`` once the outputs are saved and confirmed; ``Failure(RunError)``
@@ -146,59 +157,89 @@ def run_node(
         ``on_node_error`` fired), ``WORKER_DIED``, ``DATASET`` (a load, save or confirm
         failed) or ``HOOK`` (``before_node_run`` returned something other than a dict).
     """
-    if is_async and inspect.isgeneratorfunction(node.func):
-        return Failure(_async_generator_error(node))
-    loaded = load_inputs(node, catalog, hooks, is_async=is_async)
-    if not is_successful(loaded):
-        return Failure(loaded.failure())
-    inputs = loaded.unwrap()
-    replaced = call_before_node_run(
-        hooks, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
-    )
-    if not is_successful(replaced):
-        error = replaced.failure()
-        return Failure(RunError(error.reason, error.message, node=node.name, cause=error))
-    inputs.update(replaced.unwrap())
-    _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
-    arguments = call_arguments(node, inputs)
-    if not is_successful(arguments):
-        problem = ValueError(arguments.failure().message)
-        return Failure(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
     try:
-        returned = call(node, arguments.unwrap())
+        _run_steps(node, tools or RunTools.of(catalog, hooks), is_async, run_id, call)
+    except NodeAbort as abort:
+        return Failure(abort.error)
+    return _DONE
+
+
+#: The one success value of every node (``Success`` is immutable).
+_DONE: Result[None, RunError] = Success(None)
+
+
+def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, call: NodeCall) -> None:
+    """The steps of :func:`run_node`; every failure is raised as :class:`NodeAbort`."""
+    catalog, hooks = tools.catalog, tools.hooks
+    if is_async and inspect.isgeneratorfunction(node.func):
+        raise NodeAbort(_async_generator_error(node))
+    if is_async and len(node.inputs) > 1:
+        loaded = load_inputs(node, catalog, hooks, is_async=True)
+        if not is_successful(loaded):
+            raise NodeAbort(loaded.failure())
+        inputs = loaded.unwrap()
+    else:
+        inputs = {name: tools.load(node, name) for name in node.inputs}
+    if tools.before_node_run:
+        replaced = call_before_node_run(
+            hooks, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
+        )
+        if not is_successful(replaced):
+            error = replaced.failure()
+            raise NodeAbort(RunError(error.reason, error.message, node=node.name, cause=error))
+        inputs.update(replaced.unwrap())
+    _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
+    arguments = fitting_arguments(node, inputs)
+    if arguments is None:
+        problem = ValueError(call_arguments(node, inputs).failure().message)
+        raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    try:
+        returned = call(node, arguments)
     except WorkerDied as died:
-        return Failure(
+        raise NodeAbort(
             _node_error(
                 node, died, hooks, catalog, inputs,
                 is_async=is_async, run_id=run_id, reason=RunErrorReason.WORKER_DIED,
             )
-        )
+        ) from None
     except Exception as exc:  # the task boundary: the user's function may raise anything
-        return Failure(_node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+        raise NodeAbort(
+            _node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id)
+        ) from None
     if node.output_form is NameForm.NONE and returned is not None:
         _warn_ignored_return(node, returned)
-    outputs = (
-        _streams(node, returned) if inspect.isgenerator(returned) else split_outputs(node, returned)
-    )
-    if not is_successful(outputs):
-        problem = ValueError(outputs.failure().message)
-        return Failure(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
-    produced = outputs.unwrap()
-    hooks.hook.after_node_run(
-        node=node, catalog=catalog, inputs=inputs, outputs=produced, is_async=is_async, run_id=run_id
-    )
-    saved = (
-        _save_chunks(node, produced, catalog, hooks)
-        if inspect.isgenerator(returned)
-        else save_outputs(node, produced, catalog, hooks, is_async=is_async)
-    )
+    chunked = False
+    produced: dict[str, Any] | None
+    if inspect.isgenerator(returned):
+        chunked = True
+        streams = _streams(node, returned)
+        if not is_successful(streams):
+            problem = ValueError(streams.failure().message)
+            raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+        produced = streams.unwrap()
+    else:
+        produced = fitting_outputs(node, returned)
+        if produced is None:
+            problem = ValueError(split_outputs(node, returned).failure().message)
+            raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    if tools.after_node_run:
+        hooks.hook.after_node_run(
+            node=node, catalog=catalog, inputs=inputs, outputs=produced, is_async=is_async, run_id=run_id
+        )
+    if chunked:
+        saved = _save_chunks(node, produced, catalog, hooks)
+    elif is_async and len(produced) > 1:
+        saved = save_outputs(node, produced, catalog, hooks, is_async=True)
+    else:
+        for name, data in produced.items():
+            tools.save(node, name, data)
+        saved = _DONE
     if not is_successful(saved):
-        return saved
+        raise NodeAbort(saved.failure())
     for name in node.confirms:
         confirmed = catalog.confirm(name)
         if not is_successful(confirmed):
-            return Failure(dataset_failure(node, confirmed.failure()))
-    return Success(None)
+            raise NodeAbort(dataset_failure(node, confirmed.failure()))
 
 
 def _save_chunks(

@@ -17,13 +17,14 @@ from core.store_records import (
     SESSION_COLUMNS,
     RunRow,
     SessionRow,
+    StoredRun,
     StoredSession,
     stored_sessions,
 )
 from shell.store import database
 from shell.store.sqlite import DEFAULT_BUSY_TIMEOUT, store_file
 
-__all__ = ["get_session", "list_sessions"]
+__all__ = ["get_session", "list_runs", "list_sessions"]
 
 _SESSION_SELECT = (
     f"SELECT session_id, project_path, {', '.join(SESSION_COLUMNS)}, data, created_at, "
@@ -137,3 +138,52 @@ def get_session(
         )
     )
     return IOResult.from_result(found)
+
+
+def list_runs(
+    path: str | Path,
+    session_id: str,
+    *,
+    run_id: str | None = None,
+    limit: int | None = None,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+) -> IOResult[tuple[StoredRun, ...], StoreError]:
+    """One session's runs, newest first, without reading the others' (the service's view).
+
+    Args:
+        path: The store directory.
+        session_id: The session whose runs are read.
+        run_id: Only the runs with this id (a run id may be retried in one session).
+        limit: At most this many runs (``None``: all).
+        busy_timeout: Seconds to wait on a lock before reporting ``LOCKED``.
+
+    Returns:
+        The runs (empty when the session or the store does not exist yet), or the
+        ``StoreError``.
+    """
+    file = store_file(path)
+
+    def query(connection: sqlite3.Connection) -> _Rows:
+        sessions = connection.execute(
+            f"{_SESSION_SELECT} WHERE session_id = ?", (session_id,)
+        ).fetchall()
+        where, args = " WHERE session_id = ?", [session_id]
+        if run_id is not None:
+            where, args = where + " AND run_id = ?", [*args, run_id]
+        bound = "" if limit is None else f" LIMIT {int(limit)}"
+        runs = connection.execute(
+            f"{_RUN_SELECT}{where} ORDER BY run_key DESC{bound}", args
+        ).fetchall()
+        return tuple(map(_session_row, sessions)), tuple(map(_run_row, runs))
+
+    nothing: _Rows = ((), ())
+    rows = database.read(file, busy_timeout, query, empty=nothing)
+    if isinstance(rows, Failure):
+        return IOResult.from_failure(rows.failure())
+    sessions, runs = rows.unwrap()
+    if not sessions:
+        return IOResult.from_value(())
+    assembled = stored_sessions(sessions, runs)
+    if isinstance(assembled, Failure):
+        return IOResult.from_failure(assembled.failure())
+    return IOResult.from_value(assembled.unwrap()[0].runs)
