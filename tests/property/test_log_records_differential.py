@@ -9,6 +9,7 @@ adds Kedro's ERROR record and its resume WARNING.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 from collections import Counter
@@ -66,11 +67,12 @@ def recording(level: int = logging.INFO) -> Iterator[Recorder]:
 
 
 class Failing:
-    """A node function that raises, named as the function it replaces (so node names and
-    strings are unchanged)."""
+    """A node function that raises, named and bound as the function it replaces (so node
+    names, strings and input orders are unchanged)."""
 
-    def __init__(self, name: str) -> None:
-        self.__name__ = name
+    def __init__(self, original: object) -> None:
+        self.__name__ = getattr(original, "__name__", "combine")
+        self.__signature__ = inspect.signature(original)  # type: ignore[arg-type]
 
     def __call__(self, *args: object, **kwargs: object) -> object:
         raise ValueError("boom: the node failed")
@@ -93,7 +95,7 @@ def kedros(p: Pipeline, runner: Any, failing: str | None = None) -> list[Record]
     kp = KedroPipeline(
         [
             kedro_node(
-                Failing(n.func_name) if n.name == failing else n.func,
+                Failing(n.func) if n.name == failing else n.func,
                 n.declared_inputs,
                 n.declared_outputs,
                 name=n.explicit_name,
@@ -118,7 +120,7 @@ def replace_func(p: Pipeline, failing: str) -> Pipeline:
     return pipeline(
         [
             node(
-                Failing(n.func_name),
+                Failing(n.func),
                 n.declared_inputs,
                 n.declared_outputs,
                 name=n.explicit_name,
