@@ -338,6 +338,8 @@ class StoreErrorReason(enum.Enum):
     SCHEMA = "schema"
     #: no stored session or run has the requested id
     NOT_FOUND = "not_found"
+    #: another process already recorded a session with this id (ids must be unique)
+    DUPLICATE = "duplicate"
 
 
 class StoreError(KedroError):

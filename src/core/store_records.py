@@ -73,8 +73,11 @@ class RunOutcome(enum.Enum):
     RUNNING = "running"
     SUCCESS = "success"
     FAILED = "failed"
-    #: stopped by the user (Ctrl-C)
+    #: stopped by the user (Ctrl-C) or a termination signal (SIGTERM)
     INTERRUPTED = "interrupted"
+    #: its process ended without recording an outcome (SIGKILL, a crash, power loss); set
+    #: when a store is next opened on the same host (see :mod:`core.liveness`)
+    CRASHED = "crashed"
 
 
 def _safe_repr(value: object) -> str:

@@ -55,7 +55,7 @@ from shell.hooks.manager import (
     _register_hooks_entry_points,
     register_hooks,
 )
-from shell.io.timestamp import generate_timestamp
+from shell.io.timestamp import generate_id, generate_timestamp
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import resolve_class, validate_settings
@@ -171,7 +171,7 @@ class KedroSession:
         """
         try:
             session = cls(
-                generate_timestamp(),
+                generate_id(),
                 project_path=project_path,
                 save_on_close=save_on_close,
                 conf_source=conf_source,
@@ -357,7 +357,7 @@ class KedroSession:
             to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
             load_versions = load_versions or dict(resumed.load_versions) or None
         if run_id is None:
-            run_id = generate_timestamp() if multi else self._session_id
+            run_id = generate_id() if multi else self._session_id
         with self._state_lock:
             started = begin_run(self._state, run_id)
             if not is_successful(started):

@@ -418,9 +418,10 @@ def interrupt_when(
     marker: Path,
     env: Mapping[str, str] | None = None,
     whole_group: bool = False,
+    sig: int = signal.SIGINT,
 ) -> Done:
     """Start ``kedro-pure args`` with ``KP_SLEEP_MARKER=marker``, wait until the sleeping
-    node wrote ``marker``, send SIGINT and wait for the process.
+    node wrote ``marker``, send SIGINT (or ``sig``) and wait for the process.
 
     The signal goes to the ``kedro-pure`` process alone (``proc.send_signal``, what
     ``kill -INT`` or a wrapper script does), or with ``whole_group`` to its whole process
@@ -435,12 +436,14 @@ def interrupt_when(
             text=True,
             start_new_session=whole_group,
         )
-        out, err = _interrupt(proc, marker, whole_group=whole_group)
+        out, err = _interrupt(proc, marker, whole_group=whole_group, sig=sig)
         written = log.read_text()
     return Done(tuple(args), proc.returncode, out, err, written)
 
 
-def _interrupt(proc: subprocess.Popen[str], marker: Path, *, whole_group: bool) -> tuple[str, str]:
+def _interrupt(
+    proc: subprocess.Popen[str], marker: Path, *, whole_group: bool, sig: int = signal.SIGINT
+) -> tuple[str, str]:
     try:
         deadline = time.monotonic() + TIMEOUT
         while not marker.exists():
@@ -450,9 +453,9 @@ def _interrupt(proc: subprocess.Popen[str], marker: Path, *, whole_group: bool) 
             time.sleep(0.02)
         if whole_group:
             # The process leads its own session (start_new_session), so its group id is its pid.
-            os.killpg(proc.pid, signal.SIGINT)
+            os.killpg(proc.pid, sig)
         else:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sig)
         out, err = proc.communicate(timeout=TIMEOUT)
     finally:
         if proc.poll() is None:

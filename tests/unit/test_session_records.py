@@ -34,7 +34,8 @@ from tests.unit.project_factory import (
     write_project,
 )
 
-SESSION_ID = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}\.\d{3}Z$")
+# Kedro's timestamp plus a random suffix (core.ids): unique across processes.
+SESSION_ID = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}\.\d{3}Z-[0-9a-f]{8}$")
 
 
 @pytest.fixture

@@ -185,7 +185,13 @@ def sessions_group() -> None:
 
 
 def _store_path(state: CliState) -> Path:
-    return project_root(state) / "sessions"
+    """The project's store, after marking ``crashed`` the runs whose process is gone (a
+    store that cannot be written here is still listed: the listing reports its error)."""
+    from shell.store.sqlite import reap_crashed_runs
+
+    path = project_root(state) / "sessions"
+    reap_crashed_runs(path)
+    return path
 
 
 def _plain(value: object) -> object:

@@ -19,6 +19,7 @@ from returns.io import IOResult
 from returns.result import Failure, Result, Success
 
 from core.errors import StoreError, StoreErrorReason
+from core.liveness import crashed_message, gone, parse_process_id, pids_to_observe
 from core.store_records import (
     SESSION_COLUMNS,
     JsonValue,
@@ -28,27 +29,39 @@ from core.store_records import (
     encode_json,
     session_row,
 )
+from shell.processes import observe, this_host, this_process
 from shell.store import database
 from shell.store.base import BaseSessionStore
 from shell.store.journal import SQLiteJournal
 
-__all__ = ["DB_FILE_NAME", "DEFAULT_BUSY_TIMEOUT", "SQLiteStore", "store_file", "utc_now"]
+__all__ = [
+    "DB_FILE_NAME",
+    "DEFAULT_BUSY_TIMEOUT",
+    "SQLiteStore",
+    "reap_crashed_runs",
+    "store_file",
+    "utc_now",
+]
 
 #: The database file inside the store path.
 DB_FILE_NAME = "session_store.sqlite3"
 
-#: Seconds a writer waits for another writer before reporting ``LOCKED``.
-DEFAULT_BUSY_TIMEOUT = 5.0
+#: Seconds a write may wait for other writers (retrying, see :mod:`shell.store.database`)
+#: before it is reported ``LOCKED``.
+DEFAULT_BUSY_TIMEOUT = 30.0
 
+# A session row belongs to the process that first wrote it (``owner``): another process
+# saving a session with the same id is refused (nothing changes, ``DUPLICATE``), never merged.
 _UPSERT_SESSION = f"""
     INSERT INTO sessions (session_id, project_path, {", ".join(SESSION_COLUMNS)}, data,
-                          created_at, updated_at)
-    VALUES ({", ".join("?" * (len(SESSION_COLUMNS) + 5))})
+                          created_at, updated_at, owner)
+    VALUES ({", ".join("?" * (len(SESSION_COLUMNS) + 6))})
     ON CONFLICT (session_id) DO UPDATE SET
         project_path = excluded.project_path,
         {", ".join(f"{name} = excluded.{name}" for name in SESSION_COLUMNS)},
         data = excluded.data,
         updated_at = excluded.updated_at
+    WHERE sessions.owner IS NULL OR sessions.owner = excluded.owner
 """
 
 _INSERT_SESSION_IF_ABSENT = _UPSERT_SESSION.split("ON CONFLICT")[0] + (
@@ -101,6 +114,7 @@ class SQLiteStore(BaseSessionStore):
         self._file = store_file(path)
         self._busy_timeout = busy_timeout
         self._clock = clock
+        self._owner = str(this_process())
         self._journal: SQLiteJournal | None = None
         super().__init__(path, session_id)
 
@@ -128,6 +142,17 @@ class SQLiteStore(BaseSessionStore):
         created = database.write(store_file(path), busy_timeout, lambda _connection: None)
         if isinstance(created, Failure):
             return IOResult.from_failure(created.failure())
+        # Runs left "running" by processes that are gone are marked crashed on every open.
+        reaped = reap_crashed_runs(path, busy_timeout=busy_timeout, clock=clock)
+        if isinstance(reaped, Failure):
+            return IOResult.from_failure(reaped.failure())
+        owner = database.read(
+            store_file(path), busy_timeout, lambda c: _session_owner(c, session_id), empty=None
+        )
+        if isinstance(owner, Failure):
+            return IOResult.from_failure(owner.failure())
+        if owner.unwrap() not in (None, str(this_process())):
+            return IOResult.from_failure(_duplicate(store_file(path), session_id, owner.unwrap()))
         try:
             return IOResult.from_value(
                 cls(path, session_id, busy_timeout=busy_timeout, clock=clock)
@@ -210,7 +235,9 @@ class SQLiteStore(BaseSessionStore):
         row = session_row(self._session_id, dict(self.data), created_at=now, updated_at=now)
 
         def upsert(connection: sqlite3.Connection) -> None:
-            connection.execute(_UPSERT_SESSION, _session_values(row))
+            cursor = connection.execute(_UPSERT_SESSION, (*_session_values(row), self._owner))
+            if cursor.rowcount == 0:
+                raise _duplicate(self._file, self._session_id, _session_owner(connection, self._session_id))
 
         return IOResult.from_result(database.write(self._file, self._busy_timeout, upsert))
 
@@ -233,11 +260,21 @@ class SQLiteStore(BaseSessionStore):
         row = session_row(self._session_id, dict(self.data), created_at=now, updated_at=now)
 
         def insert(connection: sqlite3.Connection) -> int:
-            connection.execute(_INSERT_SESSION_IF_ABSENT, _session_values(row))
+            connection.execute(_INSERT_SESSION_IF_ABSENT, (*_session_values(row), self._owner))
+            owner = _session_owner(connection, self._session_id)
+            if owner not in (None, self._owner):
+                raise _duplicate(self._file, self._session_id, owner)
             cursor = connection.execute(
-                "INSERT INTO runs (session_id, run_id, parameters, outcome, started_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (self._session_id, run_id, encode_json(parameters), RunOutcome.RUNNING.value, now),
+                "INSERT INTO runs (session_id, run_id, parameters, outcome, started_at, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    self._session_id,
+                    run_id,
+                    encode_json(parameters),
+                    RunOutcome.RUNNING.value,
+                    now,
+                    self._owner,
+                ),
             )
             assert cursor.lastrowid is not None  # an INSERT into a rowid table sets it
             return cursor.lastrowid
@@ -272,6 +309,93 @@ class SQLiteStore(BaseSessionStore):
                 )
 
         return IOResult.from_result(database.write(self._file, self._busy_timeout, update))
+
+
+def _session_owner(connection: sqlite3.Connection, session_id: str) -> str | None:
+    found = connection.execute(
+        "SELECT owner FROM sessions WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    return None if found is None or found[0] is None else str(found[0])
+
+
+def _duplicate(file: Path, session_id: str, owner: str | None) -> StoreError:
+    other = parse_process_id(owner)
+    by = f"process {other.pid} on {other.host}" if other is not None else "another process"
+    return StoreError(
+        StoreErrorReason.DUPLICATE,
+        f"Session store '{file}' already has a session {session_id!r}, recorded by {by}; "
+        "session ids must be unique, so this one is refused rather than merged.",
+        path=str(file),
+    )
+
+
+def reap_crashed_runs(
+    path: str | Path,
+    *,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    clock: Callable[[], datetime] = utc_now,
+) -> Result[tuple[int, ...], StoreError]:
+    """Mark ``crashed`` every run still ``running`` whose process is gone (same host; the
+    pid is free or reused, see :mod:`core.liveness`), with when it was last seen.
+
+    Args:
+        path: The store directory (nothing happens if the store does not exist).
+        busy_timeout: Seconds to wait for other writers.
+        clock: Gives the current time (UTC).
+
+    Returns:
+        The keys of the runs marked ``crashed``, or the ``StoreError``.
+    """
+    file = store_file(path)
+
+    def running(connection: sqlite3.Connection) -> list[tuple[int, str | None, str]]:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
+        if "owner" not in columns:  # a version 1 store: no owners recorded yet
+            return []
+        return [
+            (int(key), None if owner is None else str(owner), str(started))
+            for key, owner, started in connection.execute(
+                "SELECT run_key, owner, started_at FROM runs WHERE outcome = ?",
+                (RunOutcome.RUNNING.value,),
+            )
+        ]
+
+    nothing: list[tuple[int, str | None, str]] = []
+    found = database.read(file, busy_timeout, running, empty=nothing)
+    if isinstance(found, Failure):
+        return Failure(found.failure())
+    owned = [
+        (key, owner, started)
+        for key, text, started in found.unwrap()
+        if (owner := parse_process_id(text)) is not None
+    ]
+    if not owned:
+        return Success(())
+    facts = observe(pids_to_observe((owner for _, owner, _ in owned), this_host()))
+    crashed = [(key, owner, started) for key, owner, started in owned if gone(owner, facts)]
+    if not crashed:
+        return Success(())
+    now = clock().isoformat()
+
+    def mark(connection: sqlite3.Connection) -> tuple[int, ...]:
+        marked: list[int] = []
+        for key, owner, started in crashed:
+            cursor = connection.execute(
+                "UPDATE runs SET outcome = ?, error = ?, finished_at = ? "
+                "WHERE run_key = ? AND outcome = ?",
+                (
+                    RunOutcome.CRASHED.value,
+                    crashed_message(owner, started),
+                    now,
+                    key,
+                    RunOutcome.RUNNING.value,
+                ),
+            )
+            if cursor.rowcount:
+                marked.append(key)
+        return tuple(marked)
+
+    return database.write(file, busy_timeout, mark)
 
 
 def _session_values(row: SessionRow) -> tuple[str | None, ...]:

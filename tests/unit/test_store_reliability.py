@@ -1,0 +1,188 @@
+"""The session store under crashes and many writers, with real processes and SIGKILL:
+runs of dead processes become ``crashed``, a duplicate session id from another process is
+refused, 32 concurrent writer processes lose nothing, and a version 1 store is migrated."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sqlite3
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from returns.io import IOResult, IOSuccess
+
+from core.errors import StoreError, StoreErrorReason
+from core.liveness import ProcessFacts, ProcessId, gone, parse_process_id
+from shell.processes import this_process
+from shell.store import RunOutcome, SQLiteStore, list_sessions, store_file
+from shell.store.sqlite import reap_crashed_runs
+
+T = TypeVar("T")
+pytestmark = pytest.mark.timeout(240)
+_spawn = multiprocessing.get_context("spawn")
+
+
+def value_of(result: IOResult[T, StoreError]) -> T:
+    box: list[T] = []
+    result.map(box.append)
+    assert box, f"expected a success, got {result}"
+    return box[0]
+
+
+def error_of(result: IOResult[T, StoreError]) -> StoreError:
+    box: list[StoreError] = []
+    result.alt(box.append)
+    assert box, f"expected a failure, got {result}"
+    return box[0]
+
+
+def _start_run_then_hang(path: str, session_id: str, ready: Connection) -> None:
+    store = value_of(SQLiteStore.open(path, session_id))
+    value_of(store.save())
+    value_of(store.record_run_started(session_id, {"n": 1}))
+    ready.send("running")
+    ready.recv()  # never answered: killed here
+
+
+def _killed_runner(path: str, session_id: str) -> None:
+    parent_end, child_end = _spawn.Pipe()
+    child = _spawn.Process(target=_start_run_then_hang, args=(path, session_id, child_end))
+    child.start()
+    assert parent_end.recv() == "running"
+    assert child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+
+
+def test_a_run_whose_process_was_killed_is_crashed_on_the_next_open(tmp_path: Path) -> None:
+    path = str(tmp_path / "sessions")
+    _killed_runner(path, "killed")
+    (before,) = value_of(list_sessions(path))
+    assert [r.outcome for r in before.runs] == [RunOutcome.RUNNING]
+
+    value_of(SQLiteStore.open(path, "next"))
+    (after,) = value_of(list_sessions(path))
+    (run,) = after.runs
+    assert run.outcome is RunOutcome.CRASHED
+    assert run.error is not None and "ended without recording an outcome" in run.error
+    assert run.finished_at is not None
+    assert reap_crashed_runs(path).unwrap() == ()  # nothing left to reap
+
+
+def test_a_live_run_is_never_reaped(tmp_path: Path) -> None:
+    path = str(tmp_path / "sessions")
+    store = value_of(SQLiteStore.open(path, "alive"))
+    value_of(store.record_run_started("alive", {}))
+    assert reap_crashed_runs(path).unwrap() == ()
+    (session,) = value_of(list_sessions(path))
+    assert [r.outcome for r in session.runs] == [RunOutcome.RUNNING]
+
+
+def test_liveness_decisions() -> None:
+    me = ProcessId("h", 10, "500")
+    assert gone(me, ProcessFacts("h", {10: None}))
+    assert gone(me, ProcessFacts("h", {10: "999"}))  # the pid was reused
+    assert not gone(me, ProcessFacts("h", {10: "500"}))
+    assert not gone(me, ProcessFacts("other", {10: None}))  # another host: not judged
+    assert not gone(me, ProcessFacts("h", {}))
+    assert parse_process_id(str(me)) == me
+    assert parse_process_id("garbage") is None
+    assert parse_process_id(str(this_process())) == this_process()
+
+
+def _save_session(path: str, session_id: str, done: Connection) -> None:
+    store = SQLiteStore(path, session_id)
+    store["writer"] = os.getpid()
+    saved = store.save()
+    started = store.record_run_started(session_id, {})
+    done.send((str(saved), str(started)))
+
+
+def test_another_process_cannot_merge_into_a_session_id(tmp_path: Path) -> None:
+    path = str(tmp_path / "sessions")
+    mine = value_of(SQLiteStore.open(path, "same-id"))
+    value_of(mine.save())
+    parent_end, child_end = _spawn.Pipe()
+    other = _spawn.Process(target=_save_session, args=(path, "same-id", child_end))
+    other.start()
+    saved, started = parent_end.recv()
+    other.join()
+    assert "refused rather than merged" in saved and "refused rather than merged" in started
+    (session,) = value_of(list_sessions(path))
+    assert "writer" not in session.data and session.runs == ()
+    assert value_of(mine.save()) is None  # the owner still saves
+
+
+def test_opening_a_session_id_owned_by_another_process_is_refused(tmp_path: Path) -> None:
+    path = str(tmp_path / "sessions")
+    parent_end, child_end = _spawn.Pipe()
+    other = _spawn.Process(target=_save_session, args=(path, "theirs", child_end))
+    other.start()
+    parent_end.recv()
+    other.join()
+    refused = error_of(SQLiteStore.open(path, "theirs"))
+    assert refused.reason is StoreErrorReason.DUPLICATE
+    assert "refused rather than merged" in refused.message
+
+
+WRITERS = 32
+SESSIONS = 10
+
+
+def _write_many(path: str, writer: int, barrier: Barrier) -> None:
+    barrier.wait()
+    for index in range(SESSIONS):
+        session_id = f"w{writer}-s{index}"
+        store = value_of(SQLiteStore.open(path, session_id))
+        store["index"] = index
+        value_of(store.save())
+        key = value_of(store.record_run_started(session_id, {}))
+        value_of(store.record_run_finished(key, RunOutcome.SUCCESS))
+
+
+@pytest.mark.slow
+def test_32_writer_processes_with_the_default_deadline_lose_nothing(tmp_path: Path) -> None:
+    path = str(tmp_path / "sessions")
+    barrier = _spawn.Barrier(WRITERS)
+    writers = [_spawn.Process(target=_write_many, args=(path, w, barrier)) for w in range(WRITERS)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join()
+    assert [p.exitcode for p in writers] == [0] * WRITERS
+    sessions = value_of(list_sessions(path))
+    assert len(sessions) == WRITERS * SESSIONS
+    assert all([r.outcome for r in s.runs] == [RunOutcome.SUCCESS] for s in sessions)
+
+
+def test_a_version_1_store_is_migrated_with_its_records(tmp_path: Path) -> None:
+    path = tmp_path / "sessions"
+    path.mkdir()
+    connection = sqlite3.connect(store_file(path), isolation_level=None)
+    connection.executescript(
+        """
+        CREATE TABLE schema_version (version INTEGER NOT NULL);
+        INSERT INTO schema_version VALUES (1);
+        CREATE TABLE sessions (session_id TEXT PRIMARY KEY, project_path TEXT, cli TEXT,
+            env TEXT, runtime_params TEXT, username TEXT, git TEXT, exception TEXT,
+            data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE TABLE runs (run_key INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL,
+            run_id TEXT NOT NULL, parameters TEXT NOT NULL, outcome TEXT NOT NULL
+            CHECK (outcome IN ('running', 'success', 'failed', 'interrupted')),
+            error TEXT, started_at TEXT NOT NULL, finished_at TEXT);
+        INSERT INTO sessions VALUES ('old', NULL, NULL, NULL, NULL, NULL, NULL, NULL, '{}',
+            '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00');
+        INSERT INTO runs VALUES (7, 'old', 'old', '{}', 'success', NULL,
+            '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:01+00:00');
+        """
+    )
+    connection.close()
+    assert SQLiteStore(str(path), "new").save() == IOSuccess(None)
+    sessions = {s.session_id: s for s in value_of(list_sessions(path))}
+    assert [(r.run_key, r.outcome) for r in sessions["old"].runs] == [(7, RunOutcome.SUCCESS)]
+    assert "new" in sessions
