@@ -121,6 +121,8 @@ class PipelineErrorReason(enum.Enum):
     UNKNOWN_NAMESPACES = "unknown_namespaces"
     #: the filters selected no node at all
     EMPTY_AFTER_FILTER = "empty_after_filter"
+    #: ``group_nodes_by`` was asked for a strategy it does not have
+    UNSUPPORTED_GROUP_BY = "unsupported_group_by"
 
 
 class PipelineError(KedroError):

@@ -23,6 +23,7 @@ from core.errors import (
     PipelineError,
     PipelineErrorReason,
 )
+from core.grouping import GroupedNodes, group_nodes
 from core.namespacing import NameMapping, remap_nodes
 from core.node import Node
 from core.transcoding import strip_transcoding
@@ -86,6 +87,11 @@ class Pipeline:
     def tag(self, tags: str | Iterable[str]) -> Pipeline:
         """A copy with ``tags`` added to every node (always valid: tags change no edge)."""
         return _unchecked([n.tag(tags) for n in self.construction_order])
+
+    def group_nodes_by(self, group_by: str | None = "namespace") -> Result[list[GroupedNodes], PipelineError]:
+        """Kedro's deployment groups (see :mod:`core.grouping`): by top-level namespace, or
+        one per node for ``None``/``"none"``; another strategy is a ``Failure``."""
+        return group_nodes(self.nodes, self.graph.parents, self.graph.by_name, group_by)
 
     def describe(self, names_only: bool = True) -> str:
         """Kedro's printable execution order with free inputs and outputs."""

@@ -49,6 +49,7 @@ from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
 from shell import log_names
+from shell.abstract_session import AbstractSession
 from shell.api import to_result
 from shell.hooks.manager import (
     _create_hook_manager,
@@ -96,7 +97,7 @@ __all__ = ["RUNNER_CLASS_MESSAGE", "KedroSession", "RunMode"]
 logger = logging.getLogger(log_names.SESSION)
 
 
-class KedroSession:
+class KedroSession(AbstractSession):
     """A session over one project. Build it with :meth:`create`.
 
     The constructor has Kedro's signature and raises the ``KedroError`` that :meth:`create`
