@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, cast
 
 import pytest
 from pydantic import BaseModel
@@ -85,7 +86,7 @@ def test_with_several_faults_the_one_kedro_reports_first_is_reported(config: dic
     from kedro.io import DataCatalog as KedroCatalog
 
     with pytest.raises(Exception) as kedros:
-        KedroCatalog.from_config(config)
+        KedroCatalog.from_config(cast(Any, config))
     error = _failure(config)
     theirs = str(kedros.value).strip('"')
     assert error.message.removeprefix(f"{error.dataset}: ") == theirs
