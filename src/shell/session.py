@@ -265,6 +265,9 @@ class KedroSession(AbstractSession):
             env=_as_optional_str(self._store.get("env")),
             runtime_params=params,
         )
+        if isinstance(context, KedroContext):
+            # Outside a run, typed parameters are validated against every registered pipeline.
+            context._registered_pipelines = self.registered_pipelines
         self._hook_manager.hook.after_context_created(context=context)
         return Success(context)
 
@@ -412,6 +415,7 @@ class KedroSession(AbstractSession):
     ) -> Result[dict[str, DatasetLike], KedroError]:
         from core.run_record import describe_runner, make_run_params, run_params_dict
         from core.store_records import RunOutcome
+        from shell.context import KedroContext
 
         def record_for(env: str | None) -> dict[str, object]:
             stored_params = _as_mapping(self._store.get("runtime_params"))
@@ -456,8 +460,9 @@ class KedroSession(AbstractSession):
         if not is_successful(context):
             return refused(context.failure())
         ctx = context.unwrap()
+        names = list(pipeline_names) if pipeline_names else None
         filtered = self.select_pipeline(
-            pipeline_names=pipeline_names,
+            pipeline_names=names,
             tags=tags,
             node_names=node_names,
             from_nodes=from_nodes,
@@ -468,6 +473,11 @@ class KedroSession(AbstractSession):
         )
         if not is_successful(filtered):
             return refused(filtered.failure())
+        named = self._pipelines.select(names)
+        if is_successful(named) and isinstance(ctx, KedroContext):
+            # Typed parameters are validated for the pipelines this run names (Kedro's scope),
+            # when the catalog is built: before any node runs.
+            ctx._pipelines_to_validate = named.unwrap()
         return execute_run(
             session_id=self._session_id,
             run_id=run_id,
