@@ -248,6 +248,8 @@ class ConfigErrorReason(enum.Enum):
     SETTINGS = "settings"
     #: the loader has no config patterns for the requested key (Kedro raises ``KeyError``)
     UNKNOWN_KEY = "unknown_key"
+    #: typed parameters (pydantic/dataclass annotations) do not validate
+    PARAMETERS = "parameters"
 
 
 class ConfigError(KedroError):

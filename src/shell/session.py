@@ -83,7 +83,6 @@ from shell.store.base import BaseSessionStore
 # session just to create one, or to print help.
 if TYPE_CHECKING:
     from core.incremental import ChangePlan
-    from core.incremental.resuming import ResumeOptions
     from core.project_settings import ProjectSettings
     from shell.config.abstract import AbstractConfigLoader
     from shell.context import KedroContext
@@ -266,6 +265,9 @@ class KedroSession(AbstractSession):
             env=_as_optional_str(self._store.get("env")),
             runtime_params=params,
         )
+        if isinstance(context, KedroContext):
+            # Outside a run, typed parameters are validated against every registered pipeline.
+            context._registered_pipelines = self.registered_pipelines
         self._hook_manager.hook.after_context_created(context=context)
         return Success(context)
 
@@ -344,7 +346,9 @@ class KedroSession(AbstractSession):
                     session_id=self._session_id,
                 )
             )
-        incremental = self._incremental_options(only_changed, resume, keep_going, code_scope)
+        from shell.incremental.resume import incremental_options
+
+        incremental = incremental_options(self._store, only_changed, resume, keep_going, code_scope)
         if not is_successful(incremental):
             return Failure(incremental.failure())
         options, resumed = incremental.unwrap()
@@ -411,6 +415,7 @@ class KedroSession(AbstractSession):
     ) -> Result[dict[str, DatasetLike], KedroError]:
         from core.run_record import describe_runner, make_run_params, run_params_dict
         from core.store_records import RunOutcome
+        from shell.context import KedroContext
 
         def record_for(env: str | None) -> dict[str, object]:
             stored_params = _as_mapping(self._store.get("runtime_params"))
@@ -455,8 +460,9 @@ class KedroSession(AbstractSession):
         if not is_successful(context):
             return refused(context.failure())
         ctx = context.unwrap()
+        names = list(pipeline_names) if pipeline_names else None
         filtered = self.select_pipeline(
-            pipeline_names=pipeline_names,
+            pipeline_names=names,
             tags=tags,
             node_names=node_names,
             from_nodes=from_nodes,
@@ -467,6 +473,11 @@ class KedroSession(AbstractSession):
         )
         if not is_successful(filtered):
             return refused(filtered.failure())
+        named = self._pipelines.select(names)
+        if is_successful(named) and isinstance(ctx, KedroContext):
+            # Typed parameters are validated for the pipelines this run names (Kedro's scope),
+            # when the catalog is built: before any node runs.
+            ctx._pipelines_to_validate = named.unwrap()
         return execute_run(
             session_id=self._session_id,
             run_id=run_id,
@@ -482,24 +493,6 @@ class KedroSession(AbstractSession):
             run_key=run_key,
             incremental=incremental,
         )
-
-    def _incremental_options(
-        self, only_changed: bool, resume: str | bool | None, keep_going: bool, code_scope: CodeScope
-    ) -> Result[tuple[IncrementalOptions, ResumeOptions | None], KedroError]:
-        from shell.incremental.planning import IncrementalOptions, journal_of, unavailable
-
-        if resume is None or resume is False:
-            return Success((IncrementalOptions(only_changed, None, keep_going, code_scope), None))
-        journal = journal_of(self._store)
-        if journal is None:
-            return Failure(unavailable(self._store, "--resume"))
-        from shell.incremental.resume import find_resume
-
-        found = find_resume(journal.file.parent, None if resume is True else str(resume))
-        if not is_successful(found):
-            return Failure(found.failure())
-        previous = found.unwrap()
-        return Success((IncrementalOptions(only_changed, previous.run_id, keep_going, code_scope), previous))
 
     def plan_changes(
         self,
