@@ -17,6 +17,11 @@ from returns.pipeline import is_successful
 
 from core._version import __version__
 from shell import interrupts
+from shell.cli.catalog_cmds import (
+    describe_datasets_command,
+    list_patterns_command,
+    resolve_patterns_command,
+)
 from shell.cli.common import CliState, configure_logging, fail, stderr
 from shell.cli.exit_codes import ExitCode
 from shell.cli.inspect_cmd import inspect_command
@@ -66,6 +71,10 @@ cli.add_command(catalog_group)
 cli.add_command(sessions_group)
 cli.add_command(server_group)
 cli.add_command(inspect_command)
+# Kedro's catalog commands, beside kedro-pure's `catalog list` and `catalog resolve`.
+catalog_group.add_command(describe_datasets_command)
+catalog_group.add_command(list_patterns_command)
+catalog_group.add_command(resolve_patterns_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

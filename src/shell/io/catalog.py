@@ -40,6 +40,7 @@ version support fails instead of silently loading the current data; a catalog-le
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import ClassVar, Self, TypeVar
@@ -49,7 +50,7 @@ from returns.result import Failure, Result, Success
 
 from core.catalog.config import TYPE_KEY, CatalogConfig, parse_catalog_config
 from core.catalog.dataset_spec import parse_dataset_spec
-from core.catalog.frozen_config import FrozenConfig, freeze
+from core.catalog.frozen_config import FrozenConfig, freeze, thaw_mapping
 from core.catalog.parameters import parameter_feed
 from core.catalog.resolution import (
     EntrySource,
@@ -58,9 +59,11 @@ from core.catalog.resolution import (
     match_user_pattern,
     resolve_entry,
 )
-from core.catalog.versioning import Version, check_version_string
+from core.catalog.versioning import Version, check_version_string, reconcile_versions
 from core.errors import DatasetError, DatasetErrorReason
 from shell import log_names
+from shell.io import catalog_queries
+from shell.io.config_resolver import CatalogConfigResolver
 from shell.io.contract import DatasetLike, is_dataset
 from shell.io.memory import MemoryDataset
 from shell.io.timestamp import generate_timestamp
@@ -108,6 +111,20 @@ def _operation_failed(
     return error
 
 
+def _version_of(dataset: object) -> Version | None:
+    """The version a dataset object carries (kedro-pure's ``version``, Kedro's ``_version``),
+    looking through a cached dataset to the one it wraps, as Kedro does."""
+    inner = getattr(dataset, "_dataset", None) if type(dataset).__name__ == "CachedDataset" else None
+    target = inner if inner is not None else dataset
+    version = getattr(target, "version", None)
+    if not isinstance(version, tuple):
+        version = getattr(target, "_version", None)
+    if isinstance(version, tuple) and len(version) == 2:
+        load, save = version
+        return Version(load if isinstance(load, str) else None, save if isinstance(save, str) else None)
+    return None
+
+
 class DataCatalog:
     """A catalog of named datasets.
 
@@ -138,6 +155,10 @@ class DataCatalog:
         self._datasets: dict[str, DatasetLike] = {}
         self._load_versions: dict[str, str] = dict(load_versions or {})
         self._save_version = save_version
+        # The configuration each dataset built from config came from (for ``to_config``), and
+        # each ``type`` value's class path (for ``get_type``/``filter``).
+        self._built_from: dict[str, Mapping[str, object]] = {}
+        self._type_memo: dict[object, Result[str, DatasetError]] = {}
         # Materialising mutates the two dicts; thread runners call in from many threads.
         self._lock = threading.RLock()
         for name, value in (datasets or {}).items():
@@ -149,13 +170,31 @@ class DataCatalog:
                 )
                 del self._lazy[name]
             self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)  # type: ignore[assignment]
+        self._reconcile(self._datasets)
+
+    def _reconcile(self, datasets: Mapping[str, object]) -> None:
+        """Kedro's version check for dataset objects joining the catalog: their load versions
+        are pinned, their save version must be the catalog's.
+
+        Raises:
+            DatasetError: ``VERSION_EXISTS`` (Kedro's ``VersionAlreadyExistsError``): a
+                constructor and ``catalog[name] = ...`` cannot return a ``Result``.
+        """
+        reconciled = reconcile_versions(
+            ((name, _version_of(dataset)) for name, dataset in datasets.items()),
+            self._load_versions,
+            self._save_version,
+        )
+        if not is_successful(reconciled):
+            raise reconciled.failure()
+        self._load_versions, self._save_version = reconciled.unwrap()
 
     @classmethod
     def from_config(
         cls,
         catalog: Mapping[str, object] | None,
         credentials: Mapping[str, object] | None = None,
-        load_versions: Mapping[str, str] | None = None,
+        load_versions: Mapping[str, str | None] | None = None,
         save_version: str | None = None,
     ) -> Result[Self, DatasetError]:
         """Build a catalog from a ``catalog.yml`` structure and credentials.
@@ -180,7 +219,8 @@ class DataCatalog:
         checked = check_version_string(version, dataset="save_version")
         if not is_successful(checked):
             return Failure(checked.failure())
-        pinned = dict(load_versions or {})
+        # ``to_config`` lists every entry, unpinned ones with ``None`` (Kedro's shape).
+        pinned = {k: v for k, v in (load_versions or {}).items() if v is not None}
         known = check_load_versions(config, pinned)
         if not is_successful(known):
             return Failure(known.failure())
@@ -193,9 +233,37 @@ class DataCatalog:
     # -- what the catalog knows ---------------------------------------------------------------
 
     @property
-    def config_resolver(self) -> CatalogConfig:
-        """The parsed configuration the catalog was built from."""
-        return self._config
+    def config_resolver(self) -> CatalogConfigResolver:
+        """Kedro's ``CatalogConfigResolver`` over the catalog's configuration (its ``parsed``
+        attribute is the frozen :class:`core.catalog.CatalogConfig`)."""
+        return CatalogConfigResolver(
+            self._config, default_runtime_patterns=thaw_mapping(self.default_runtime_patterns)  # type: ignore[arg-type]
+        )
+
+    # -- queries that build nothing (see shell.io.catalog_queries) ----------------------------
+
+    def get_type(self, name: str) -> Result[str | None, DatasetError]:
+        """The class path ``name`` is or would be built as (``None``: undeclared), without
+        building or registering it; factory patterns are resolved."""
+        return catalog_queries.dataset_type(self, name)
+
+    def filter(
+        self,
+        name_regex: re.Pattern[str] | str | None = None,
+        type_regex: re.Pattern[str] | str | None = None,
+        by_type: type | list[type] | None = None,
+    ) -> Result[list[str], DatasetError]:
+        """Names matching ``name_regex`` (searched in the name), ``type_regex`` (searched in
+        the class path) and ``by_type`` (one class or a list), in ``keys()`` order."""
+        return catalog_queries.filter_names(self, name_regex, type_regex, by_type)
+
+    def to_config(self) -> Result[catalog_queries.CatalogConfigTuple, DatasetError]:
+        """``(catalog, credentials, load_versions, save_version)``:
+        ``DataCatalog.from_config(*catalog.to_config().unwrap())`` rebuilds this catalog."""
+        return catalog_queries.catalog_to_config(self)
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return self.keys()
 
     @property
     def save_version(self) -> str | None:
@@ -333,6 +401,7 @@ class DataCatalog:
         if is_successful(built):
             self._lazy.pop(name, None)
             self._datasets[name] = built.unwrap()
+            self._built_from[name] = thaw_mapping(config)
         return built
 
     def __getitem__(self, name: str) -> DatasetLike:
@@ -357,8 +426,10 @@ class DataCatalog:
                 _LOGGER.warning("Replacing dataset '%s'", name)
                 self._lazy.pop(name, None)
                 self._datasets.pop(name, None)
+                self._built_from.pop(name, None)
                 self._load_versions.pop(name, None)
             if is_dataset(value):
+                self._reconcile({name: value})
                 self._datasets[name] = value  # type: ignore[assignment]
             else:
                 self._datasets[name] = MemoryDataset(data=value)

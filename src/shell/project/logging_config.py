@@ -29,6 +29,7 @@ from returns.result import Failure, Result, Success
 
 from core.errors import ConfigError, ConfigErrorReason
 from shell import log_names
+from shell.kedro_bridge.logs import mute_kedro_import_records
 
 __all__ = [
     "DEFAULT_MODULE_ALLOWLIST",
@@ -231,6 +232,8 @@ def configure_logging(
     """Configure logging from the project's file (Kedro's precedence) or kedro-pure's default,
     then log Kedro's INFO ``Using '<path>' as logging configuration. ...``."""
     env = os.environ if environ is None else environ
+    # An unmodified Kedro project imports Kedro's project module, which would log this again.
+    mute_kedro_import_records()
     path = find_logging_config(env, Path.cwd() if cwd is None else cwd)
     if path is None:
         applied = _apply(default_logging_config(verbose=verbose, quiet=quiet), "kedro-pure's default")

@@ -1,0 +1,133 @@
+"""Acceptance: the pristine ``spaceflights-pandas`` starter runs *unmodified* under kedro-pure.
+
+Each case plays the same steps with ``kedro run`` (Kedro 1.7.0) and ``kedro-pure run`` on two
+fresh copies of the starter, with the library versions ``SOURCE.md`` pins (the ``starter``
+extra), and compares every file under ``data/`` byte for byte, the nodes completed in order,
+and the records the project's ``conf/logging.yml`` writes to ``info.log``. Kedro's side runs
+once per scenario per test session (:func:`kedro_outcomes`), and is shared with the migrated
+cases in ``test_starter_migrate.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.unit.starter_runs import STARTER, Outcome, Step, copy_starter, differing, play
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.differential,
+    pytest.mark.skipif(not STARTER.is_dir(), reason="the shared starter copy is not available"),
+]
+
+#: Kedro's scenarios: the steps played on one copy of the starter.
+SCENARIOS: dict[str, tuple[Step, ...]] = {
+    "default": ((),),
+    "selective": (("--pipelines", "data_processing"), ("--from-nodes", "split_data_node")),
+    "only_missing": (
+        (),
+        ("delete", "data/03_primary/model_input_table.parquet"),
+        ("--only-missing-outputs",),
+    ),
+    "params": (("--params", "model_options.test_size=0.3"),),
+}
+
+#: Files whose bytes kedro-pure's ParallelRunner cannot reproduce: the node's result is pickled
+#: back to the driver, which saves it, and these objects do not pickle to the same bytes after a
+#: round trip (a scikit-learn estimator's pickle, a plotly figure's key order). Their contents
+#: are equal as values; see the README's divergences.
+REPICKLED: frozenset[str] = frozenset(
+    {
+        "data/06_models/regressor.pickle/v0/regressor.pickle",
+        "data/08_reporting/shuttle_passenger_capacity_plot_go.json/v0/shuttle_passenger_capacity_plot_go.json",
+    }
+)
+
+KedroOutcomes = Callable[[str], Outcome]
+
+
+@pytest.fixture(scope="session")
+def kedro_outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KedroOutcomes]:
+    """Kedro 1.7.0's outcome of a scenario, played once per test session."""
+    played: dict[str, Outcome] = {}
+
+    def outcome(scenario: str) -> Outcome:
+        if scenario not in played:
+            project = copy_starter(tmp_path_factory.mktemp("kedro") / "spaceflights-pandas")
+            played[scenario] = play("kedro", project, SCENARIOS[scenario])
+        return played[scenario]
+
+    yield outcome
+
+
+def assert_same_run(ours: Outcome, kedro: Outcome, *, ordered: bool = True) -> None:
+    """Same files, same nodes (in the same order when ``ordered``), same log records."""
+    assert differing(ours.files, kedro.files) == []
+    if ordered:
+        assert ours.nodes == kedro.nodes
+        assert ours.records == kedro.records
+    else:
+        assert [sorted(n) for n in ours.nodes] == [sorted(n) for n in kedro.nodes]
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_the_unmodified_starter_runs_as_with_kedro(
+    scenario: str, tmp_path: Path, kedro_outcomes: KedroOutcomes
+) -> None:
+    ours = play("kedro-pure", copy_starter(tmp_path / "spaceflights-pandas"), SCENARIOS[scenario])
+
+    assert_same_run(ours, kedro_outcomes(scenario))
+
+
+def test_the_unmodified_starter_under_thread_runner_writes_kedros_bytes(
+    tmp_path: Path, kedro_outcomes: KedroOutcomes
+) -> None:
+    ours = play("kedro-pure", copy_starter(tmp_path / "sp"), (("--runner", "ThreadRunner"),))
+
+    assert_same_run(ours, kedro_outcomes("default"), ordered=False)
+
+
+def test_the_unmodified_starter_under_parallel_runner_differs_only_by_repickling(
+    tmp_path: Path, kedro_outcomes: KedroOutcomes
+) -> None:
+    """Pins a documented divergence: two files are equal as values, not as bytes."""
+    kedro = kedro_outcomes("default")
+
+    ours = play("kedro-pure", copy_starter(tmp_path / "sp"), (("--runner", "ParallelRunner"),))
+
+    assert [sorted(n) for n in ours.nodes] == [sorted(n) for n in kedro.nodes]
+    assert set(differing(ours.files, kedro.files)) <= REPICKLED
+    model, kedro_model = (pickle.loads(o.files[min(REPICKLED)]) for o in (ours, kedro))
+    assert model.coef_.tolist() == kedro_model.coef_.tolist()
+    assert model.intercept_ == kedro_model.intercept_
+    figure, kedro_figure = (json.loads(o.files[max(REPICKLED)]) for o in (ours, kedro))
+    assert figure == kedro_figure
+
+
+def test_selective_loading_imports_only_the_requested_pipeline(tmp_path: Path) -> None:
+    """``--pipelines data_processing`` with the starter's unmodified registry imports neither
+    scikit-learn, matplotlib, plotly nor seaborn (Kedro 1.7 behaves the same)."""
+    import subprocess
+
+    from tests.unit.starter_runs import environment
+
+    project = copy_starter(tmp_path / "sp")
+    script = (
+        "import sys\n"
+        "from shell.cli.main import main\n"
+        "code = main(['-q', 'run', '--pipelines', 'data_processing'])\n"
+        "heavy = [m for m in ('sklearn', 'matplotlib', 'plotly', 'seaborn') if m in sys.modules]\n"
+        "print('RESULT', code, ','.join(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, env=environment(),
+        capture_output=True, text=True, timeout=240, check=False,
+    )
+
+    assert "RESULT 0 \n" in done.stdout, done.stdout + done.stderr
