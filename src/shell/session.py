@@ -83,7 +83,6 @@ from shell.store.base import BaseSessionStore
 # session just to create one, or to print help.
 if TYPE_CHECKING:
     from core.incremental import ChangePlan
-    from core.incremental.resuming import ResumeOptions
     from core.project_settings import ProjectSettings
     from shell.config.abstract import AbstractConfigLoader
     from shell.context import KedroContext
@@ -347,7 +346,9 @@ class KedroSession(AbstractSession):
                     session_id=self._session_id,
                 )
             )
-        incremental = self._incremental_options(only_changed, resume, keep_going, code_scope)
+        from shell.incremental.resume import incremental_options
+
+        incremental = incremental_options(self._store, only_changed, resume, keep_going, code_scope)
         if not is_successful(incremental):
             return Failure(incremental.failure())
         options, resumed = incremental.unwrap()
@@ -492,24 +493,6 @@ class KedroSession(AbstractSession):
             run_key=run_key,
             incremental=incremental,
         )
-
-    def _incremental_options(
-        self, only_changed: bool, resume: str | bool | None, keep_going: bool, code_scope: CodeScope
-    ) -> Result[tuple[IncrementalOptions, ResumeOptions | None], KedroError]:
-        from shell.incremental.planning import IncrementalOptions, journal_of, unavailable
-
-        if resume is None or resume is False:
-            return Success((IncrementalOptions(only_changed, None, keep_going, code_scope), None))
-        journal = journal_of(self._store)
-        if journal is None:
-            return Failure(unavailable(self._store, "--resume"))
-        from shell.incremental.resume import find_resume
-
-        found = find_resume(journal.file.parent, None if resume is True else str(resume))
-        if not is_successful(found):
-            return Failure(found.failure())
-        previous = found.unwrap()
-        return Success((IncrementalOptions(only_changed, previous.run_id, keep_going, code_scope), previous))
 
     def plan_changes(
         self,
