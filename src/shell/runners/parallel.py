@@ -20,8 +20,11 @@ Design (a deliberate departure from Kedro's, with the same results):
 * The call is pickled in the driver and unpickled in the worker by the task itself, so a
   function whose module the worker cannot import fails its node instead of the pool.
 
-Each in-flight node is driven by one driver thread that waits for its worker, so loading
-and saving of independent nodes overlap with computation in the workers.
+Each in-flight node is driven by one driver thread that loads its inputs, waits for a worker
+and saves its outputs. There are :data:`DRIVERS_PER_WORKER` driver threads per worker
+process, so while the workers compute, other ready nodes already load their inputs and
+finished ones save theirs: dataset I/O overlaps computation, bounded (at most that many nodes
+hold loaded data at once), instead of a node's loads waiting for a worker to be free.
 """
 
 from __future__ import annotations
@@ -60,7 +63,10 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.synchronize import Event as EventType
 
-__all__ = ["ParallelRunner"]
+__all__ = ["DRIVERS_PER_WORKER", "ParallelRunner"]
+
+#: Driver threads per worker process (see the module docstring).
+DRIVERS_PER_WORKER = 2
 
 #: Start methods a user may choose through ``KEDRO_MP_CONTEXT`` (Kedro's variable).
 _START_METHODS = ("fork", "spawn", "forkserver")
@@ -330,7 +336,10 @@ class ParallelRunner(AbstractRunner):
                 max_workers=workers, mp_context=mp_context, initializer=_keep_go,
                 initargs=(go, worker_logs.driver_levels()),
             ) as processes,
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro-pure-driver") as drivers,
+            ThreadPoolExecutor(
+                max_workers=min(len(context.pipeline.nodes), workers * DRIVERS_PER_WORKER) or 1,
+                thread_name_prefix="kedro-pure-driver",
+            ) as drivers,
         ):
             started = _start_every_worker(processes, workers, go)
             if started is not None:

@@ -15,6 +15,7 @@ the original exception, the nodes that completed and the core's resume plan, who
 from __future__ import annotations
 
 import abc
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -181,7 +182,14 @@ class AbstractRunner(abc.ABC):
             tools=RunTools.of(catalog, hooks, resolved if has_plain_data_operations(catalog) else None),
         )
         began = time.perf_counter()
-        outcome = self._run(context) if not keep_going else self._run_keep_going(context)
+        # What exists before the run (modules, the pipeline, the catalog) outlives it: the
+        # collector need not trace it on every full collection the run's allocations trigger.
+        # Unfrozen afterwards, so nothing stays exempt from collection.
+        gc.freeze()
+        try:
+            outcome = self._run(context) if not keep_going else self._run_keep_going(context)
+        finally:
+            gc.unfreeze()
         if not is_successful(outcome):
             return Failure(outcome.failure())
         self._logger.info(
