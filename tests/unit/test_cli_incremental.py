@@ -207,3 +207,20 @@ def test_sessions_show_lists_each_node_with_its_status_and_reason(project: Path)
     assert nodes["fit"]["reason"] == "parameter model.factor changed (10 -> 11)"
     assert isinstance(nodes["fit"]["duration"], float)
     assert nodes["make_raw"]["status"] == "skipped"
+
+
+def test_ctrl_c_is_journaled_as_interrupted_and_resume_finishes(project: Path, tmp_path: Path) -> None:
+    from tests.unit.cli_projects import interrupt_when
+
+    done = interrupt_when(["run"], cwd=project, marker=tmp_path / "sleeping")
+    assert done.code == 130, done
+    assert "kedro-pure run --resume" in done.stderr
+    shown = kedro_pure("sessions", "show", _last_run_id(project), "--json", cwd=project).json()
+    assert isinstance(shown, dict)
+    nodes = {n["node"]: n for n in shown["runs"][0]["nodes"]}
+    assert nodes["nap"]["status"] == "interrupted" and nodes["nap"]["error"] == "KeyboardInterrupt"
+    resumed = kedro_pure("run", "--resume", cwd=project)
+    assert resumed.code == 0, resumed
+    # Of the nodes that had completed, only the two whose outputs live in memory run again
+    # (join, which had not run, reads them).
+    assert "nap" in resumed.ran and set(resumed.ran) & set(done.ran) <= {"alpha.scale", "beta.scale"}
