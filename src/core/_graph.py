@@ -1,12 +1,13 @@
 """Derived indexes of a pipeline, computed once when the value is built.
 
 Everything here is O(N + E) (plus O(N log N) for sorting within layers) and iterative, so a
-20,000-node chain neither goes quadratic nor overflows the recursion limit.
+20,000-node chain neither goes quadratic nor overflows the recursion limit. Nodes are
+numbered (ids) and edges are tuples of ids: no per-node set feeds the cyclic collector.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -14,15 +15,43 @@ from core.node import Node
 
 __all__ = ["GraphIndex", "extend_index", "find_cycle", "index_nodes", "toposort_layers"]
 
-_EMPTY: frozenset[str] = frozenset()
+
+
+class _NameSets(Mapping[str, frozenset[str]]):
+    """``{node name: names of its parents (or children)}``, built per lookup from the ids.
+
+    The index keeps edges as tuples of integer node ids; the name sets are made only when
+    asked for, so building a pipeline allocates no per-node set for the collector to trace.
+    """
+
+    __slots__ = ("_edges", "_ids", "_names")
+
+    def __init__(self, ids: Mapping[str, int], names: tuple[str, ...], edges: tuple[tuple[int, ...], ...]) -> None:
+        self._ids = ids
+        self._names = names
+        self._edges = edges
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        names = self._names
+        return frozenset([names[i] for i in self._edges[self._ids[name]]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._ids
 
 
 @dataclass(frozen=True, slots=True)
 class GraphIndex:
     """Read-only indexes over a set of nodes with unique names and unique outputs.
 
-    Dataset keys of ``producer`` and ``consumers`` are *base* names (transcoding stripped),
-    because ``a@pandas`` feeds ``a@spark``.
+    Nodes are numbered by their position in construction order (their *id*); edges are
+    tuples of ids. Dataset keys of ``producer`` and ``consumers`` are *base* names
+    (transcoding stripped), because ``a@pandas`` feeds ``a@spark``.
     """
 
     by_name: Mapping[str, Node]
@@ -30,10 +59,27 @@ class GraphIndex:
     producer: Mapping[str, str]
     #: base dataset name -> names of the nodes consuming it (construction order)
     consumers: Mapping[str, tuple[str, ...]]
-    #: node name -> names of the nodes it depends on
-    parents: Mapping[str, frozenset[str]]
-    #: node name -> names of the nodes depending on it
-    children: Mapping[str, frozenset[str]]
+    #: node name -> id, and id -> node name
+    ids: Mapping[str, int]
+    names: tuple[str, ...]
+    #: id -> ids of the nodes it depends on / of the nodes depending on it
+    parent_ids: tuple[tuple[int, ...], ...]
+    child_ids: tuple[tuple[int, ...], ...]
+
+    @property
+    def parents(self) -> Mapping[str, frozenset[str]]:
+        """node name -> names of the nodes it depends on (built on lookup)."""
+        return _NameSets(self.ids, self.names, self.parent_ids)
+
+    @property
+    def children(self) -> Mapping[str, frozenset[str]]:
+        """node name -> names of the nodes depending on it (built on lookup)."""
+        return _NameSets(self.ids, self.names, self.child_ids)
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """The nodes by id (construction order)."""
+        return tuple(self.by_name.values())
 
 
 def index_nodes(nodes: Sequence[Node]) -> GraphIndex:
@@ -42,81 +88,95 @@ def index_nodes(nodes: Sequence[Node]) -> GraphIndex:
 
 
 def extend_index(base: GraphIndex | None, nodes: Sequence[Node]) -> GraphIndex:
-    """``base``'s indexes with ``nodes`` added (``None``: start empty).
+    """``base``'s indexes with ``nodes`` added (``None``: start empty); new ids follow base's.
 
-    Adding to an existing index copies its maps (C-speed dict copies) and touches only the new
+    Adding to an existing index copies its maps (C-speed copies) and touches only the new
     nodes and the old nodes they feed, which keeps ``a + b`` cheap (``sum`` of many pipelines).
     """
     by_name: dict[str, Node] = dict(base.by_name) if base else {}
     producer: dict[str, str] = dict(base.producer) if base else {}
     consumers: dict[str, tuple[str, ...]] = dict(base.consumers) if base else {}
-    parents: dict[str, frozenset[str]] = dict(base.parents) if base else {}
-    children: dict[str, frozenset[str]] = dict(base.children) if base else {}
-    new_children: dict[str, list[str]] = {}
+    ids: dict[str, int] = dict(base.ids) if base else {}
+    names: list[str] = list(base.names) if base else []
+    parent_ids: list[tuple[int, ...]] = list(base.parent_ids) if base else []
+    child_lists: dict[int, list[int]] = {}
     new_consumers: dict[str, list[str]] = {}
-    for n in nodes:
-        by_name[n.name] = n
-        for out in n.output_bases:
-            producer[out] = n.name
-    # The hot loop of every pipeline build: plain dict/list operations, and no temporary
-    # container for the common single-parent case (allocations also drive GC time).
-    for n in nodes:
+    # Producer ids of every base dataset, old and new: one lookup per input below.
+    made_by: dict[str, int] = {d: ids[name] for d, name in producer.items()} if base else {}
+    first = len(names)
+    for offset, n in enumerate(nodes):
         name = n.name
-        found: set[str] | None = None
-        single: str | None = None
+        i = first + offset
+        by_name[name] = n
+        ids[name] = i
+        names.append(name)
+        for out in n.output_bases:
+            producer[out] = name
+            made_by[out] = i
+    # The hot loop of every pipeline build: plain dict/list/tuple operations on ints.
+    for offset, n in enumerate(nodes):
+        i = first + offset
+        name = n.name
+        found: list[int] | None = None
+        single = -1
         for inp in n.input_bases:
             listed = new_consumers.get(inp)
             if listed is None:
                 new_consumers[inp] = [name]
             else:
                 listed.append(name)
-            parent = producer.get(inp)
-            if parent is None or parent == single:
+            parent = made_by.get(inp, -1)
+            if parent < 0 or parent == single:
                 continue
-            if single is None:
+            if single < 0:
                 single = parent
-            else:
-                if found is None:
-                    found = {single}
-                found.add(parent)
+            elif found is None:
+                found = [single, parent]
+            elif parent not in found:
+                found.append(parent)
         if found is not None:
-            parents[name] = frozenset(found)
+            parent_ids.append(tuple(found))
             for parent in found:
-                kids = new_children.get(parent)
+                kids = child_lists.get(parent)
                 if kids is None:
-                    new_children[parent] = [name]
+                    child_lists[parent] = [i]
                 else:
-                    kids.append(name)
-        elif single is not None:
-            parents[name] = frozenset((single,))
-            kids = new_children.get(single)
+                    kids.append(i)
+        elif single >= 0:
+            parent_ids.append((single,))
+            kids = child_lists.get(single)
             if kids is None:
-                new_children[single] = [name]
+                child_lists[single] = [i]
             else:
-                kids.append(name)
+                kids.append(i)
         else:
-            parents[name] = _EMPTY
+            parent_ids.append(())
     if base:
         # Old nodes may consume what the new nodes produce.
-        for n in nodes:
+        for offset, n in enumerate(nodes):
+            i = first + offset
             for out in n.output_bases:
                 for consumer in base.consumers.get(out, ()):
-                    parents[consumer] = parents[consumer] | {n.name}
-                    new_children.setdefault(n.name, []).append(consumer)
-    for dataset, names in new_consumers.items():
+                    c = ids[consumer]
+                    if i not in parent_ids[c]:
+                        parent_ids[c] = (*parent_ids[c], i)
+                        child_lists.setdefault(i, []).append(c)
+    for dataset, listed_names in new_consumers.items():
         old = consumers.get(dataset)
-        consumers[dataset] = (*old, *names) if old else tuple(names)
-    for n in nodes:
-        children.setdefault(n.name, _EMPTY)
-    for name, kids in new_children.items():
-        old_kids = children[name]
-        children[name] = old_kids | frozenset(kids) if old_kids else frozenset(kids)
+        consumers[dataset] = (*old, *listed_names) if old else tuple(listed_names)
+    child_ids: list[tuple[int, ...]] = list(base.child_ids) if base else []
+    child_ids.extend([()] * len(nodes))
+    for parent, kids in child_lists.items():
+        old_kids = child_ids[parent]
+        child_ids[parent] = (*old_kids, *kids) if old_kids else tuple(kids)
     return GraphIndex(
         by_name=MappingProxyType(by_name),
         producer=MappingProxyType(producer),
         consumers=MappingProxyType(consumers),
-        parents=MappingProxyType(parents),
-        children=MappingProxyType(children),
+        ids=MappingProxyType(ids),
+        names=tuple(names),
+        parent_ids=tuple(parent_ids),
+        child_ids=tuple(child_ids),
     )
 
 
@@ -126,21 +186,26 @@ def toposort_layers(index: GraphIndex) -> tuple[tuple[Node, ...], ...] | None:
 
     Returns ``None`` when the graph has a cycle.
     """
-    waiting = {name: len(ps) for name, ps in index.parents.items()}
-    layer = sorted(name for name, count in waiting.items() if count == 0)
+    names = index.names
+    by_id = index.nodes
+    child_ids = index.child_ids
+    waiting = [len(ps) for ps in index.parent_ids]
+    by_name = names.__getitem__
+    layer = sorted([i for i, count in enumerate(waiting) if count == 0], key=by_name)
     layers: list[tuple[Node, ...]] = []
     emitted = 0
     while layer:
-        layers.append(tuple(index.by_name[name] for name in layer))
+        layers.append(tuple([by_id[i] for i in layer]))
         emitted += len(layer)
-        ready: list[str] = []
-        for name in layer:
-            for child in index.children[name]:
-                waiting[child] -= 1
-                if waiting[child] == 0:
+        ready: list[int] = []
+        for i in layer:
+            for child in child_ids[i]:
+                left = waiting[child] - 1
+                waiting[child] = left
+                if left == 0:
                     ready.append(child)
-        layer = sorted(ready)
-    if emitted != len(index.by_name):
+        layer = sorted(ready, key=by_name) if len(ready) > 1 else ready
+    if emitted != len(names):
         return None
     return tuple(layers)
 

@@ -121,6 +121,8 @@ class PipelineErrorReason(enum.Enum):
     UNKNOWN_NAMESPACES = "unknown_namespaces"
     #: the filters selected no node at all
     EMPTY_AFTER_FILTER = "empty_after_filter"
+    #: ``group_nodes_by`` was asked for a strategy it does not have
+    UNSUPPORTED_GROUP_BY = "unsupported_group_by"
 
 
 class PipelineError(KedroError):
@@ -246,6 +248,8 @@ class ConfigErrorReason(enum.Enum):
     SETTINGS = "settings"
     #: the loader has no config patterns for the requested key (Kedro raises ``KeyError``)
     UNKNOWN_KEY = "unknown_key"
+    #: typed parameters (pydantic/dataclass annotations) do not validate
+    PARAMETERS = "parameters"
 
 
 class ConfigError(KedroError):

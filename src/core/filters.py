@@ -14,7 +14,7 @@ duplicate-node-name error there, which no caller means.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
@@ -46,21 +46,36 @@ EMPTY_MESSAGE = (
 
 
 def _subset(p: Pipeline, names: frozenset[str]) -> Pipeline:
-    if len(names) == len(p.nodes):
+    """The nodes named ``names``, in construction order: O(k log k) for k names."""
+    ids = p.graph.ids
+    return _subset_ids(p, sorted([ids[name] for name in names]))
+
+
+def _subset_ids(p: Pipeline, ids: list[int]) -> Pipeline:
+    """The nodes with ``ids`` (ascending), in construction order: O(len(ids))."""
+    if len(ids) == len(p.nodes):
         return p
-    return _unchecked([n for n in p.construction_order if n.name in names])
+    order = p.construction_order
+    return _unchecked([order[i] for i in ids])
 
 
-def _closure(start: Iterable[str], edges: Mapping[str, frozenset[str]]) -> frozenset[str]:
-    """``start`` plus everything reachable through ``edges`` (iterative: no recursion)."""
-    reached = set(start)
+def _closure(p: Pipeline, start: Iterable[str], downstream: bool) -> frozenset[str]:
+    """``start`` plus every node reachable downstream (or upstream) of it, by name.
+
+    Walks the index's integer edges (iterative: no recursion).
+    """
+    graph = p.graph
+    edges = graph.child_ids if downstream else graph.parent_ids
+    ids = graph.ids
+    reached = {ids[name] for name in start}
     frontier = list(reached)
     while frontier:
         for nxt in edges[frontier.pop()]:
             if nxt not in reached:
                 reached.add(nxt)
                 frontier.append(nxt)
-    return frozenset(reached)
+    names = graph.names
+    return frozenset([names[i] for i in reached])
 
 
 # -- selections (node-name sets) --------------------------------------------------------
@@ -101,12 +116,10 @@ def _select_tags(p: Pipeline, tags: Iterable[str]) -> _Selection:
     return Success(frozenset(n.name for n in p.nodes if n.tags & wanted))
 
 
-def _select_namespaces(p: Pipeline, namespaces: Iterable[str]) -> _Selection:
-    by_prefix: dict[str, set[str]] = {}
-    for n in p.nodes:
-        if n.namespace:
-            for prefix in n.namespace_prefixes:
-                by_prefix.setdefault(prefix, set()).add(n.name)
+def _namespace_ids(p: Pipeline, namespaces: Iterable[str]) -> Result[list[int], PipelineError]:
+    """The ids of the nodes in any of ``namespaces`` (ascending), from the pipeline's index:
+    proportional to the nodes selected, not to the pipeline."""
+    by_prefix = p.namespace_index()
     given = list(namespaces)
     unmatched = [ns for ns in given if ns not in by_prefix]
     if unmatched:
@@ -118,7 +131,14 @@ def _select_namespaces(p: Pipeline, namespaces: Iterable[str]) -> _Selection:
                 suggestions=close_matches(unmatched, by_prefix),
             )
         )
-    return Success(frozenset().union(*(by_prefix[ns] for ns in given)))
+    if len(given) == 1:
+        return Success(list(by_prefix[given[0]]))
+    return Success(sorted(set().union(*(by_prefix[ns] for ns in given))))
+
+
+def _select_namespaces(p: Pipeline, namespaces: Iterable[str]) -> _Selection:
+    names = p.graph.names
+    return _namespace_ids(p, namespaces).map(lambda ids: frozenset([names[i] for i in ids]))
 
 
 def _unknown_datasets(p: Pipeline, datasets: frozenset[str]) -> PipelineError | None:
@@ -165,19 +185,19 @@ def _select_producers(p: Pipeline, datasets: Iterable[str]) -> _Selection:
 
 
 def _select_from_inputs(p: Pipeline, datasets: Iterable[str]) -> _Selection:
-    return _select_consumers(p, datasets).map(lambda start: _closure(start, p.graph.children))
+    return _select_consumers(p, datasets).map(lambda start: _closure(p, start, downstream=True))
 
 
 def _select_to_outputs(p: Pipeline, datasets: Iterable[str]) -> _Selection:
-    return _select_producers(p, datasets).map(lambda start: _closure(start, p.graph.parents))
+    return _select_producers(p, datasets).map(lambda start: _closure(p, start, downstream=False))
 
 
 def _select_from_nodes(p: Pipeline, names: Iterable[str]) -> _Selection:
-    return _select_names(p, names).map(lambda start: _closure(start, p.graph.children))
+    return _select_names(p, names).map(lambda start: _closure(p, start, downstream=True))
 
 
 def _select_to_nodes(p: Pipeline, names: Iterable[str]) -> _Selection:
-    return _select_names(p, names).map(lambda start: _closure(start, p.graph.parents))
+    return _select_names(p, names).map(lambda start: _closure(p, start, downstream=False))
 
 
 # -- public single-criterion filters ----------------------------------------------------
@@ -195,7 +215,7 @@ def only_nodes_with_tags(p: Pipeline, *tags: str) -> Result[Pipeline, PipelineEr
 
 def only_nodes_with_namespaces(p: Pipeline, namespaces: Iterable[str]) -> Result[Pipeline, PipelineError]:
     """The nodes whose namespace is one of ``namespaces`` or a child of one."""
-    return _select_namespaces(p, namespaces).map(lambda s: _subset(p, s))
+    return _namespace_ids(p, namespaces).map(lambda ids: _subset_ids(p, ids))
 
 
 def only_nodes_with_inputs(p: Pipeline, *datasets: str) -> Result[Pipeline, PipelineError]:
@@ -288,14 +308,18 @@ def filter_pipeline(
         (_select_to_outputs, tuple(to_outputs or ())),
         (_select_namespaces, tuple(node_namespaces or ())),
     ]
-    kept = frozenset(p.graph.by_name)
+    kept: frozenset[str] | None = None  # None: every node
     for select, args in criteria:
         if not args:
             continue
         selected = select(p, args)
         if not isinstance(selected, Success):
             return Failure(selected.failure())
-        kept &= selected.unwrap()
+        kept = selected.unwrap() if kept is None else kept & selected.unwrap()
+    if kept is None:
+        return Success(p) if p.nodes else Failure(
+            PipelineError(PipelineErrorReason.EMPTY_AFTER_FILTER, EMPTY_MESSAGE)
+        )
     if not kept:
         return Failure(PipelineError(PipelineErrorReason.EMPTY_AFTER_FILTER, EMPTY_MESSAGE))
     return Success(_subset(p, kept))

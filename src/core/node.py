@@ -144,7 +144,7 @@ def _declare(value: object, what: str, label: str) -> _Declaration:
 
 @functools.lru_cache(maxsize=4096)
 def _bound_positions(
-    func: Callable[..., object], form: NameForm, keys: tuple[str, ...], count: int
+    func: Callable[..., object], by_keyword: bool, keys: tuple[str, ...], count: int
 ) -> tuple[int, ...] | None:
     """Where each declared input lands when bound to ``func``, in binding order.
 
@@ -159,7 +159,7 @@ def _bound_positions(
         signature = inspect.signature(func, follow_wrapped=False)
     except (TypeError, ValueError):
         return None
-    if form is NameForm.DICT:
+    if by_keyword:
         bound = signature.bind(**{key: i for i, key in enumerate(keys)})
         return (*bound.args, *bound.kwargs.values())
     signature.bind(*range(count))
@@ -172,28 +172,33 @@ def _binding_order(func: Callable[..., object], inputs: _Declaration, label: str
     A dict binds in signature order (positional parameters first), which is the order Kedro
     loads and reports them in. C builtins have no signature to check.
     """
+    # A bool, not the enum, in the memo key: Enum.__hash__ is Python code, on every node.
+    by_keyword = inputs.form is NameForm.DICT
     try:
         try:
-            positions = _bound_positions(func, inputs.form, inputs.keys, len(inputs.names))
+            positions = _bound_positions(func, by_keyword, inputs.keys, len(inputs.names))
         except TypeError as exc:
             if "unhashable" not in str(exc):
                 raise
             # An unhashable callable object cannot be memoised; bind it directly.
-            positions = _bound_positions.__wrapped__(func, inputs.form, inputs.keys, len(inputs.names))
+            positions = _bound_positions.__wrapped__(func, by_keyword, inputs.keys, len(inputs.names))
     except TypeError as exc:
         parameters = list(inspect.signature(func, follow_wrapped=False).parameters.keys())
         raise TypeError(
             f"Inputs of '{_readable_func_name(func)}' function expected "
             f"{parameters}, but got {inputs.as_authored()}\nNode: {label}"
         ) from exc
-    if positions is None:
+    if positions is None or not by_keyword:
         return inputs.names
-    return tuple(inputs.names[i] for i in positions)
+    return tuple([inputs.names[i] for i in positions])
 
 
 def _tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
     if tags is None:
-        return frozenset()
+        return _NO_TAGS
+    if type(tags) is str:
+        # One shared set per tag: big pipelines repeat a few tags on thousands of nodes.
+        return _single_tag(tags)
     given: frozenset[object] = frozenset([tags]) if isinstance(tags, str) else frozenset(tags)
     checked: set[str] = set()
     for tag in given:
@@ -204,6 +209,19 @@ def _tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
             )
         checked.add(tag)
     return frozenset(checked)
+
+
+_NO_TAGS: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=1024)
+def _single_tag(tag: str) -> frozenset[str]:
+    if not _VALID_NAME.match(tag):
+        raise ValueError(
+            f"'{tag}' is not a valid node tag. It must contain only letters, digits, "
+            "hyphens, underscores and/or fullstops."
+        )
+    return frozenset((tag,))
 
 
 def _generated_name(func: Callable[..., object], inputs: tuple[str, ...], outputs: tuple[str, ...]) -> str:
@@ -350,6 +368,9 @@ def _assemble(
     key = (name, inputs.identity, outputs.identity)
     in_names = inputs_in_order
     out_names = outputs.names
+    # Most names are not transcoded: then the bases are the very same tuples.
+    in_bases = tuple([strip_transcoding(i) for i in in_names]) if any("@" in i for i in in_names) else in_names
+    out_bases = tuple([strip_transcoding(o) for o in out_names]) if any("@" in o for o in out_names) else out_names
     return Node(
         func=func,
         name=name,
@@ -359,8 +380,8 @@ def _assemble(
         inputs=inputs_in_order,
         outputs=outputs.names,
         confirms=confirms,
-        input_bases=tuple(strip_transcoding(i) if "@" in i else i for i in in_names),
-        output_bases=tuple(strip_transcoding(o) if "@" in o else o for o in out_names),
+        input_bases=in_bases,
+        output_bases=out_bases,
         _inputs=inputs,
         _outputs=outputs,
         _key=key,
@@ -370,6 +391,9 @@ def _assemble(
 
 def shape_problem(n: Node) -> str | None:
     """Kedro's message when ``n`` repeats an output or reads what it writes, else ``None``."""
+    outs = n.output_bases
+    if len(n.outputs) == 1 and outs[0] not in n.input_bases:
+        return None  # the usual node: nothing to count
     counts: dict[str, int] = {}
     for out in n.outputs:
         counts[out] = counts.get(out, 0) + 1

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from returns.result import Failure, Result, Success
 
@@ -23,6 +24,7 @@ from core.errors import (
     PipelineError,
     PipelineErrorReason,
 )
+from core.grouping import GroupedNodes, group_nodes
 from core.namespacing import NameMapping, remap_nodes
 from core.node import Node
 from core.transcoding import strip_transcoding
@@ -51,6 +53,8 @@ class Pipeline:
     _all_outputs: frozenset[str]
     _free_inputs: frozenset[str]
     _free_outputs: frozenset[str]
+    #: indexes derived on first use (never observable: same value, computed once)
+    _memo: dict[str, object] = field(default_factory=dict)
 
     # -- graph queries -------------------------------------------------------------------
 
@@ -83,9 +87,33 @@ class Pipeline:
             for name, parents in self.graph.parents.items()
         }
 
+    def namespace_index(self) -> Mapping[str, tuple[int, ...]]:
+        """Each namespace and enclosing prefix (``a`` for ``a.b``) -> the ids (positions in
+        ``construction_order``, ascending) of its nodes; built once per pipeline value."""
+        cached = self._memo.get("namespaces")
+        if isinstance(cached, MappingProxyType):
+            return cached
+        members: dict[str, list[int]] = {}
+        for i, n in enumerate(self.construction_order):
+            if n.namespace:
+                for prefix in n.namespace_prefixes:
+                    listed = members.get(prefix)
+                    if listed is None:
+                        members[prefix] = [i]
+                    else:
+                        listed.append(i)
+        index: Mapping[str, tuple[int, ...]] = MappingProxyType({k: tuple(v) for k, v in members.items()})
+        self._memo["namespaces"] = index
+        return index
+
     def tag(self, tags: str | Iterable[str]) -> Pipeline:
         """A copy with ``tags`` added to every node (always valid: tags change no edge)."""
         return _unchecked([n.tag(tags) for n in self.construction_order])
+
+    def group_nodes_by(self, group_by: str | None = "namespace") -> Result[list[GroupedNodes], PipelineError]:
+        """Kedro's deployment groups (see :mod:`core.grouping`): by top-level namespace, or
+        one per node for ``None``/``"none"``; another strategy is a ``Failure``."""
+        return group_nodes(self.nodes, self.graph.parents, self.graph.by_name, group_by)
 
     def describe(self, names_only: bool = True) -> str:
         """Kedro's printable execution order with free inputs and outputs."""

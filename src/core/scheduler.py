@@ -133,20 +133,27 @@ class _Plan:
 
 def _plan(pipeline: Pipeline, retained: frozenset[str]) -> _Plan:
     nodes = pipeline.nodes
+    graph = pipeline.graph
+    ids = graph.ids
+    parent_ids = graph.parent_ids
     position = {n.name: i for i, n in enumerate(nodes)}
-    parents = pipeline.graph.parents
+    # graph id (construction order) -> position in ``pipeline.nodes`` (execution order)
+    at: list[int] = [0] * len(nodes)
+    node_ids = [ids[n.name] for n in nodes]
+    for i, graph_id in enumerate(node_ids):
+        at[graph_id] = i
     children: list[list[int]] = [[] for _ in nodes]
     loads: dict[str, int] = {}
     for i, n in enumerate(nodes):
         # Visiting children in position order appends them already sorted.
-        for p in parents[n.name]:
-            children[position[p]].append(i)
+        for p in parent_ids[node_ids[i]]:
+            children[at[p]].append(i)
         for name in n.inputs:
             loads[name] = loads.get(name, 0) + 1
     return _Plan(
         names=tuple(n.name for n in nodes),
         position=MappingProxyType(position),
-        parent_counts=tuple(len(parents[n.name]) for n in nodes),
+        parent_counts=tuple([len(parent_ids[g]) for g in node_ids]),
         children=tuple(tuple(c) for c in children),
         inputs=tuple(n.inputs for n in nodes),
         outputs=tuple(n.outputs for n in nodes),

@@ -11,16 +11,20 @@ Two forms of every accessor:
   catalog class or an invalid configuration shape;
 * the Kedro-style properties ``params`` and ``catalog`` raise those errors instead.
 
+Typed parameters (:mod:`core.typed_params`): ``load_params`` validates them for the pipelines
+the session's run names (``_pipelines_to_validate``), or every registered pipeline when read
+outside a run; a bad value is ``Failure(ConfigError(PARAMETERS))`` listing every offending key.
+
 Deliberate differences from Kedro 1.7: ``KedroContextError`` is actually used (Kedro defines
-it and never raises it); typed parameter validation (pydantic/dataclass annotations on node
-functions) is not performed.
+it and never raises it); a context built without a session validates no typed parameters (it
+knows no pipelines).
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,7 +39,9 @@ from core.errors import (
     KedroContextErrorReason,
     KedroError,
 )
+from core.pipeline import Pipeline
 from core.transcoding import transcode_split
+from core.typed_params import Requirements, parameter_requirements, validate_parameters
 from shell import log_names
 from shell.config.abstract import AbstractConfigLoader
 from shell.hooks.manager import HookManager
@@ -45,6 +51,7 @@ from shell.secrets import register_credentials
 __all__ = ["KedroContext"]
 
 logger = logging.getLogger(log_names.CONTEXT)
+_VALIDATION_LOGGER = logging.getLogger(log_names.PARAMETER_VALIDATION)
 
 _T = TypeVar("_T")
 
@@ -77,6 +84,12 @@ class KedroContext:
         self.env = env
         self._hook_manager = hook_manager
         self._runtime_params = dict(runtime_params or {})
+        #: The pipelines whose typed parameters are validated (Kedro's name); the session sets
+        #: them to the pipelines a run asks for before building its catalog.
+        self._pipelines_to_validate: Mapping[str, Pipeline] | None = None
+        #: Every registered pipeline, for validation outside a run (set by the session).
+        self._registered_pipelines: Callable[[], Result[Mapping[str, Pipeline], KedroError]] | None = None
+        self._requirements: tuple[object, Requirements] | None = None
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -88,15 +101,54 @@ class KedroContext:
         """
         loaded = self.config_loader.load("parameters")
         if is_successful(loaded):
-            return Success(dict(loaded.unwrap()))
+            return self._typed(dict(loaded.unwrap()))
         error = loaded.failure()
         if error.reason is ConfigErrorReason.MISSING:
             warnings.warn(
                 f"Parameters not found in your Kedro project config.\n{error.message}",
                 stacklevel=2,
             )
-            return Success(dict(self._runtime_params))
+            return self._typed(dict(self._runtime_params))
         return Failure(error)
+
+    def _typed(self, parameters: dict[str, object]) -> Result[dict[str, object], KedroError]:
+        """Typed parameter validation (:mod:`core.typed_params`) for the pipelines to run, or
+        every registered pipeline outside a run; a context built without a session has no
+        pipelines and validates nothing."""
+        requirements = self._typed_requirements()
+        if requirements is None:
+            return Success(parameters)
+        for key, kept, replaced in requirements.conflicts:
+            _VALIDATION_LOGGER.warning(
+                "Conflicting type requirements for parameter '%s': %s (existing) vs %s. Using %s.",
+                key, replaced, kept, kept,
+            )
+        if not requirements.types:
+            _VALIDATION_LOGGER.info("No typed parameter requirements found, returning original parameters")
+            return Success(parameters)
+        validated: Result[dict[str, object], KedroError] = validate_parameters(parameters, requirements).alt(
+            lambda error: error
+        )
+        if not is_successful(validated):
+            _VALIDATION_LOGGER.error("%s", validated.failure().message)
+        return validated
+
+    def _typed_requirements(self) -> Requirements | None:
+        scope: object = self._pipelines_to_validate
+        if self._requirements is not None and self._requirements[0] is scope:
+            return self._requirements[1]
+        pipelines = self._pipelines_to_validate
+        if pipelines is None:
+            if self._registered_pipelines is None:
+                return None
+            registered = self._registered_pipelines()
+            if not is_successful(registered):
+                _VALIDATION_LOGGER.warning("Could not import pipelines, skipping parameter validation")
+                return None
+            pipelines = registered.unwrap()
+        found = parameter_requirements(pipelines)
+        self._requirements = (scope, found)
+        return found
 
     @property
     def params(self) -> dict[str, object]:

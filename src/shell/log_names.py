@@ -35,6 +35,7 @@ PROJECT = "kedro.framework.project"
 SESSION = "kedro.framework.session.session"
 STORE = "kedro.framework.session.store"
 CONTEXT = "kedro.framework.context.context"
+PARAMETER_VALIDATION = "kedro.validation.parameter_validator"
 HOOKS = "kedro.framework.hooks.manager"
 CONFIG_LOADER = "kedro.config.omegaconf_config"
 #: "Running node: ..." and a node's failure.

@@ -49,6 +49,7 @@ from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
 from shell import log_names
+from shell.abstract_session import AbstractSession
 from shell.api import to_result
 from shell.hooks.manager import (
     _create_hook_manager,
@@ -96,7 +97,7 @@ __all__ = ["RUNNER_CLASS_MESSAGE", "KedroSession", "RunMode"]
 logger = logging.getLogger(log_names.SESSION)
 
 
-class KedroSession:
+class KedroSession(AbstractSession):
     """A session over one project. Build it with :meth:`create`.
 
     The constructor has Kedro's signature and raises the ``KedroError`` that :meth:`create`
@@ -265,6 +266,9 @@ class KedroSession:
             env=_as_optional_str(self._store.get("env")),
             runtime_params=params,
         )
+        if isinstance(context, KedroContext):
+            # Outside a run, typed parameters are validated against every registered pipeline.
+            context._registered_pipelines = self.registered_pipelines
         self._hook_manager.hook.after_context_created(context=context)
         return Success(context)
 
@@ -410,6 +414,7 @@ class KedroSession:
     ) -> Result[dict[str, DatasetLike], KedroError]:
         from core.run_record import describe_runner, make_run_params, run_params_dict
         from core.store_records import RunOutcome
+        from shell.context import KedroContext
 
         def record_for(env: str | None) -> dict[str, object]:
             stored_params = _as_mapping(self._store.get("runtime_params"))
@@ -454,8 +459,9 @@ class KedroSession:
         if not is_successful(context):
             return refused(context.failure())
         ctx = context.unwrap()
+        names = list(pipeline_names) if pipeline_names else None
         filtered = self.select_pipeline(
-            pipeline_names=pipeline_names,
+            pipeline_names=names,
             tags=tags,
             node_names=node_names,
             from_nodes=from_nodes,
@@ -466,6 +472,11 @@ class KedroSession:
         )
         if not is_successful(filtered):
             return refused(filtered.failure())
+        named = self._pipelines.select(names)
+        if is_successful(named) and isinstance(ctx, KedroContext):
+            # Typed parameters are validated for the pipelines this run names (Kedro's scope),
+            # when the catalog is built: before any node runs.
+            ctx._pipelines_to_validate = named.unwrap()
         return execute_run(
             session_id=self._session_id,
             run_id=run_id,

@@ -30,7 +30,7 @@ from shell.incremental.code import CodeScope
 from shell.incremental.planning import IncrementalOptions, plan_changes, prepare_run
 from shell.io import DataCatalog
 from shell.io.pickle_dataset import PickleDataset
-from shell.runners import SequentialRunner
+from shell.runners import SequentialRunner, ThreadRunner
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.store.sqlite import SQLiteStore
 
@@ -134,6 +134,9 @@ class RunResult:
     ran: tuple[str, ...]
     plan: ChangePlan | None
     failed: tuple[str, ...] = ()
+    #: on failure: the error's completed nodes and failed nodes
+    error_completed: frozenset[str] = frozenset()
+    error_failures: tuple[str, ...] = ()
 
 
 def plan(world: World, *, mode: PlanMode = PlanMode.ONLY_CHANGED, run_id: str = "") -> ChangePlan:
@@ -154,6 +157,7 @@ def run(
     keep_going: bool = False,
     pipeline: Pipeline | None = None,
     code_scope: CodeScope = "function",
+    runner: type[SequentialRunner] | type[ThreadRunner] = SequentialRunner,
 ) -> RunResult:
     """One run of the world (``pipeline`` replaces the world's, e.g. with a failing node)."""
     chosen = pipeline or world.pipeline
@@ -172,11 +176,17 @@ def run(
         elif event.kind is ProgressKind.FAILED:
             failed.append(event.node)
 
-    outcome = SequentialRunner(progress=watch).run(
+    outcome = runner(progress=watch).run(
         ready.pipeline, catalog, run_id=run_id, observer=ready.recorder, keep_going=keep_going
     )
     ready.recorder.finish()
-    return RunResult(is_successful(outcome), tuple(ran), ready.plan, tuple(failed))
+    if is_successful(outcome):
+        return RunResult(True, tuple(ran), ready.plan, tuple(failed))
+    error = outcome.failure()
+    return RunResult(
+        False, tuple(ran), ready.plan, tuple(failed),
+        error_completed=frozenset(error.completed), error_failures=tuple(f.node for f in error.failures),
+    )
 
 
 def scratch_files(world: World, root: Path) -> dict[str, bytes]:

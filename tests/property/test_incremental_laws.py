@@ -34,6 +34,7 @@ from core import Pipeline, pipeline
 from core.incremental import ChangePlan, PlanMode, ReasonKind
 from core.incremental.journal import NodeEvent
 from core.strategies import pipelines
+from shell.runners import SequentialRunner, ThreadRunner
 from tests.property.incremental_world import KillPlan, World, plan, run, scratch_files
 
 _REPO = Path(__file__).resolve().parents[2]
@@ -163,9 +164,9 @@ def _explode(*args: object, **kwargs: object) -> object:
 
 
 @_LAWS
-@given(worlds_spec(), st.data())
+@given(worlds_spec(), st.data(), st.sampled_from([SequentialRunner, ThreadRunner]))
 def test_keep_going_runs_all_but_the_descendants_of_the_failure(
-    spec: tuple[Pipeline, frozenset[str]], data: st.DataObject
+    spec: tuple[Pipeline, frozenset[str]], data: st.DataObject, runner: type[SequentialRunner] | type[ThreadRunner]
 ) -> None:
     p, persisted = spec
     failing = data.draw(st.sampled_from(sorted(n.name for n in p.nodes)))
@@ -174,11 +175,12 @@ def test_keep_going_runs_all_but_the_descendants_of_the_failure(
     ).unwrap()
     with workspace() as root:
         world = World.make(p, root, persisted)
-        result = run(world, "r1", keep_going=True, pipeline=broken)
+        result = run(world, "r1", keep_going=True, pipeline=broken, runner=runner)
         assert not result.ok
-        assert result.failed == (failing,)
+        assert result.failed == (failing,) and result.error_failures == (failing,)
         everything = frozenset(n.name for n in p.nodes)
         assert frozenset(result.ran) == everything - world.downstream(frozenset({failing}))
+        assert result.error_completed == frozenset(result.ran)  # the error says what completed
 
 
 @pytest.mark.slow

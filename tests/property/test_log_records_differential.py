@@ -13,7 +13,7 @@ import inspect
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -174,3 +174,28 @@ def test_a_parallel_run_logs_the_sync_note_and_node_records_as_kedros_sequential
         for name, level, text in kedros(p, KedroSequentialRunner())
     ]
     assert mine == sequential
+
+
+@settings(max_examples=150, deadline=None)
+@given(pipelines())
+def test_interrupted_namespaces_are_the_ones_kedro_warns_about(p: Pipeline) -> None:
+    import warnings
+
+    from core.namespace_check import interrupted_namespaces
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        KedroPipeline(
+            [
+                kedro_node(n.func, n.declared_inputs, n.declared_outputs, name=n.explicit_name, namespace=n.namespace)
+                for n in p.construction_order
+            ]
+        )
+    theirs = [str(w.message) for w in caught if "is interrupted by nodes" in str(w.message)]
+    ours = interrupted_namespaces(p)
+
+    def namespaces(messages: Iterable[str]) -> Counter[str]:
+        return Counter(m.split("'")[1] for m in messages)
+
+    # Which nodes Kedro prints depends on set order; the interrupted namespaces do not.
+    assert namespaces(ours) == namespaces(theirs)

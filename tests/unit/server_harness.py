@@ -109,14 +109,20 @@ CONF = {
 }
 
 
-def write_service_project(root: Path, flavour: Flavour = "pure", *, settings: str = "") -> Path:
-    """The ten-node project at ``root`` (see the module docstring)."""
+def write_service_project(
+    root: Path, flavour: Flavour = "pure", *, settings: str = "", memory_only: bool = False
+) -> Path:
+    """The ten-node project at ``root`` (see the module docstring); ``memory_only`` leaves
+    ``d`` in memory too (no file, for the benchmark's trivial nodes)."""
+    conf = dict(CONF)
+    if memory_only:
+        conf["base/catalog.yml"] = "{}\n"
     spec = ProjectSpec(
         package=unique_package("served"),
         functions=FUNCTIONS,
         nodes=NODES,
         pipelines={"head": ("n1", "n2", "n3", "n4")},
-        conf=CONF,
+        conf=conf,
         settings=settings,
         hooks=False,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, cast
 
 import pytest
 from pydantic import BaseModel
@@ -56,9 +57,39 @@ def test_an_entry_without_type_is_named() -> None:
     assert "'type' is missing from dataset catalog configuration." in error.message
 
 
-def test_a_pattern_without_type_is_named() -> None:
-    error = _failure({"{name}_csv": {"filepath": "{name}.csv"}})
-    assert error.dataset == "{name}_csv"
+def test_a_pattern_without_type_fails_only_when_a_name_resolves_through_it() -> None:
+    """Kedro builds such a catalog and fails at ``get``, naming the resolved dataset."""
+    from shell.io import DataCatalog
+
+    config = {"{name}_csv": {"filepath": "{name}.csv"}, "a": {"type": "MemoryDataset"}}
+    assert is_successful(parse_catalog_config(config))
+    catalog = DataCatalog.from_config(config).unwrap()
+    assert is_successful(catalog.get("a"))
+    error = catalog.get("cars_csv").failure()
+    assert error.dataset == "cars_csv"
+    assert "'type' is missing from dataset catalog configuration." in error.message
+
+
+@pytest.mark.differential
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"a": {"filepath": "a"}, "b": "not a mapping"},
+        {"a": {"filepath": "a"}, "c": {"type": "x", "credentials": "nope"}},
+        {"b": "not a mapping", "c": {"type": "x", "credentials": "nope"}},
+        {"a": {"filepath": "a"}, "{x}_p": {"type": "x", "filepath": "{y}"}},
+        {"c": {"type": "x", "credentials": "nope"}, "{x}_p": {"type": "x", "credentials": "nope2"}},
+        {"a": {"filepath": "a"}, "b": {"filepath": "b"}},
+    ],
+)
+def test_with_several_faults_the_one_kedro_reports_first_is_reported(config: dict[str, object]) -> None:
+    from kedro.io import DataCatalog as KedroCatalog
+
+    with pytest.raises(Exception) as kedros:
+        KedroCatalog.from_config(cast(Any, config))
+    error = _failure(config)
+    theirs = str(kedros.value).strip('"')
+    assert error.message.removeprefix(f"{error.dataset}: ") == theirs
 
 
 @pytest.mark.parametrize("where", ["top", "nested"])

@@ -534,3 +534,39 @@ def test_items_and_values_build_every_entry_as_kedros_do() -> None:
     catalog["fed"] = 2
     assert sorted(name for name, _ in catalog.items()) == ["declared", "fed"]
     assert sorted(dataset.load() for dataset in catalog.values()) == [1, 2]  # type: ignore[type-var]
+
+
+@pytest.mark.differential
+def test_a_dataset_with_another_save_version_is_refused_as_kedro_does(tmp_path: Path) -> None:
+    from kedro.io import DataCatalog as KedroCatalog
+    from kedro.io import Version as KedroVersion
+    from kedro.io.core import VersionAlreadyExistsError
+    from kedro_datasets.pickle import PickleDataset as KedroPickle
+
+    from core.catalog.versioning import Version
+    from shell.io import PickleDataset
+
+    def kedros(name: str, save: str) -> Any:
+        return KedroPickle(filepath=str(tmp_path / f"{name}.pkl"), version=KedroVersion("2001-01-01T00.00.00.000Z", save))
+
+    def ours(name: str, save: str) -> Any:
+        return PickleDataset(filepath=str(tmp_path / f"{name}.pkl"), version=Version("2001-01-01T00.00.00.000Z", save))
+
+    v1, v2 = "2020-01-01T00.00.00.000Z", "2021-01-01T00.00.00.000Z"
+    with pytest.raises(VersionAlreadyExistsError) as at_init:
+        KedroCatalog({"a": kedros("a", v1), "b": kedros("b", v2)})
+    with pytest.raises(DatasetError) as ours_at_init:
+        DataCatalog({"a": ours("a", v1), "b": ours("b", v2)})
+    assert ours_at_init.value.reason is DatasetErrorReason.VERSION_EXISTS
+    assert ours_at_init.value.message == str(at_init.value)
+
+    kedro_catalog = KedroCatalog({"a": kedros("a", v1)})
+    catalog = DataCatalog({"a": ours("a", v1)})
+    assert catalog.save_version == v1
+    with pytest.raises(VersionAlreadyExistsError) as at_set:
+        kedro_catalog["b"] = kedros("b", v2)
+    with pytest.raises(DatasetError) as ours_at_set:
+        catalog["b"] = ours("b", v2)
+    assert ours_at_set.value.message == str(at_set.value)
+    assert "b" not in catalog
+    catalog["c"] = ours("c", v1)  # the same save version joins

@@ -65,7 +65,7 @@ EARLY_ERRORS: list[tuple[tuple[str, ...], int, str]] = [
     # 3: the project or its configuration is wrong
     (("run", "--env", "broken_yaml"), 3, "Invalid YAML or JSON file"),
     (("run", "--env", "broken_catalog"), 3,
-     "An exception occurred when parsing config for dataset 'raw':\nClass 'nosuch.Dataset' not found"),
+     "An exception occurred when parsing config for dataset 'raw':\nNo module named 'nosuch'. Please install the missing dependencies for nosuch.Dataset"),
     # 4: the selection names things that do not exist, or selects nothing
     (("run", "--nodes", "clean,nope"), 4, "Pipeline does not contain nodes named ['nope']."),
     # Commas inside [...] do not split a node name: one unknown name, not two.

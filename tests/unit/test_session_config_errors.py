@@ -132,7 +132,7 @@ CASES: dict[str, Case] = {
         "c:\n  type: nosuch.Dataset\n",
         DatasetError,
         DatasetErrorReason.CONFIG,
-        ("dataset 'c'", "Class 'nosuch.Dataset' not found"),
+        ("dataset 'c'", "No module named 'nosuch'. Please install the missing dependencies for nosuch.Dataset"),
         pipeline_hooks=True,
     ),
     "catalog_bad_argument": Case(

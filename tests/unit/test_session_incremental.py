@@ -69,3 +69,33 @@ def test_a_store_without_journal_says_incremental_runs_are_unavailable(project: 
         assert "needs a run journal" in error.message and "BaseSessionStore" in error.message
         # A plain run still works, unjournaled.
         assert is_successful(session.run())
+
+
+@pytest.mark.parametrize("runner_name", ["ThreadRunner", "ParallelRunner"])
+def test_concurrent_runners_journal_and_skip_alike(project: Path, runner_name: str) -> None:
+    from shell import runners
+
+    def make() -> runners.AbstractRunner:
+        built: runners.AbstractRunner = getattr(runners, runner_name)(max_workers=2)
+        return built
+
+    with KedroSession.create(project).unwrap() as session:
+        assert is_successful(session.run(runner=make()))
+    assert _plan(project).to_run == ()
+    with KedroSession.create(project).unwrap() as session:
+        assert is_successful(session.run(runner=make(), only_changed=True))
+
+
+def test_keep_going_with_threads_then_resume(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shell.runners import ThreadRunner
+
+    monkeypatch.setenv("KP_FAIL", "1")
+    with KedroSession.create(project).unwrap() as session:
+        failed = session.run(runner=ThreadRunner(max_workers=2), keep_going=True)
+    error = failed.failure()
+    assert isinstance(error, RunError) and [f.node for f in error.failures] == ["summarise"]
+    assert set(error.completed) == set(ALL_NODES) - {"summarise"}
+    monkeypatch.delenv("KP_FAIL")
+    with KedroSession.create(project).unwrap() as session:
+        assert is_successful(session.run(runner=ThreadRunner(max_workers=2), resume=True))
+    assert _plan(project).to_run == ()

@@ -99,3 +99,17 @@ def test_dotted_dataset_names_are_found_as_kedro_warns(inputs: list[str], output
     assert bool(ours) == bool(kedro_warned)
     if kedro_warned:
         assert kedro_warned == [DOTTED_NAME_WARNING]
+
+
+def test_an_interrupted_namespace_is_reported_with_kedros_message() -> None:
+    from kedro.pipeline import Pipeline as KPipeline
+
+    from core.namespace_check import interrupted_namespaces
+
+    specs = [("a", "b", "x", "ns"), ("b", "c", "y", None), ("c", "d", "z", "ns")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        KPipeline([kedro_node(chatty, i, o, name=n, namespace=ns) for i, o, n, ns in specs])
+    theirs = [str(w.message) for w in caught if "is interrupted" in str(w.message)]
+    ours = interrupted_namespaces(pipeline([node(chatty, i, o, name=n, namespace=ns) for i, o, n, ns in specs]).unwrap())
+    assert list(ours) == theirs == ["Namespace 'ns' is interrupted by nodes ['y'] and thus invalid."]

@@ -206,35 +206,55 @@ def parse_catalog_config(
         credentials: the credentials structure, ``{key: {...}}``.
 
     Returns:
-        ``Success(CatalogConfig)``; ``Failure(DatasetError)`` naming the first bad entry:
-        ``CONFIG`` for an entry that is not a mapping or has no ``type``, ``CREDENTIALS``
-        for an unknown credentials key, ``PATTERN`` for a malformed pattern, a pattern
-        config using a placeholder its key lacks, or more than one catch-all.
+        ``Success(CatalogConfig)``; ``Failure(DatasetError)`` naming the bad entry Kedro
+        reports first (patterns, then entry shapes and credentials, then ``type``):
+        ``CONFIG`` for an entry that is not a mapping or (not a pattern) has no ``type``,
+        ``CREDENTIALS`` for an unknown credentials key, ``PATTERN`` for a malformed pattern,
+        a pattern config using a placeholder its key lacks, or more than one catch-all.
     """
     # Credentials are frozen once here, not once per entry that references them.
     creds = {key: freeze(value) for key, value in (credentials or {}).items()}
     entries: dict[str, FrozenConfig] = {}
     pattern_configs: dict[str, FrozenConfig] = {}
     parsed_patterns: list[Pattern] = []
-    missing: list[str] = []
+    # Kedro checks in three passes, so with several faults the one it reports comes from the
+    # earliest pass: factory patterns (placeholders, credentials), then every entry's shape
+    # and credentials, then the ``type`` of plain entries. One pass here, keeping the first
+    # fault of each kind; a pattern without ``type`` only fails when a name resolves to it.
+    pattern_fault: DatasetError | None = None
+    entry_fault: DatasetError | None = None
+    type_fault: DatasetError | None = None
     for name, config in (raw or {}).items():
         if type(config) is not dict and not isinstance(config, Mapping):
-            return Failure(_not_a_mapping(name))
-        if TYPE_KEY not in config:
-            return Failure(_no_type(name))
+            entry_fault = entry_fault or _not_a_mapping(name)
+            continue
+        is_pattern = "{" in name
+        if not is_pattern and TYPE_KEY not in config:
+            type_fault = type_fault or _no_type(name)
+        missing: list[str] = []
         frozen = _freeze_entry(config, creds, missing)
-        if missing:
-            return Failure(_missing_credentials(name, missing[0]))
-        if "{" in name:
+        if is_pattern:
+            if missing:
+                pattern_fault = pattern_fault or _missing_credentials(name, missing[0])
+                continue
             problem = _add_pattern(name, frozen, parsed_patterns)
             if problem is not None:
-                return Failure(problem)
+                pattern_fault = pattern_fault or problem
+                continue
             pattern_configs[name] = frozen
+        elif missing:
+            entry_fault = entry_fault or _missing_credentials(name, missing[0])
         else:
             entries[name] = frozen
+    if pattern_fault is not None:
+        return Failure(pattern_fault)
     ordered = order_patterns(parsed_patterns)
     if not is_successful(ordered):
         return Failure(ordered.failure())
+    if entry_fault is not None:
+        return Failure(entry_fault)
+    if type_fault is not None:
+        return Failure(type_fault)
     return Success(
         CatalogConfig(FrozenMapping(entries), ordered.unwrap(), FrozenMapping(pattern_configs))
     )

@@ -75,7 +75,15 @@ def parse_dataset_spec(
         or is a string that starts or ends with a dot.
     """
     if TYPE_KEY not in config:
-        return Failure(_config_error(name, "'type' is missing from dataset catalog configuration."))
+        # Kedro's text, with its hint (an entry meant for interpolation needs a leading _).
+        return Failure(
+            _config_error(
+                name,
+                "'type' is missing from dataset catalog configuration.\nHint: If this catalog "
+                "entry is intended for variable interpolation, make sure that the top level key "
+                "is preceded by an underscore.",
+            )
+        )
     type_ref = config[TYPE_KEY]
     if isinstance(type_ref, str) and (not type_ref or type_ref.strip(".") != type_ref):
         return Failure(

@@ -11,7 +11,7 @@ the shell (``shell.io.generate_timestamp``); here a timestamp is formatted from 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -26,6 +26,7 @@ __all__ = [
     "format_timestamp",
     "latest_version",
     "pick_load_version",
+    "reconcile_versions",
     "versioned_path",
     "versions_in_listing",
 ]
@@ -156,3 +157,45 @@ def pick_load_version(
             )
         )
     return Success(latest)
+
+
+def reconcile_versions(
+    versions: Iterable[tuple[str, Version | None]],
+    load_versions: Mapping[str, str],
+    save_version: str | None,
+) -> Result[tuple[dict[str, str], str | None], DatasetError]:
+    """Kedro's check when versioned dataset objects join a catalog.
+
+    Each dataset's own load version is pinned; its save version becomes the catalog's when
+    the catalog has none, and must equal it otherwise (one save version per catalog).
+
+    Args:
+        versions: ``(name, the dataset's Version or None)`` for the datasets joining.
+        load_versions: the catalog's pinned load versions.
+        save_version: the catalog's save version.
+
+    Returns:
+        ``Success((load versions, save version))``; ``Failure(DatasetError(VERSION_EXISTS))``
+        with Kedro's ``VersionAlreadyExistsError`` message naming the first dataset whose
+        save version conflicts.
+    """
+    pinned = dict(load_versions)
+    current = save_version
+    for name, version in versions:
+        if version is None:
+            continue
+        if version.load:
+            pinned[name] = version.load
+        if version.save:
+            current = current or version.save
+            if current != version.save:
+                return Failure(
+                    DatasetError(
+                        DatasetErrorReason.VERSION_EXISTS,
+                        f"Cannot add a dataset `{name}` with `{version.save}` save version. "
+                        f"Save version set for the catalog is `{current}`"
+                        "All datasets in the catalog must have the same save version.",
+                        dataset=name,
+                    )
+                )
+    return Success((pinned, current))

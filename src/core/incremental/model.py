@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -126,12 +125,17 @@ class Fingerprint:
 def make_fingerprint(
     code: str, declaration: str, parameters: Mapping[str, str], inputs: Mapping[str, str]
 ) -> Fingerprint:
-    """The fingerprint of these parts (the digest is a SHA-256 of their canonical JSON)."""
-    canonical = json.dumps(
-        [code, declaration, sorted(parameters.items()), sorted(inputs.items())],
-        separators=(",", ":"),
+    """The fingerprint of these parts: a SHA-256 of their canonical text (parts separated by
+    control characters, which neither names, tokens nor JSON text contain unescaped)."""
+    text = "\x1e".join(
+        (
+            code,
+            declaration,
+            "\x1f".join(f"{k}\x1d{v}" for k, v in sorted(parameters.items())),
+            "\x1f".join(f"{k}\x1d{v}" for k, v in sorted(inputs.items())),
+        )
     )
-    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return Fingerprint(code, declaration, dict(parameters), dict(inputs), digest)
 
 

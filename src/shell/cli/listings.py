@@ -269,7 +269,26 @@ def sessions_show(state: CliState, session_id: str, as_json: bool) -> None:
         return
     import yaml
 
+    journals = {str(run.get("run_id")): run.pop("nodes") for run in runs}
     click.echo(yaml.safe_dump(record, sort_keys=False, default_flow_style=False).rstrip())
+    for run_id, nodes in journals.items():
+        if nodes:
+            click.echo(f"journal of run {run_id}:")
+            click.echo(_journal_table(nodes))
+
+
+def _journal_table(nodes: list[dict[str, object]]) -> str:
+    """One line per node: name, status, duration, why it ran (or was skipped)."""
+    width = max(len(str(n["node"])) for n in nodes)
+    lines = []
+    for n in nodes:
+        duration = n["duration"]
+        shown = f"{duration:.3f} s" if isinstance(duration, float) else "-"
+        why = str(n["reason"] or "")
+        if n["error"]:
+            why = f"{why} [{n['error']}]" if why else f"[{n['error']}]"
+        lines.append(f"  {n['node']!s:<{width}}  {n['status']!s:<11}  {shown:>9}  {why}")
+    return "\n".join(lines)
 
 
 def _journal_nodes(path: Path, run_id: str) -> list[dict[str, object]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
@@ -108,13 +109,41 @@ def _read_document(lookup: _Lookup, env: str, relative: str) -> Result[ConfigDoc
     return document_from_config(path, config)
 
 
+def _by_escape(patterns: tuple[str, ...]) -> dict[int, list[str]]:
+    """Patterns grouped by how many leading ``../`` they have (Kedro globs them from the
+    environment directory, so ``../**/user1/catalog*`` reaches sibling directories)."""
+    # The environment directory itself is always listed: a missing one is an error.
+    groups: dict[int, list[str]] = {0: []}
+    for pattern in patterns:
+        ups = 0
+        while pattern.startswith("../"):
+            pattern, ups = pattern[3:], ups + 1
+        groups.setdefault(ups, []).append(pattern)
+    return groups
+
+
+def _select_files(lookup: _Lookup, env: str) -> Result[tuple[str, ...], ConfigError]:
+    """The environment's files the key reads, relative to its directory (``../`` kept, so
+    two patterns reaching one file by two paths read it twice, as Kedro's glob does)."""
+    chosen: set[str] = set()
+    for ups, patterns in sorted(_by_escape(lookup.patterns).items()):
+        where = posixpath.join(env, *([".."] * ups)) if ups else env
+        listing = lookup.source.list_files(where)
+        if isinstance(listing, Failure):
+            if ups:
+                continue  # nothing up there to match
+            return listing
+        selected = select_config_files(
+            listing.unwrap(), patterns, ignore_hidden=lookup.settings.ignore_hidden, env=env
+        )
+        if isinstance(selected, Failure):
+            return selected
+        chosen.update("../" * ups + relative for relative in selected.unwrap())
+    return Success(tuple(sorted(chosen)))
+
+
 def _read_directory(lookup: _Lookup, env: str) -> Result[tuple[ConfigDocument, ...], ConfigError]:
-    listing = lookup.source.list_files(env)
-    if isinstance(listing, Failure):
-        return listing
-    selected = select_config_files(
-        listing.unwrap(), lookup.patterns, ignore_hidden=lookup.settings.ignore_hidden, env=env
-    )
+    selected = _select_files(lookup, env)
     if isinstance(selected, Failure):
         return selected
     documents: list[ConfigDocument] = []

@@ -22,6 +22,7 @@ from core.incremental import (
     Fingerprint,
     NodeObservation,
     Observation,
+    StateKind,
     declaration_digest,
     fingerprint_node,
 )
@@ -59,6 +60,9 @@ class Observer:
         self._code: dict[int, str] = {}
         self._params: dict[str, str] = {}
         self._nodes: dict[str, NodeObservation] = {}
+        self._datasets: dict[str, object] = {}
+        #: datasets whose state cannot change during a run (memory, no fingerprint)
+        self._fixed: dict[str, DatasetState] = {}
 
     @property
     def cache(self) -> DigestCache:
@@ -99,10 +103,19 @@ class Observer:
 
     def dataset(self, name: str) -> Result[DatasetState, DatasetError]:
         """The dataset's current state (undeclared names are the run's memory datasets)."""
-        got = self._catalog.get(name, fallback_to_runtime_pattern=True)
-        if not is_successful(got):
-            return Failure(got.failure())
-        return Success(dataset_state(got.unwrap(), self._cache))
+        fixed = self._fixed.get(name)
+        if fixed is not None:
+            return Success(fixed)
+        dataset = self._datasets.get(name)
+        if dataset is None:
+            got = self._catalog.get(name, fallback_to_runtime_pattern=True)
+            if not is_successful(got):
+                return Failure(got.failure())
+            dataset = self._datasets[name] = got.unwrap()
+        state = dataset_state(dataset, self._cache)
+        if state.kind is StateKind.MEMORY:
+            self._fixed[name] = state
+        return Success(state)
 
     def observe(self, pipeline: Pipeline) -> Result[Observation, DatasetError]:
         """Every node and every non-parameter dataset of ``pipeline``."""

@@ -59,7 +59,7 @@ from core.catalog.resolution import (
     match_user_pattern,
     resolve_entry,
 )
-from core.catalog.versioning import Version, check_version_string
+from core.catalog.versioning import Version, check_version_string, reconcile_versions
 from core.errors import DatasetError, DatasetErrorReason
 from shell import log_names
 from shell.io import catalog_queries
@@ -111,6 +111,20 @@ def _operation_failed(
     return error
 
 
+def _version_of(dataset: object) -> Version | None:
+    """The version a dataset object carries (kedro-pure's ``version``, Kedro's ``_version``),
+    looking through a cached dataset to the one it wraps, as Kedro does."""
+    inner = getattr(dataset, "_dataset", None) if type(dataset).__name__ == "CachedDataset" else None
+    target = inner if inner is not None else dataset
+    version = getattr(target, "version", None)
+    if not isinstance(version, tuple):
+        version = getattr(target, "_version", None)
+    if isinstance(version, tuple) and len(version) == 2:
+        load, save = version
+        return Version(load if isinstance(load, str) else None, save if isinstance(save, str) else None)
+    return None
+
+
 class DataCatalog:
     """A catalog of named datasets.
 
@@ -156,6 +170,24 @@ class DataCatalog:
                 )
                 del self._lazy[name]
             self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)  # type: ignore[assignment]
+        self._reconcile(self._datasets)
+
+    def _reconcile(self, datasets: Mapping[str, object]) -> None:
+        """Kedro's version check for dataset objects joining the catalog: their load versions
+        are pinned, their save version must be the catalog's.
+
+        Raises:
+            DatasetError: ``VERSION_EXISTS`` (Kedro's ``VersionAlreadyExistsError``): a
+                constructor and ``catalog[name] = ...`` cannot return a ``Result``.
+        """
+        reconciled = reconcile_versions(
+            ((name, _version_of(dataset)) for name, dataset in datasets.items()),
+            self._load_versions,
+            self._save_version,
+        )
+        if not is_successful(reconciled):
+            raise reconciled.failure()
+        self._load_versions, self._save_version = reconciled.unwrap()
 
     @classmethod
     def from_config(
@@ -397,6 +429,7 @@ class DataCatalog:
                 self._built_from.pop(name, None)
                 self._load_versions.pop(name, None)
             if is_dataset(value):
+                self._reconcile({name: value})
                 self._datasets[name] = value  # type: ignore[assignment]
             else:
                 self._datasets[name] = MemoryDataset(data=value)

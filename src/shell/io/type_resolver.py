@@ -57,13 +57,17 @@ SHORT_NAMES: Mapping[str, str] = FrozenMapping(
 )
 
 _OWN_TYPES = ", ".join(k for k in SHORT_NAMES if "." not in k or not k.startswith("kedro."))
+#: Kedro's own hint, word for word.
+_KEDRO_HINT = (
+    "\nHint: If you are trying to use a dataset from `kedro-datasets`, make sure that the "
+    "package is installed in your current environment. You can do so by running `pip install "
+    "kedro-datasets` or `pip install kedro-datasets[<dataset-group>]` to install "
+    "`kedro-datasets` along with related dependencies for the specific dataset group."
+)
 _HINT = (
-    "\nHint: kedro-pure's own dataset types are: "
+    "\nkedro-pure's own dataset types are: "
     + _OWN_TYPES
-    + ". Any other class needs its full import path (e.g. 'my_package.datasets.MyDataset'). "
-    "If you are trying to use a dataset from `kedro-datasets`, make sure that the package "
-    "is installed in your current environment. You can do so by running `pip install "
-    "kedro-datasets` or `pip install kedro-datasets[<dataset-group>]`."
+    + ". Any other class needs its full import path (e.g. 'my_package.datasets.MyDataset')."
 )
 
 
@@ -75,25 +79,26 @@ def _parse_error(name: str, message: str) -> DatasetError:
     )
 
 
+_INSTALL_DOCS = (
+    "https://docs.kedro.org/en/stable/getting-started/install/"
+    "#how-to-manually-install-the-project-dependencies-in-an-environment"
+)
+
+
 def _import_path(path: str) -> tuple[type | None, str | None]:
-    """The class at ``path``, or ``None`` with a reason worth reporting (or ``None``)."""
+    """The class at ``path``, or ``None`` with Kedro's message for this candidate."""
     module_path, _, class_name = path.rpartition(".")
     if not module_path:
-        return None, None
+        return None, f"Empty module name. Invalid dataset path: '{path}'. Please check if it's correct."
     try:
         module = importlib.import_module(module_path)
         # kedro_datasets imports its submodules lazily, on attribute access.
         found = getattr(module, class_name, None)
     except ModuleNotFoundError as exc:
         missing = exc.name or ""
-        if module_path == missing or module_path.startswith(missing + "."):
-            return None, None  # this candidate does not exist; try the next one
         if missing == "kedro" or missing.startswith("kedro."):
             return None, _needs_kedro(path)
-        return None, (
-            f"{exc}. Please install the missing dependencies for {path}:\n"
-            "https://docs.kedro.org/en/stable/getting-started/install/"
-        )
+        return None, f"{exc}. Please install the missing dependencies for {path}:\n{_INSTALL_DOCS}"
     except ImportError as exc:
         return None, f"Importing '{module_path}' failed: {exc}"
     if found is None:
@@ -138,11 +143,12 @@ def resolve_class(type_ref: object, *, dataset: str = "") -> Result[type, Datase
             found, problem = _import_path(path)
             if found is not None:
                 break
-            # Kedro missing beneath a kedro-datasets class is the reason worth reporting.
-            reason = reason if reason is not None and _KEDRO_MISSING in reason else problem or reason
+            # Kedro reports the last candidate's problem (the type as a full path); Kedro
+            # missing beneath a kedro-datasets class is the reason worth reporting instead.
+            reason = reason if reason is not None and _KEDRO_MISSING in reason else problem
         if found is None:
             message = reason or f"Class '{type_ref}' not found, is this a typo?"
-            return Failure(_parse_error(dataset, message + _HINT))
+            return Failure(_parse_error(dataset, message + _KEDRO_HINT + _HINT))
         cls = found
     elif isinstance(type_ref, type):
         cls = type_ref
@@ -157,8 +163,8 @@ def resolve_class(type_ref: object, *, dataset: str = "") -> Result[type, Datase
             _parse_error(
                 dataset,
                 f"Dataset type '{cls.__module__}.{cls.__qualname__}' is invalid: all dataset "
-                "types must extend 'AbstractDataset' or provide 'load', 'save', 'exists' and "
-                "'release' methods.",
+                "types must extend 'AbstractDataset'.\nkedro-pure also accepts a class whose "
+                "instances have 'load', 'save', 'exists' and 'release' methods.",
             )
         )
     return Success(cls)

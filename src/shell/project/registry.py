@@ -26,6 +26,7 @@ from returns.primitives.exceptions import UnwrapFailedError
 from returns.result import Failure, Result, Success
 
 from core.errors import KedroError, KedroSessionError, SessionErrorReason
+from core.namespace_check import interrupted_namespaces
 from core.node import DOTTED_NAME_WARNING, dotted_dataset_names
 from core.pipeline import Pipeline
 from core.project import RegistryEntries, registry_entries, select_pipelines
@@ -131,20 +132,28 @@ def load_registry(
 _DOTTED_WARNED: list[bool] = []
 
 
-def _warned(entries: RegistryEntries) -> RegistryEntries:
-    """Give Kedro's authoring warnings for the registered pipelines (the dotted-name one once
-    per process, as Kedro does); the core that built them has no side effects."""
-    if not _DOTTED_WARNED:
-        seen: set[str] = set()
-        for entry in entries.values():
-            for n in entry.map(lambda p: p.nodes).value_or(()):
-                if n.name in seen:
-                    continue
+def _has_dotted_names(pipelines: list[Pipeline]) -> bool:
+    seen: set[str] = set()
+    for p in pipelines:
+        for n in p.nodes:
+            if n.name not in seen:
                 seen.add(n.name)
                 if dotted_dataset_names(n):
-                    _DOTTED_WARNED.append(True)
-                    warnings.warn(DOTTED_NAME_WARNING, UserWarning, stacklevel=2)
-                    return entries
+                    return True
+    return False
+
+
+def _warned(entries: RegistryEntries) -> RegistryEntries:
+    """Give Kedro's authoring warnings for the registered pipelines (the dotted-name one once
+    per process, as Kedro does; each interrupted namespace once); the core that built the
+    pipelines has no side effects."""
+    pipelines = [p for entry in entries.values() for p in entry.map(lambda p: (p,)).value_or(())]
+    if not _DOTTED_WARNED and _has_dotted_names(pipelines):
+        _DOTTED_WARNED.append(True)
+        warnings.warn(DOTTED_NAME_WARNING, UserWarning, stacklevel=2)
+    interruptions = dict.fromkeys(m for p in pipelines for m in interrupted_namespaces(p))
+    for message in interruptions:
+        warnings.warn(message, UserWarning, stacklevel=2)
     return entries
 
 

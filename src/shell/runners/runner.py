@@ -204,6 +204,7 @@ class AbstractRunner(abc.ABC):
         while remaining.nodes:
             outcome = self._run(replace(context, pipeline=remaining))
             if is_successful(outcome):
+                completed.extend(n.name for n in remaining.nodes)
                 break
             error = outcome.failure()
             completed.extend(error.completed)

@@ -223,7 +223,7 @@ def create_app(service: Service) -> FastAPI:
 
     from shell.server.snapshot_route import add_snapshot_route
 
-    add_snapshot_route(app, service)
+    add_snapshot_route(app, service, ScrubbedJSONResponse)
     return app
 
 

@@ -23,7 +23,7 @@ accepted with ``202``.
 
 from __future__ import annotations
 
-import secrets
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -53,13 +53,14 @@ from core.service.outcomes import encode_outputs, error_detail
 from core.session_state import RunMode
 from core.store_records import StoredRun, to_plain_json
 from shell.api import to_result
-from shell.io.timestamp import generate_timestamp
+from shell.io.timestamp import generate_id
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.runner import AbstractRunner
 from shell.secrets import scrub
 from shell.server.pool import RunPool
 from shell.session import KedroSession
 from shell.store.history import list_runs
+from shell.store.sqlite import store_file
 
 __all__ = ["RunResponse", "ServerConfig", "Service"]
 
@@ -93,11 +94,6 @@ class ServerConfig:
     results_kept: int = 1000
 
 
-def new_run_id() -> str:
-    """A run id that sorts by time (Kedro's timestamp) and is unique among concurrent runs."""
-    return f"{generate_timestamp()}-{secrets.token_hex(4)}"
-
-
 class Service:
     """The project served over HTTP. Build it with :meth:`open`; :meth:`close` it once."""
 
@@ -110,6 +106,7 @@ class Service:
         self._results_lock = threading.Lock()
         self._shutdown_began: float | None = None
         self._stop_timer: threading.Timer | None = None
+        self._store_keeper = _hold_store_open(session.store_path)
 
     @classmethod
     def open(cls, config: ServerConfig) -> Result[Service, KedroError]:
@@ -127,7 +124,7 @@ class Service:
 
     def submit(self, request: RunRequest, request_id: str) -> Result[tuple[str, Future[RunResponse]], Refusal]:
         """Admit a run of ``request`` to the pool; its future gives the response body."""
-        run_id = new_run_id()
+        run_id = generate_id()
         with self._results_lock:
             self._requests[run_id] = request_id
         submitted = self.pool.submit(run_id, lambda: self.execute(request, run_id, request_id))
@@ -173,6 +170,10 @@ class Service:
                 error=error_detail(outcome.failure(), scrub),
             )
         self._keep(run_id, response)
+        if self._store_keeper is None:  # the store file exists once a run was recorded
+            with self._results_lock:
+                if self._store_keeper is None:
+                    self._store_keeper = _hold_store_open(self.session.store_path)
         return response
 
     def _runner(self, request: RunRequest) -> AbstractRunner:
@@ -313,7 +314,29 @@ class Service:
         if self._stop_timer is not None:
             self._stop_timer.cancel()
         self.session.close()
+        if self._store_keeper is not None:
+            self._store_keeper.close()
         return ended
+
+
+def _hold_store_open(store_path: str) -> sqlite3.Connection | None:
+    """A connection kept open to the SQLite session store for the service's lifetime.
+
+    The store opens a connection per record and closes it; when the last connection to a WAL
+    database closes, SQLite checkpoints the log and syncs the file, several milliseconds per
+    record. With this one open (and having read the file, so it holds the WAL index) no
+    record's close is the last. ``None`` when the store is not SQLite or cannot be opened
+    (then records simply cost more).
+    """
+    file = store_file(store_path)
+    if not file.is_file():
+        return None
+    try:
+        keeper = sqlite3.connect(file, check_same_thread=False)
+        keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    except sqlite3.Error:
+        return None
+    return keeper
 
 
 def _loaded(datasets: Mapping[str, object]) -> dict[str, object]:

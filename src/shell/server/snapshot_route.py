@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import FastAPI, Query
+from fastapi.responses import JSONResponse
 from returns.pipeline import is_successful
 
 from core.errors import KedroError
@@ -23,13 +24,12 @@ from shell.server.service import Service
 __all__ = ["add_snapshot_route"]
 
 
-def add_snapshot_route(app: FastAPI, service: Service) -> None:
-    """Add ``GET /snapshot`` to ``app``."""
-    from shell.server.app import ScrubbedJSONResponse
-
-    def failure(error: KedroError) -> ScrubbedJSONResponse:
+def add_snapshot_route(app: FastAPI, service: Service, response: type[JSONResponse]) -> None:
+    """Add ``GET /snapshot`` to ``app``; answers are ``response`` instances (the app's
+    redacting class, passed in rather than imported back from ``shell.server.app``)."""
+    def failure(error: KedroError) -> JSONResponse:
         detail = error_detail(error, scrub).model_dump(mode="json")
-        return ScrubbedJSONResponse({"status": "failure", "error": detail})
+        return response({"status": "failure", "error": detail})
 
     @app.get("/snapshot", tags=["inspection"])
     def snapshot(
@@ -37,7 +37,7 @@ def add_snapshot_route(app: FastAPI, service: Service) -> None:
             str | None,
             Query(description="Runtime parameters, `kedro run --params` syntax: a=1,b.c=x."),
         ] = None,
-    ) -> ScrubbedJSONResponse:
+    ) -> JSONResponse:
         """A read-only snapshot of the project (Kedro's ``GET /snapshot``)."""
         from shell.cli.common import parse_params
         from shell.inspection import get_project_snapshot
@@ -55,4 +55,4 @@ def add_snapshot_route(app: FastAPI, service: Service) -> None:
         )
         if not is_successful(taken):
             return failure(taken.failure())
-        return ScrubbedJSONResponse({"status": "success", **taken.unwrap().model_dump(mode="json")})
+        return response({"status": "success", **taken.unwrap().model_dump(mode="json")})

@@ -43,7 +43,7 @@ __all__ = ["SQLiteJournal"]
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS node_journal (
-        entry_key INTEGER PRIMARY KEY AUTOINCREMENT,
+        entry_key INTEGER PRIMARY KEY,
         run_id TEXT NOT NULL,
         node TEXT NOT NULL,
         status TEXT NOT NULL
@@ -56,7 +56,9 @@ _TABLES = (
         error TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS node_journal_by_run ON node_journal (run_id, entry_key)",
-    "CREATE INDEX IF NOT EXISTS node_journal_by_status ON node_journal (status, node, entry_key)",
+    # Partial: only completed entries pay for it (the last-completed query reads it).
+    "CREATE INDEX IF NOT EXISTS node_journal_completed ON node_journal (node, entry_key) "
+    "WHERE status = 'completed'",
     """CREATE TABLE IF NOT EXISTS digest_cache (
         path TEXT PRIMARY KEY,
         size INTEGER NOT NULL,
@@ -72,6 +74,8 @@ _LAST_COMPLETED = (
     "(SELECT MAX(entry_key) FROM node_journal WHERE status = 'completed' GROUP BY node) "
     "ORDER BY entry_key"
 )
+# Keys only grow: rows are never deleted, so the rowid (without AUTOINCREMENT's bookkeeping)
+# orders entries as they were written.
 _OF_RUN = f"SELECT {_COLUMNS} FROM node_journal WHERE run_id = ? ORDER BY entry_key"
 
 #: (size, mtime_ns, digest) by path
