@@ -11,7 +11,7 @@ runtime parameters and memory datasets (``tests/unit/server_harness.py``, memory
 
 * **floor**: uvicorn + FastAPI with a ``POST /run`` that validates the body and calls the ten
   node functions in order into a dict: the HTTP stack with no framework at all;
-* **kedro-pure**: ``kedro-pure server start --workers-max 8``;
+* **kedro-pure**: ``kedro-pure server start --workers-max 4`` (``--workers``);
 * **Kedro 1.7.0**: ``kedro server start`` (its default logging, as a user runs it).
 
 For 1 and 8 concurrent clients (httpx, keep-alive, one thread each) the script sends
@@ -215,6 +215,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="runs per concurrency level")
     parser.add_argument("--warmup", type=int, default=20, help="runs before measuring")
     parser.add_argument("--memory-runs", type=int, default=1000, help="runs for the memory check (0: skip)")
+    parser.add_argument("--workers", type=int, default=4, help="kedro-pure's --workers-max")
     parser.add_argument("--skip-kedro", action="store_true", help="measure kedro-pure and the floor only")
     args = parser.parse_args()
 
@@ -228,7 +229,7 @@ def main() -> None:
             floor.stop()
 
         ours_project = write_service_project(root / "ours", "pure", memory_only=True)
-        ours = ServerProcess(ours_project, args=["--workers-max", "8", "--queue-max", "8"])
+        ours = ServerProcess(ours_project, args=["--workers-max", str(args.workers), "--queue-max", "8"])
         try:
             rows += _measure("kedro-pure", ours.url, ours.process.pid, args)
             memory = _memory(ours.url, ours.process.pid, args.memory_runs) if args.memory_runs else None

@@ -83,7 +83,6 @@ from shell.store.base import BaseSessionStore
 # session just to create one, or to print help.
 if TYPE_CHECKING:
     from core.incremental import ChangePlan
-    from core.incremental.resuming import ResumeOptions
     from core.project_settings import ProjectSettings
     from shell.config.abstract import AbstractConfigLoader
     from shell.context import KedroContext
@@ -347,7 +346,9 @@ class KedroSession(AbstractSession):
                     session_id=self._session_id,
                 )
             )
-        incremental = self._incremental_options(only_changed, resume, keep_going, code_scope)
+        from shell.incremental.resume import incremental_options
+
+        incremental = incremental_options(self._store, only_changed, resume, keep_going, code_scope)
         if not is_successful(incremental):
             return Failure(incremental.failure())
         options, resumed = incremental.unwrap()
@@ -493,24 +494,6 @@ class KedroSession(AbstractSession):
             incremental=incremental,
         )
 
-    def _incremental_options(
-        self, only_changed: bool, resume: str | bool | None, keep_going: bool, code_scope: CodeScope
-    ) -> Result[tuple[IncrementalOptions, ResumeOptions | None], KedroError]:
-        from shell.incremental.planning import IncrementalOptions, journal_of, unavailable
-
-        if resume is None or resume is False:
-            return Success((IncrementalOptions(only_changed, None, keep_going, code_scope), None))
-        journal = journal_of(self._store)
-        if journal is None:
-            return Failure(unavailable(self._store, "--resume"))
-        from shell.incremental.resume import find_resume
-
-        found = find_resume(journal.file.parent, None if resume is True else str(resume))
-        if not is_successful(found):
-            return Failure(found.failure())
-        previous = found.unwrap()
-        return Success((IncrementalOptions(only_changed, previous.run_id, keep_going, code_scope), previous))
-
     def plan_changes(
         self,
         *,
@@ -524,20 +507,38 @@ class KedroSession(AbstractSession):
         namespaces: Iterable[str] | None = None,
         load_versions: Mapping[str, str] | None = None,
         code_scope: CodeScope = "function",
+        resume: str | bool | None = None,
     ) -> Result[ChangePlan, KedroError]:
-        """What ``run(only_changed=True, ...)`` with these arguments would run, and why:
-        the very plan such a run follows (nothing runs; the digest cache is updated).
+        """What ``run(only_changed=True, ...)`` (or ``run(resume=...)``) with these arguments
+        would run, and why: the very plan such a run follows (nothing runs; the digest cache
+        is updated). For a resume, the resumed run's selection and load versions are used
+        when none are given, and ``plan.stale`` lists what would make the resume refused.
 
         Returns:
             ``Success(plan)``; the failures ``run`` would return for the same arguments, or
             ``KedroSessionError`` when the store keeps no run journal.
         """
+        from core.incremental import PlanMode
         from shell.incremental.planning import journal_of, plan_changes, unavailable
+        from shell.incremental.resume import incremental_options
         from shell.io.catalog import DataCatalog
 
         journal = journal_of(self._store)
         if journal is None:
-            return Failure(unavailable(self._store, "--only-changed"))
+            return Failure(unavailable(self._store, "--resume" if resume else "--only-changed"))
+        options = incremental_options(self._store, True, resume, False, code_scope)
+        if not is_successful(options):
+            return Failure(options.failure())
+        chosen, resumed = options.unwrap()
+        if resumed is not None and not any(
+            (pipeline_names, tags, node_names, from_nodes, to_nodes, from_inputs, to_outputs, namespaces)
+        ):
+            selection = resumed.selection
+            pipeline_names, tags = selection.get("pipeline_names"), selection.get("tags")
+            node_names, from_nodes = selection.get("node_names"), selection.get("from_nodes")
+            to_nodes, from_inputs = selection.get("to_nodes"), selection.get("from_inputs")
+            to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
+            load_versions = load_versions or dict(resumed.load_versions) or None
         context = self.load_context_result()
         if not is_successful(context):
             return Failure(context.failure())
@@ -555,7 +556,10 @@ class KedroSession(AbstractSession):
         )
         if not is_successful(catalog):
             return Failure(catalog.failure())
-        planned = plan_changes(selected.unwrap(), catalog.unwrap(), journal, code_scope=code_scope)
+        mode = PlanMode.RESUME if chosen.resume_run is not None else PlanMode.ONLY_CHANGED
+        planned = plan_changes(
+            selected.unwrap(), catalog.unwrap(), journal, mode=mode, run_id=chosen.resume_run or "", code_scope=code_scope
+        )
         journal.close()
         return planned.map(lambda made: made[0])
 

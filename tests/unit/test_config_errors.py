@@ -238,7 +238,8 @@ def test_interpolation_does_not_cross_environments(conf: Path) -> None:
     write_tree(conf, {"base/parameters.yml": "a: 1\n", "local/parameters.yml": "b: ${a}\n"})
     error = failure(conf, "parameters")
     assert error.reason is ConfigErrorReason.INTERPOLATION
-    assert error.path == str(conf / "local")
+    # The local file holding the key, not base's: environments are resolved one by one.
+    assert error.path == str(conf / "local" / "parameters.yml")
 
 
 def test_runtime_params_in_globals_fail_construction(conf: Path) -> None:
@@ -331,3 +332,12 @@ def test_double_star_inside_a_pattern_segment_is_invalid(conf: Path) -> None:
     write_tree(conf, {"base/catalog.yml": "a: 1\n"})
     error = failure(conf, "catalog", config_patterns={"catalog": ["cat**"]})
     assert error.reason is ConfigErrorReason.INVALID
+
+
+def test_an_undefined_interpolation_names_the_file_holding_the_key(conf: Path) -> None:
+    write_tree(conf, {"base/parameters.yml": "fine: 1\n", "base/more/parameters_x.yml": "broken: ${nowhere}\n"})
+    error = failure(conf, "parameters")
+    assert error.reason is ConfigErrorReason.INTERPOLATION
+    path = (conf / "base/more/parameters_x.yml").as_posix()
+    assert error.path == path
+    assert error.message.endswith(f"in file: {path}")

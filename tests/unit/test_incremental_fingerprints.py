@@ -121,3 +121,24 @@ def test_journal_round_trip_and_outcomes(tmp_path: Path) -> None:
     # b started and never ended: its process died.
     assert outcomes["b"].event is NodeEvent.INTERRUPTED
     assert journal.run_entries("nope").unwrap() == ()
+
+
+def test_module_scope_sees_an_edited_helper_that_function_scope_does_not(tmp_path: Path) -> None:
+    import importlib
+    import sys
+
+    source = "def helper(x):\n    return x + {k}\n\n\ndef node_func(x):\n    return helper(x)\n"
+    module_file = tmp_path / "kp_scope_probe.py"
+    module_file.write_text(source.format(k=1))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module("kp_scope_probe")
+        before = (code_digest(module.node_func), code_digest(module.node_func, scope="module"))
+        module_file.write_text(source.format(k=2))
+        module = importlib.reload(module)
+        after = (code_digest(module.node_func), code_digest(module.node_func, scope="module"))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("kp_scope_probe", None)
+    assert before[0] == after[0]  # the node's own function did not change
+    assert before[1] != after[1]  # its module did

@@ -183,6 +183,12 @@ def test_runner_must_be_one_of_ours_and_is_never_imported(client: httpx.Client) 
     assert _run(client, {"runner": "kedro.runner.ThreadRunner", "pipeline_names": ["head"]}).json()["status"] == "success"
 
 
+@pytest.mark.parametrize("runner", ["SequentialRunner", "ThreadRunner", "ParallelRunner"])
+def test_every_service_runner_gives_the_same_outputs(client: httpx.Client, runner: str) -> None:
+    body = _run(client, {"runner": runner, "runner_params": {"max_workers": 2}, "params": {"x": 6}}).json()
+    assert body["status"] == "success" and body["outputs"] == {"j": expected_j({"x": 6})}
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import cast
@@ -44,7 +45,7 @@ from core.config import (
     unknown_config_key,
 )
 from core.config.values import FrozenMapping
-from core.errors import ConfigError
+from core.errors import ConfigError, ConfigErrorReason
 from shell import log_names
 from shell.config.parsing import document_from_config, parse_config_text, parse_plain_document
 from shell.config.resolution import dereference, resolve_config, resolve_document_in_place
@@ -155,6 +156,22 @@ def _read_directory(lookup: _Lookup, env: str) -> Result[tuple[ConfigDocument, .
     return check_duplicate_keys(lookup.key, documents)
 
 
+_FULL_KEY = re.compile(r"full_key: (\S+)")
+
+
+def _naming_the_file(error: ConfigError, documents: tuple[ConfigDocument, ...]) -> ConfigError:
+    """An interpolation error names the environment; name the file holding the key instead
+    (the last one defining it, as the merge keeps the last)."""
+    found = _FULL_KEY.search(error.message)
+    if error.reason is not ConfigErrorReason.INTERPOLATION or found is None:
+        return error
+    top = found.group(1).split(".")[0].split("[")[0]
+    holders = [d.path for d in documents if top in d.content]
+    if not holders:
+        return error
+    return ConfigError(error.reason, f"{error.message}\n    in file: {holders[-1]}", path=holders[-1])
+
+
 def _merge_and_resolve(
     lookup: _Lookup, documents: tuple[ConfigDocument, ...], env: str, found_runtime_keys: set[str]
 ) -> Result[FrozenConfig, ConfigError]:
@@ -177,7 +194,7 @@ def _merge_and_resolve(
         prune=not ({"globals", "runtime_params"} & lookup.custom_resolvers.keys()),
     )
     if isinstance(resolved, Failure):
-        return resolved
+        return Failure(_naming_the_file(resolved.failure(), documents))
     if lookup.key == "catalog" and lookup.settings.restrict_runtime_params_type_selection:
         guarded = check_runtime_type_selection(
             raw.unwrap(), resolved.unwrap(), frozenset(found_runtime_keys)

@@ -15,6 +15,7 @@ the original exception, the nodes that completed and the core's resume plan, who
 from __future__ import annotations
 
 import abc
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -41,6 +42,7 @@ from core.scheduler import (
     take_ready,
     view,
 )
+from shell import interrupts
 from shell.hooks.manager import HookManager, NullPluginManager
 from shell.io.catalog import DataCatalog, has_plain_data_operations
 from shell.io.contract import DatasetLike, is_ephemeral
@@ -181,7 +183,14 @@ class AbstractRunner(abc.ABC):
             tools=RunTools.of(catalog, hooks, resolved if has_plain_data_operations(catalog) else None),
         )
         began = time.perf_counter()
-        outcome = self._run(context) if not keep_going else self._run_keep_going(context)
+        # What exists before the run (modules, the pipeline, the catalog) outlives it: the
+        # collector need not trace it on every full collection the run's allocations trigger.
+        # Unfrozen afterwards, so nothing stays exempt from collection.
+        gc.freeze()
+        try:
+            outcome = self._run(context) if not keep_going else self._run_keep_going(context)
+        finally:
+            gc.unfreeze()
         if not is_successful(outcome):
             return Failure(outcome.failure())
         self._logger.info(
@@ -391,9 +400,15 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
                 context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
             return _failed(context, outcome.failure(), done)
         s, _ = _completed(context, s, name, done)
+        # A checkpoint: an interrupt a finalizer swallowed still stops the run here.
+        interrupts.raise_if_requested()
     if progress(s) is Progress.STUCK:
         return Failure(_stuck(s, done))
     return Success(None)
+
+
+#: Seconds between two interrupt checkpoints of :func:`drive_concurrently` while it waits.
+_CHECKPOINT_INTERVAL = 0.25
 
 
 def drive_concurrently(
@@ -432,7 +447,10 @@ def drive_concurrently(
                         context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
             if not running:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            # Bounded waits make this loop a checkpoint even while nodes run for long: an
+            # interrupt a finalizer swallowed is raised here within the interval.
+            finished, _ = wait(running, timeout=_CHECKPOINT_INTERVAL, return_when=FIRST_COMPLETED)
+            interrupts.raise_if_requested()
             for future in finished:
                 name = running.pop(future)
                 outcome = future.result()
