@@ -21,6 +21,7 @@ from shell.cli.catalog_cmds import (
     describe_datasets_command,
     list_patterns_command,
     resolve_patterns_command,
+    validate_command,
 )
 from shell.cli.common import CliState, configure_logging, fail, stderr
 from shell.cli.exit_codes import ExitCode
@@ -77,6 +78,7 @@ cli.add_command(migrate_command)
 catalog_group.add_command(describe_datasets_command)
 catalog_group.add_command(list_patterns_command)
 catalog_group.add_command(resolve_patterns_command)
+catalog_group.add_command(validate_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
