@@ -8,7 +8,6 @@ as interrupted first.
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ import click
 from returns.pipeline import is_successful
 
 from core._version import __version__
+from shell import interrupts
 from shell.cli.catalog_cmds import (
     describe_datasets_command,
     list_patterns_command,
@@ -93,23 +93,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    # A shell starts background jobs with SIGINT ignored; wrapper scripts still expect
-    # SIGINT to stop a run cleanly, so it always raises KeyboardInterrupt here.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # SIGINT and SIGTERM both stop a run cleanly (shell.interrupts), whatever handler the
+    # parent left (a shell starts background jobs with SIGINT ignored).
+    interrupts.install(settle_on_outcome=True)
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="kedro-pure", standalone_mode=False)
-    except click.exceptions.Abort:
-        stderr.print("[bold red]Interrupted.[/]")
-        return int(ExitCode.INTERRUPTED)
+    except click.exceptions.Abort as exc:  # click's form of a KeyboardInterrupt
+        return _interrupted(exc.__cause__)
     except click.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE) if isinstance(exc, click.UsageError) else exc.exit_code
-    except KeyboardInterrupt:
-        stderr.print("[bold red]Interrupted.[/]")
-        return int(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        interrupts.reset()
     return int(ExitCode.OK)
+
+
+def _interrupted(cause: BaseException | None) -> int:
+    """Report a stop outside a run (nothing was recorded): 130 for SIGINT, 143 for SIGTERM."""
+    terminated = isinstance(cause, interrupts.Terminated)
+    stderr.print("[bold red]Terminated.[/]" if terminated else "[bold red]Interrupted.[/]")
+    return int(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)
 
 
 if __name__ == "__main__":

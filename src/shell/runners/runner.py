@@ -42,6 +42,7 @@ from core.scheduler import (
     take_ready,
     view,
 )
+from shell import interrupts
 from shell.hooks.manager import HookManager, NullPluginManager
 from shell.io.catalog import DataCatalog, has_plain_data_operations
 from shell.io.contract import DatasetLike, is_ephemeral
@@ -399,9 +400,15 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
                 context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
             return _failed(context, outcome.failure(), done)
         s, _ = _completed(context, s, name, done)
+        # A checkpoint: an interrupt a finalizer swallowed still stops the run here.
+        interrupts.raise_if_requested()
     if progress(s) is Progress.STUCK:
         return Failure(_stuck(s, done))
     return Success(None)
+
+
+#: Seconds between two interrupt checkpoints of :func:`drive_concurrently` while it waits.
+_CHECKPOINT_INTERVAL = 0.25
 
 
 def drive_concurrently(
@@ -440,7 +447,10 @@ def drive_concurrently(
                         context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
             if not running:
                 break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            # Bounded waits make this loop a checkpoint even while nodes run for long: an
+            # interrupt a finalizer swallowed is raised here within the interval.
+            finished, _ = wait(running, timeout=_CHECKPOINT_INTERVAL, return_when=FIRST_COMPLETED)
+            interrupts.raise_if_requested()
             for future in finished:
                 name = running.pop(future)
                 outcome = future.result()
