@@ -230,9 +230,13 @@ def _catalog(
         if not is_successful(resolved):
             return Failure(resolved.failure())
         catalog_class = resolved.unwrap()
-    return context.load_catalog(
+    built = context.load_catalog(
         catalog_class=catalog_class, save_version=save_version, load_versions=load_versions
     )
+    if is_successful(built):
+        # The DATASET_VALIDATION setting (KEDRO_DATASET_VALIDATION overrides it per operation).
+        built.unwrap().validation_enabled = settings.DATASET_VALIDATION
+    return built
 
 
 def record_run_started(store: BaseSessionStore, run_id: str, record: Mapping[str, object]) -> int | None:
