@@ -27,6 +27,7 @@ from shell.cli.common import CliState, configure_logging, fail, stderr
 from shell.cli.exit_codes import ExitCode
 from shell.cli.inspect_cmd import inspect_command
 from shell.cli.listings import catalog_group, registry_group, sessions_group
+from shell.cli.migrate_cmd import migrate_command
 from shell.cli.plan_cmd import plan_command
 from shell.cli.run_cmd import run_command
 from shell.secrets import ScrubbingStream
@@ -72,6 +73,7 @@ cli.add_command(catalog_group)
 cli.add_command(sessions_group)
 cli.add_command(server_group)
 cli.add_command(inspect_command)
+cli.add_command(migrate_command)
 # Kedro's catalog commands, beside kedro-pure's `catalog list` and `catalog resolve`.
 catalog_group.add_command(describe_datasets_command)
 catalog_group.add_command(list_patterns_command)

@@ -176,15 +176,19 @@ class DaskRunner(AbstractRunner):
 
     def _run(self, context: RunContext) -> Result[None, RunError]:
         distributed = _distributed()
+        from shell.runners.dask_logs import forward_node_records
+
         if self._client is not None:
             given = cast(_Client, self._client)
-            return _drive(context, _Driver(context, given, distributed), given, distributed)
+            with forward_node_records(given):
+                return _drive(context, _Driver(context, given, distributed), given, distributed)
         connected = self._connect(distributed)
         if not is_successful(connected):
             return Failure(connected.failure())
         cluster, client = connected.unwrap()
         try:
-            return _drive(context, _Driver(context, client, distributed), client, distributed)
+            with forward_node_records(client):
+                return _drive(context, _Driver(context, client, distributed), client, distributed)
         finally:
             client.close()
             if cluster is not None:
