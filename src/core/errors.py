@@ -24,15 +24,18 @@ The set of classes is closed: callers ``match`` on the subclass or on ``error.re
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 __all__ = [
+    "CheckFailure",
     "CircularDependencyError",
     "ConfigError",
     "ConfigErrorReason",
     "ConfirmNotUniqueError",
+    "DataValidationError",
     "DatasetError",
     "DatasetErrorReason",
     "KedroContextError",
@@ -219,6 +222,8 @@ class DatasetErrorReason(enum.Enum):
     VERSION_EXISTS = "version_exists"
     #: the dataset cannot be used across processes
     NOT_SHAREABLE = "not_shareable"
+    #: the data failed the dataset's declared validator (:class:`DataValidationError`)
+    VALIDATION = "validation"
 
 
 class DatasetError(KedroError):
@@ -229,6 +234,44 @@ class DatasetError(KedroError):
     def __init__(self, reason: DatasetErrorReason, message: str, *, dataset: str = "") -> None:
         super().__init__(reason, message)
         self.dataset = dataset
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckFailure:
+    """One failed check of a dataset validator (Kedro 1.7's ``CheckFailure``).
+
+    Attributes:
+        message: what failed.
+        check: the check's name, if the validator names it.
+        column: the column it applies to, if any.
+        failure_count: how many values failed it.
+        failure_examples: a few of the failing values.
+    """
+
+    message: str
+    check: str | None = None
+    column: str | None = None
+    failure_count: int = 1
+    failure_examples: tuple[object, ...] = ()
+
+
+class DataValidationError(DatasetError):
+    """Data failed its dataset's validator: ``dataset``, ``mode`` (``load``/``save``/``api``),
+    ``validator`` (the declared class path) and every failed check in ``failures``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        dataset: str = "",
+        mode: str = "",
+        validator: str = "",
+        failures: tuple[CheckFailure, ...] = (),
+    ) -> None:
+        super().__init__(DatasetErrorReason.VALIDATION, message, dataset=dataset)
+        self.mode = mode
+        self.validator = validator
+        self.failures = failures
 
 
 class ConfigErrorReason(enum.Enum):
@@ -296,6 +339,8 @@ class RunErrorReason(enum.Enum):
     HOOK = "hook"
     #: ``--resume`` found no run to resume, or the project changed so its outputs are stale
     RESUME_REFUSED = "resume_refused"
+    #: a node's ``preview_fn`` returned something that is not a preview payload
+    INVALID_PREVIEW = "invalid_preview"
 
 
 class RunError(KedroError):

@@ -507,20 +507,38 @@ class KedroSession(AbstractSession):
         namespaces: Iterable[str] | None = None,
         load_versions: Mapping[str, str] | None = None,
         code_scope: CodeScope = "function",
+        resume: str | bool | None = None,
     ) -> Result[ChangePlan, KedroError]:
-        """What ``run(only_changed=True, ...)`` with these arguments would run, and why:
-        the very plan such a run follows (nothing runs; the digest cache is updated).
+        """What ``run(only_changed=True, ...)`` (or ``run(resume=...)``) with these arguments
+        would run, and why: the very plan such a run follows (nothing runs; the digest cache
+        is updated). For a resume, the resumed run's selection and load versions are used
+        when none are given, and ``plan.stale`` lists what would make the resume refused.
 
         Returns:
             ``Success(plan)``; the failures ``run`` would return for the same arguments, or
             ``KedroSessionError`` when the store keeps no run journal.
         """
+        from core.incremental import PlanMode
         from shell.incremental.planning import journal_of, plan_changes, unavailable
+        from shell.incremental.resume import incremental_options
         from shell.io.catalog import DataCatalog
 
         journal = journal_of(self._store)
         if journal is None:
-            return Failure(unavailable(self._store, "--only-changed"))
+            return Failure(unavailable(self._store, "--resume" if resume else "--only-changed"))
+        options = incremental_options(self._store, True, resume, False, code_scope)
+        if not is_successful(options):
+            return Failure(options.failure())
+        chosen, resumed = options.unwrap()
+        if resumed is not None and not any(
+            (pipeline_names, tags, node_names, from_nodes, to_nodes, from_inputs, to_outputs, namespaces)
+        ):
+            selection = resumed.selection
+            pipeline_names, tags = selection.get("pipeline_names"), selection.get("tags")
+            node_names, from_nodes = selection.get("node_names"), selection.get("from_nodes")
+            to_nodes, from_inputs = selection.get("to_nodes"), selection.get("from_inputs")
+            to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
+            load_versions = load_versions or dict(resumed.load_versions) or None
         context = self.load_context_result()
         if not is_successful(context):
             return Failure(context.failure())
@@ -538,7 +556,10 @@ class KedroSession(AbstractSession):
         )
         if not is_successful(catalog):
             return Failure(catalog.failure())
-        planned = plan_changes(selected.unwrap(), catalog.unwrap(), journal, code_scope=code_scope)
+        mode = PlanMode.RESUME if chosen.resume_run is not None else PlanMode.ONLY_CHANGED
+        planned = plan_changes(
+            selected.unwrap(), catalog.unwrap(), journal, mode=mode, run_id=chosen.resume_run or "", code_scope=code_scope
+        )
         journal.close()
         return planned.map(lambda made: made[0])
 

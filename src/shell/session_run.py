@@ -9,6 +9,7 @@ start and end are recorded in the session store when it supports run records. Ct
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from core.errors import (
     SessionErrorReason,
 )
 from core.pipeline import Pipeline
-from shell import log_names
+from shell import interrupts, log_names
 from shell.api import to_result
 from shell.project.settings import resolve_class
 from shell.store.base import BaseSessionStore
@@ -105,45 +106,87 @@ def execute_run(
         return Failure(prepared.failure())
     journaled = prepared.unwrap()
     hook = hook_manager.hook
-    hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
-    key = run_key[0] if run_key is not None else record_run_started(store, run_id, record)
+    # A signal during the start-up bookkeeping is held back until the run is recorded, so
+    # that it is recorded as interrupted rather than left without an outcome.
+    with interrupts.shielded():
+        hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
+        key = run_key[0] if run_key is not None else record_run_started(store, run_id, record)
+    _sweep_litter(cat, pipeline)
     began = time.perf_counter()
     run_pipeline = pipeline if journaled is None else journaled.pipeline
     if journaled is not None:
         _report_skipped(chosen, journaled, len(pipeline.nodes))
     try:
+        interrupts.raise_if_requested()
         result = chosen.run(
             run_pipeline, cat, hook_manager, run_id=run_id, only_missing_outputs=only_missing_outputs,
             observer=None if journaled is None else journaled.recorder, keep_going=options.keep_going,
         )
+        # An interrupt swallowed on the way (by a finalizer) still interrupts the run.
+        interrupts.raise_if_requested()
     except KeyboardInterrupt as interrupt:
-        if journaled is not None:
-            journaled.recorder.interrupted("KeyboardInterrupt")
-        hook.on_pipeline_error(error=interrupt, run_params=record, pipeline=pipeline, catalog=cat)
-        record_run_finished(store, key, RunOutcome.INTERRUPTED, "KeyboardInterrupt")
-        _finish(journaled)
+        with interrupts.shielded():
+            if journaled is not None:
+                journaled.recorder.interrupted(type(interrupt).__name__)
+            hook.on_pipeline_error(error=interrupt, run_params=record, pipeline=pipeline, catalog=cat)
+            record_run_finished(store, key, RunOutcome.INTERRUPTED, _interrupt_text(interrupt))
+            _finish(journaled)
+            interrupts.outcome_committed()
         return Failure(
             RunError(
                 RunErrorReason.INTERRUPTED,
-                "The run was interrupted (Ctrl-C); datasets already saved stay saved.",
+                f"The run was interrupted ({_interrupt_text(interrupt)}); datasets already "
+                "saved stay saved.",
                 cause=interrupt,
             )
         )
-    _finish(journaled)
-    if not is_successful(result):
-        error = result.failure()
-        hook.on_pipeline_error(
-            error=error.cause if isinstance(error.cause, Exception) else error,
-            run_params=record,
-            pipeline=pipeline,
-            catalog=cat,
-        )
-        record_run_finished(store, key, RunOutcome.FAILED, error.message)
-        return Failure(_catalog_error_or(error))
-    logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
-    record_run_finished(store, key, RunOutcome.SUCCESS, None)
+    # From here the outcome is decided: a signal arriving while it is recorded comes too
+    # late to change it, and is dropped (the store and the caller always agree).
+    with interrupts.shielded():
+        _finish(journaled)
+        if not is_successful(result):
+            error = result.failure()
+            hook.on_pipeline_error(
+                error=error.cause if isinstance(error.cause, Exception) else error,
+                run_params=record,
+                pipeline=pipeline,
+                catalog=cat,
+            )
+            record_run_finished(store, key, RunOutcome.FAILED, error.message)
+            _too_late(interrupts.outcome_committed())
+            return Failure(_catalog_error_or(error))
+        logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
+        record_run_finished(store, key, RunOutcome.SUCCESS, None)
+        _too_late(interrupts.outcome_committed())
     hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
     return Success(result.unwrap())
+
+
+def _sweep_litter(catalog: DataCatalog, pipeline: Pipeline) -> None:
+    """Remove temporaries that saves killed in earlier runs left next to this run's files."""
+    from shell.io.litter import local_directories, sweep_directories
+
+    configs = []
+    for name in pipeline.datasets():
+        resolution = catalog.resolve_config(name)
+        if resolution is not None and isinstance(resolution.config, Mapping):
+            configs.append(resolution.config)
+    plain, versioned = local_directories(configs)
+    removed = sweep_directories(plain, with_children=versioned)
+    if removed:
+        logger.info("Removed %d temporary file(s) left by interrupted saves.", len(removed))
+
+
+def _interrupt_text(interrupt: KeyboardInterrupt) -> str:
+    return "SIGTERM" if isinstance(interrupt, interrupts.Terminated) else "Ctrl-C"
+
+
+def _too_late(signum: int | None) -> None:
+    if signum is not None:
+        logger.warning(
+            "A stop signal (%s) arrived after the run had finished; its outcome stands.",
+            signal.Signals(signum).name,
+        )
 
 
 def _prepare(
@@ -203,9 +246,13 @@ def _catalog(
         if not is_successful(resolved):
             return Failure(resolved.failure())
         catalog_class = resolved.unwrap()
-    return context.load_catalog(
+    built = context.load_catalog(
         catalog_class=catalog_class, save_version=save_version, load_versions=load_versions
     )
+    if is_successful(built):
+        # The DATASET_VALIDATION setting (KEDRO_DATASET_VALIDATION overrides it per operation).
+        built.unwrap().validation_enabled = settings.DATASET_VALIDATION
+    return built
 
 
 def record_run_started(store: BaseSessionStore, run_id: str, record: Mapping[str, object]) -> int | None:

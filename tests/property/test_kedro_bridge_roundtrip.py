@@ -17,7 +17,7 @@ from returns.result import Success
 
 from core.pipeline import Pipeline
 from core.strategies import pipelines
-from shell.kedro_bridge import from_kedro_pipeline, from_kedro_registry, is_kedro_pipeline
+from shell.kedro_bridge.pipelines import from_kedro_pipeline, from_kedro_registry, is_kedro_pipeline
 
 # Kedro warns about namespaces interrupted by other nodes; the drawn pipelines have some.
 pytestmark = pytest.mark.filterwarnings("ignore:Namespace .* is interrupted:UserWarning")

@@ -107,7 +107,8 @@ def record_params(parameters):
 
 HOOKS_PY = '''
 """Writes what a run did to the file named by ``KP_RAN_LOG``: one ``run_params <json>`` line
-before the pipeline runs, then one ``node <name>`` line per node that completed."""
+before the pipeline runs, then one ``node <name>`` line per node that completed, and a
+``pipeline_error <exception type>`` line if the run fails or is interrupted."""
 import json
 import os
 import threading
@@ -132,6 +133,10 @@ class RanLog:
     @hook_impl
     def after_node_run(self, node):
         self._write("node " + node.name)
+
+    @hook_impl
+    def on_pipeline_error(self, error):
+        self._write("pipeline_error " + type(error).__name__)
 '''
 
 RUNNERS_PY = '''

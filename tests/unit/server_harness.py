@@ -184,6 +184,7 @@ class ServerProcess:
             command,
             cwd=root,
             env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL,  # nothing may wait for an answer (telemetry consent)
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -31,7 +31,7 @@ BIN: Final = Path(sys.executable).parent
 Step = tuple[str, ...]
 Tool = Literal["kedro", "kedro-pure"]
 
-_VERSION = re.compile(r"/\d{4}-\d\d-\d\dT\d\d\.\d\d\.\d\d\.\d{3}Z/")
+_VERSION = re.compile(r"/\d{4}-\d\d-\d\dT\d\d\.\d\d\.\d\d\.\d{3}Z(-[0-9a-f]+)?/")
 _COMPLETED = re.compile(r" - INFO - Completed node: (\S+)$")
 _RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (\S+) - (\w+) - (.*)$")
 _SECONDS = re.compile(r"\d+(\.\d+)? sec")

@@ -109,10 +109,16 @@ def test_resume_after_a_failure_runs_only_what_did_not_complete(project: Path) -
     failed = kedro_pure("run", cwd=project, env={"KP_FAIL": "1"})
     assert failed.code == 5
     assert "kedro-pure run --resume" in failed.stderr
+    planned = kedro_pure("plan", "--resume", "--json", cwd=project)
+    assert planned.code == 0, planned
+    shown = planned.json()
+    assert isinstance(shown, dict) and shown["mode"] == "resume"
     resumed = kedro_pure("run", "--resume", cwd=project)
     assert resumed.code == 0, resumed
     assert set(resumed.ran).isdisjoint(failed.ran)
     assert set(resumed.ran) | set(failed.ran) == set(ALL_NODES)
+    runs = shown["runs"]
+    assert isinstance(runs, list) and set(runs) == set(resumed.ran)  # the plan and the resume agree
     nothing = kedro_pure("run", "--resume", cwd=project)
     assert nothing.code == 5 and "no failed or interrupted run" in nothing.stderr, nothing
 
@@ -121,6 +127,9 @@ def test_resume_is_refused_when_saved_outputs_are_stale(project: Path) -> None:
     failed = kedro_pure("run", cwd=project, env={"KP_FAIL": "1"})
     assert failed.code == 5 and "fit" in failed.ran
     _set_factor(project, 30)  # fit completed with factor 10: its saved model is stale
+    preview = kedro_pure("plan", "--resume", cwd=project)
+    assert "The resume would be refused" in preview.stdout, preview
+    assert "fit: parameter model.factor changed (10 -> 30)" in preview.stdout
     refused = kedro_pure("run", "--resume", cwd=project)
     assert refused.code == 5, refused
     assert "Cannot resume run" in refused.stderr
@@ -198,3 +207,20 @@ def test_sessions_show_lists_each_node_with_its_status_and_reason(project: Path)
     assert nodes["fit"]["reason"] == "parameter model.factor changed (10 -> 11)"
     assert isinstance(nodes["fit"]["duration"], float)
     assert nodes["make_raw"]["status"] == "skipped"
+
+
+def test_ctrl_c_is_journaled_as_interrupted_and_resume_finishes(project: Path, tmp_path: Path) -> None:
+    from tests.unit.cli_projects import interrupt_when
+
+    done = interrupt_when(["run"], cwd=project, marker=tmp_path / "sleeping")
+    assert done.code == 130, done
+    assert "kedro-pure run --resume" in done.stderr
+    shown = kedro_pure("sessions", "show", _last_run_id(project), "--json", cwd=project).json()
+    assert isinstance(shown, dict)
+    nodes = {n["node"]: n for n in shown["runs"][0]["nodes"]}
+    assert nodes["nap"]["status"] == "interrupted" and nodes["nap"]["error"] == "KeyboardInterrupt"
+    resumed = kedro_pure("run", "--resume", cwd=project)
+    assert resumed.code == 0, resumed
+    # Of the nodes that had completed, only the two whose outputs live in memory run again
+    # (join, which had not run, reads them).
+    assert "nap" in resumed.ran and set(resumed.ran) & set(done.ran) <= {"alpha.scale", "beta.scale"}

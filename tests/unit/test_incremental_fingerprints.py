@@ -11,7 +11,7 @@ from returns.pipeline import is_successful
 from core.incremental import DatasetState, StateKind, make_fingerprint
 from core.incremental.journal import JournalEntry, NodeEvent, last_completed, node_outcomes
 from shell.incremental.code import code_digest, stable_repr
-from shell.incremental.datasets import DigestCache, dataset_state
+from shell.incremental.datasets import DigestCache, Fingerprintable, dataset_state
 from shell.io.json_dataset import JSONDataset
 from shell.io.memory import MemoryDataset
 from shell.store.sqlite import SQLiteStore
@@ -93,6 +93,7 @@ def test_dataset_states(tmp_path: Path) -> None:
         def fingerprint(self) -> str:
             return "v7"
 
+    assert isinstance(Custom(), Fingerprintable)
     assert dataset_state(Custom(), cache) == DatasetState(StateKind.CUSTOM, "v7")
 
     class Opaque:
@@ -121,3 +122,24 @@ def test_journal_round_trip_and_outcomes(tmp_path: Path) -> None:
     # b started and never ended: its process died.
     assert outcomes["b"].event is NodeEvent.INTERRUPTED
     assert journal.run_entries("nope").unwrap() == ()
+
+
+def test_module_scope_sees_an_edited_helper_that_function_scope_does_not(tmp_path: Path) -> None:
+    import importlib
+    import sys
+
+    source = "def helper(x):\n    return x + {k}\n\n\ndef node_func(x):\n    return helper(x)\n"
+    module_file = tmp_path / "kp_scope_probe.py"
+    module_file.write_text(source.format(k=1))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module("kp_scope_probe")
+        before = (code_digest(module.node_func), code_digest(module.node_func, scope="module"))
+        module_file.write_text(source.format(k=2))
+        module = importlib.reload(module)
+        after = (code_digest(module.node_func), code_digest(module.node_func, scope="module"))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("kp_scope_probe", None)
+    assert before[0] == after[0]  # the node's own function did not change
+    assert before[1] != after[1]  # its module did

@@ -11,7 +11,8 @@ from returns.result import Failure
 
 from core.errors import KedroSessionError, SessionErrorReason
 from core.pipeline import Pipeline
-from shell.kedro_bridge import configure_kedro_project, from_kedro_pipeline, is_kedro_pipeline
+from shell.kedro_bridge.pipelines import from_kedro_pipeline, is_kedro_pipeline
+from shell.kedro_bridge.project import configure_kedro_project
 
 
 def prepare(raw: object) -> object:

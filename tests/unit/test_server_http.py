@@ -183,6 +183,12 @@ def test_runner_must_be_one_of_ours_and_is_never_imported(client: httpx.Client) 
     assert _run(client, {"runner": "kedro.runner.ThreadRunner", "pipeline_names": ["head"]}).json()["status"] == "success"
 
 
+@pytest.mark.parametrize("runner", ["SequentialRunner", "ThreadRunner", "ParallelRunner"])
+def test_every_service_runner_gives_the_same_outputs(client: httpx.Client, runner: str) -> None:
+    body = _run(client, {"runner": runner, "runner_params": {"max_workers": 2}, "params": {"x": 6}}).json()
+    assert body["status"] == "success" and body["outputs"] == {"j": expected_j({"x": 6})}
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -261,3 +267,10 @@ def test_random_order_of_requests_keeps_every_run_recorded_once(client: httpx.Cl
         sent.append(_run(client, body).json()["request_id"])
     recorded = _stored_runs(project)
     assert all(request_id in recorded for request_id in sent)
+
+
+def test_the_openapi_document_lists_every_endpoint(client: httpx.Client) -> None:
+    document = client.get("/openapi.json").json()
+    assert sorted(document["paths"]) == ["/health", "/plan", "/run", "/runs", "/runs/{run_id}", "/snapshot"]
+    run_body = document["components"]["schemas"]["RunRequest"]
+    assert run_body["additionalProperties"] is False and "params" in run_body["properties"]

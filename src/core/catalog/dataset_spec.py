@@ -103,11 +103,7 @@ def parse_dataset_spec(
             f"'{VERSION_KEY}' attribute removed from dataset configuration since it is a "
             "reserved word and cannot be directly specified"
         )
-    if VALIDATOR_KEY in config:
-        notes.append(
-            f"'{VALIDATOR_KEY}' attribute removed from dataset configuration: dataset "
-            "validation is not supported by kedro-pure."
-        )
+    # ``validator`` is the catalog's (core.validation), never the dataset's argument.
     arguments = FrozenMapping(
         {
             key: value

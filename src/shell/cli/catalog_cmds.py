@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from core.pipeline import Pipeline
     from shell.io.catalog import DataCatalog
 
-__all__ = ["describe_datasets_command", "list_patterns_command", "resolve_patterns_command"]
+__all__ = ["describe_datasets_command", "list_patterns_command", "resolve_patterns_command", "validate_command"]
 
 _PIPELINE_HELP = "Pipelines to look at, comma-separated (default: every registered pipeline)."
 _DEFAULT_TYPE = "kedro.io.MemoryDataset"
@@ -150,3 +150,37 @@ def resolve_patterns_command(state: CliState, env: str | None, pipeline: str, as
             continue
         resolved[name] = redact_dataset_config(name, resolver.resolve_pattern(name))
     _emit(resolved, as_json)
+
+
+@click.command("validate")
+@click.option("--env", "-e", default=None, help="Configuration environment.")
+@click.option("--dataset", "-d", "datasets", multiple=True, help="Datasets to validate (default: every one declaring a validator).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+@click.pass_obj
+def validate_command(state: CliState, env: str | None, datasets: tuple[str, ...], as_json: bool) -> None:
+    """Load each dataset declaring a validator and validate it; exit 0 only when none failed
+    or errored (5 otherwise)."""
+    import sys
+
+    from core.validation import ValidationStatus
+    from shell.cli.exit_codes import ExitCode
+    from shell.validation_api import validate_catalog
+
+    _, catalog = _load(state, env, "", as_json)
+    results = validate_catalog(catalog, list(datasets) or None)
+    bad = [r for r in results.values() if r.status in (ValidationStatus.FAILED, ValidationStatus.ERRORED)]
+    if as_json:
+        emit_json([r.to_dict() for r in results.values()])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("dataset", "validator", "status", "detail")
+        for r in results.values():
+            detail = r.reason or r.message or ""
+            table.add_row(r.dataset_name, r.validator or "-", r.status.value, detail)
+        Console(highlight=False, soft_wrap=True).print(table)
+        if not results:
+            click.echo("No dataset declares a validator.")
+    if bad:
+        sys.exit(int(ExitCode.RUN_FAILED))

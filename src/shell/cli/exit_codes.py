@@ -20,6 +20,7 @@ from core.errors import (
     SessionErrorReason,
     StoreError,
 )
+from shell.interrupts import Terminated
 
 __all__ = ["ExitCode", "exit_code_for"]
 
@@ -41,6 +42,8 @@ class ExitCode(enum.IntEnum):
     RUN_FAILED = 5
     #: the run was interrupted (Ctrl-C / SIGINT), as shells report 128 + SIGINT
     INTERRUPTED = 130
+    #: the run was stopped by SIGTERM (CI timeouts, schedulers, ``docker stop``): 128 + 15
+    TERMINATED = 143
 
 
 def exit_code_for(error: KedroError) -> ExitCode:
@@ -55,7 +58,7 @@ def exit_code_for(error: KedroError) -> ExitCode:
         return ExitCode.RUN_FAILED
     if isinstance(error, RunError):
         if error.reason is RunErrorReason.INTERRUPTED:
-            return ExitCode.INTERRUPTED
+            return ExitCode.TERMINATED if isinstance(error.cause, Terminated) else ExitCode.INTERRUPTED
         if error.reason is RunErrorReason.INVALID_RUNNER:
             return ExitCode.USAGE
         return ExitCode.RUN_FAILED

@@ -8,7 +8,6 @@ as interrupted first.
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,15 +16,18 @@ import click
 from returns.pipeline import is_successful
 
 from core._version import __version__
+from shell import interrupts
 from shell.cli.catalog_cmds import (
     describe_datasets_command,
     list_patterns_command,
     resolve_patterns_command,
+    validate_command,
 )
 from shell.cli.common import CliState, configure_logging, fail, stderr
 from shell.cli.exit_codes import ExitCode
 from shell.cli.inspect_cmd import inspect_command
 from shell.cli.listings import catalog_group, registry_group, sessions_group
+from shell.cli.migrate_cmd import migrate_command
 from shell.cli.plan_cmd import plan_command
 from shell.cli.run_cmd import run_command
 from shell.secrets import ScrubbingStream
@@ -71,10 +73,12 @@ cli.add_command(catalog_group)
 cli.add_command(sessions_group)
 cli.add_command(server_group)
 cli.add_command(inspect_command)
+cli.add_command(migrate_command)
 # Kedro's catalog commands, beside kedro-pure's `catalog list` and `catalog resolve`.
 catalog_group.add_command(describe_datasets_command)
 catalog_group.add_command(list_patterns_command)
 catalog_group.add_command(resolve_patterns_command)
+catalog_group.add_command(validate_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,23 +97,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    # A shell starts background jobs with SIGINT ignored; wrapper scripts still expect
-    # SIGINT to stop a run cleanly, so it always raises KeyboardInterrupt here.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # SIGINT and SIGTERM both stop a run cleanly (shell.interrupts), whatever handler the
+    # parent left (a shell starts background jobs with SIGINT ignored).
+    interrupts.install(settle_on_outcome=True)
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="kedro-pure", standalone_mode=False)
-    except click.exceptions.Abort:
-        stderr.print("[bold red]Interrupted.[/]")
-        return int(ExitCode.INTERRUPTED)
+    except click.exceptions.Abort as exc:  # click's form of a KeyboardInterrupt
+        return _interrupted(exc.__cause__)
     except click.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE) if isinstance(exc, click.UsageError) else exc.exit_code
-    except KeyboardInterrupt:
-        stderr.print("[bold red]Interrupted.[/]")
-        return int(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        interrupts.reset()
     return int(ExitCode.OK)
+
+
+def _interrupted(cause: BaseException | None) -> int:
+    """Report a stop outside a run (nothing was recorded): 130 for SIGINT, 143 for SIGTERM."""
+    terminated = isinstance(cause, interrupts.Terminated)
+    stderr.print("[bold red]Terminated.[/]" if terminated else "[bold red]Interrupted.[/]")
+    return int(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)
 
 
 if __name__ == "__main__":

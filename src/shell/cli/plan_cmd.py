@@ -15,12 +15,18 @@ from returns.pipeline import is_successful
 
 from core.cli_args import split_load_versions
 from core.errors import DatasetError, RunError, RunErrorReason
-from core.incremental import ChangePlan
+from core.incremental import ChangePlan, PlanMode
 from core.incremental.keep_going import keep_nodes
 from core.pipeline import Pipeline
 from core.pruning import PruneReport, prune_missing_outputs
 from shell.cli.common import CliState, emit_json, fail, project_root
-from shell.cli.run_cmd import incremental_options, parse_selection, selection_options
+from shell.cli.run_cmd import (
+    LAST_RUN,
+    incremental_options,
+    parse_selection,
+    resumed_options,
+    selection_options,
+)
 
 __all__ = ["plan_command", "render_change_plan", "render_plan"]
 
@@ -100,10 +106,14 @@ def render_change_plan(pipeline: Pipeline, plan: ChangePlan, fmt: str) -> str | 
         return {"groups": groups, **plan.to_json()}
     if fmt in ("mermaid", "dot"):
         return _graph(pipeline, {d.node: (d.runs, d.explanation) for d in plan.decisions}, fmt)
-    lines = [f"{len(plan.to_run)} of {len(plan.decisions)} node(s) would run (--only-changed), in {len(groups)} group(s):"]
+    flag = "--resume" if plan.mode is PlanMode.RESUME else "--only-changed"
+    lines = [f"{len(plan.to_run)} of {len(plan.decisions)} node(s) would run ({flag}), in {len(groups)} group(s):"]
     lines.extend(f"  group {index}: {', '.join(group)}" for index, group in enumerate(groups, start=1))
     lines.append("Why:")
     lines.extend(f"  {d.node}: {'runs' if d.runs else 'skipped'} ({d.explanation})" for d in plan.decisions)
+    if plan.stale:
+        lines.append("The resume would be refused: outputs these nodes saved are stale:")
+        lines.extend(f"  {d.node}: {d.explanation}" for d in plan.stale)
     lines.append(f"Note: {plan.coverage}")
     return "\n".join(lines)
 
@@ -115,9 +125,11 @@ def render_change_plan(pipeline: Pipeline, plan: ChangePlan, fmt: str) -> str | 
               show_default=True, help="How to print the plan.")
 @click.option("--json", "as_json", is_flag=True, default=False, help="Same as --format json.")
 @click.option("--load-versions", "-lv", default="", help="Dataset versions to load: name:version,...")
+@click.option("--resume", "resume", is_flag=False, flag_value=LAST_RUN, default=None, metavar="[RUN_ID]",
+              help="Plan `run --resume [RUN_ID]`: the nodes the last failed or interrupted run (or RUN_ID) did not complete.")
 @click.pass_obj
 def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool, code_scope: str,
-                 load_versions: str, **options: Any) -> None:
+                 load_versions: str, resume: str | None, **options: Any) -> None:
     """Show which nodes a run would execute, in which groups, and why (nothing runs)."""
     # Imported here, so `kedro-pure --help` (and every other command) starts without them.
     from shell.io.snapshot import snapshot_catalog
@@ -128,24 +140,28 @@ def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool
     selection = parse_selection(options)
     if not is_successful(selection):
         fail(selection.failure(), verbose=state.verbose, as_json=fmt == "json", usage=True)
-    chosen = selection.unwrap()
+    versions = split_load_versions(load_versions)
+    if not is_successful(versions):
+        fail(versions.failure(), verbose=state.verbose, as_json=fmt == "json", usage=True)
+    resumed = resumed_options(root, resume, selection.unwrap(), versions.unwrap())
+    if not is_successful(resumed):
+        fail(resumed.failure(), verbose=state.verbose, as_json=fmt == "json")
+    chosen, arguments, chosen_versions, resume_id = resumed.unwrap()
     created = KedroSession.create(root, env=chosen.env, conf_source=chosen.conf_source,
                                   runtime_params=chosen.params or None, save_on_close=False)
     if not is_successful(created):
         fail(created.failure(), verbose=state.verbose, as_json=fmt == "json")
     session = created.unwrap()
-    selected = session.select_pipeline(**chosen.run_arguments())
+    selected = session.select_pipeline(**arguments)
     if not is_successful(selected):
         fail(selected.failure(), verbose=state.verbose, as_json=fmt == "json")
     pipeline = selected.unwrap()
-    if only_changed:
-        versions = split_load_versions(load_versions)
-        if not is_successful(versions):
-            fail(versions.failure(), verbose=state.verbose, as_json=fmt == "json", usage=True)
+    if only_changed or resume_id is not None:
         planned = session.plan_changes(
-            load_versions=versions.unwrap(),
+            load_versions=chosen_versions,
             code_scope="module" if code_scope == "module" else "function",
-            **chosen.run_arguments(),
+            resume=resume_id,
+            **arguments,
         )
         if not is_successful(planned):
             fail(planned.failure(), verbose=state.verbose, as_json=fmt == "json")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from shell.runners.progress import ProgressEvent
     from shell.runners.runner import AbstractRunner
 
-__all__ = ["run_command", "selection_options"]
+__all__ = ["LAST_RUN", "incremental_options", "resumed_options", "run_command", "selection_options"]
 
 #: Runners known by their bare name (``--runner ThreadRunner``).
 RUNNERS = {
@@ -222,6 +222,25 @@ def incremental_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def resumed_options(
+    root: Path, resume: str | None, chosen: Selection, versions: Mapping[str, str]
+) -> Result[tuple[Selection, dict[str, Any], dict[str, str], str | None], KedroError]:
+    """The selection, run arguments, load versions and resumed run id of a command given
+    ``--resume`` (``None``: no resume, the command's own options): the resumed run's
+    selection, versions, parameters and environment, the command's own parameters on top."""
+    if resume is None:
+        return Success((chosen, chosen.run_arguments(), dict(versions), None))
+    from shell.incremental.resume import find_resume
+
+    found = find_resume(root / "sessions", None if resume == LAST_RUN else resume)
+    if not is_successful(found):
+        return Failure(found.failure())
+    previous = found.unwrap()
+    arguments: dict[str, Any] = {key: list(value) for key, value in previous.selection.items()}
+    merged = replace(chosen, env=chosen.env or previous.env, params={**previous.runtime_params, **chosen.params})
+    return Success((merged, arguments, dict(previous.load_versions), previous.run_id))
+
+
 def _incremental_conflict(*, only_changed: bool, resume: bool, only_missing: bool) -> KedroError | None:
     given = [name for name, on in (("--only-changed", only_changed), ("--resume", resume),
                                    ("--only-missing-outputs", only_missing)) if on]
@@ -317,22 +336,10 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
                                      only_missing=chosen.only_missing_outputs)
     if conflict is not None:
         fail(conflict, verbose=state.verbose, as_json=as_json, usage=True)
-    run_arguments = chosen.run_arguments()
-    chosen_versions = versions.unwrap()
-    resume_id: str | None = None
-    if resume is not None:
-        from shell.incremental.resume import find_resume
-
-        found = find_resume(root / "sessions", None if resume == LAST_RUN else resume)
-        if not is_successful(found):
-            fail(found.failure(), verbose=state.verbose, as_json=as_json)
-        previous = found.unwrap()
-        resume_id = previous.run_id
-        # The resumed run's options: its selection, versions, parameters and environment.
-        run_arguments = {**{key: list(value) for key, value in previous.selection.items()}}
-        chosen_versions = dict(previous.load_versions)
-        chosen = replace(chosen, env=chosen.env or previous.env,
-                         params={**previous.runtime_params, **chosen.params})
+    resumed = resumed_options(root, resume, chosen, versions.unwrap())
+    if not is_successful(resumed):
+        fail(resumed.failure(), verbose=state.verbose, as_json=as_json)
+    chosen, run_arguments, chosen_versions, resume_id = resumed.unwrap()
     # Kedro bootstraps the project before it builds the runner, so `--runner my_pkg.MyRunner`
     # can name a class inside the project's own package.
     booted = bootstrap_project(root)

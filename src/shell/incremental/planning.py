@@ -9,6 +9,7 @@ follows it never disagree.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ from shell.incremental.observe import Observer
 from shell.incremental.recorder import JournalRecorder
 from shell.io.catalog import DataCatalog
 from shell.store.journal import SQLiteJournal
+
+_LOGGER = logging.getLogger(__name__)
 
 __all__ = ["IncrementalOptions", "PreparedRun", "journal_of", "plan_changes", "prepare_run", "unavailable"]
 
@@ -175,7 +178,10 @@ def prepare_run(
         for d in plan.decisions
         if not d.runs
     ]
-    journal.append(skipped)
+    written = journal.append(skipped)
+    if isinstance(written, Failure):
+        # Only the journal's account of the skips is lost; the run itself is unaffected.
+        _LOGGER.warning("The run journal could not record the skipped nodes: %s", written.failure())
     reasons = {d.node: d.explanation for d in plan.decisions if d.runs}
     selected = keep_nodes(pipeline, plan.to_run)
     recorder = JournalRecorder(journal, selected, observer, run_id, reasons, clock)

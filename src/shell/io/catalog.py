@@ -33,8 +33,9 @@ syntax: it raises the ``DatasetError`` that :meth:`DataCatalog.get` would return
 
 Differences from Kedro 1.7, on purpose: ``get`` returns ``Failure(NOT_FOUND)`` instead of
 ``None`` for an unknown name; loading a pinned version of an unversioned dataset that has no
-version support fails instead of silently loading the current data; a catalog-level
-``validator`` (dataset validation) is ignored with a note.
+version support fails instead of silently loading the current data.
+
+Dataset validation (``validator:`` in an entry): :mod:`shell.io.catalog_validation`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -61,8 +62,9 @@ from core.catalog.resolution import (
 )
 from core.catalog.versioning import Version, check_version_string, reconcile_versions
 from core.errors import DatasetError, DatasetErrorReason
+from core.validation import ValidatorSpec
 from shell import log_names
-from shell.io import catalog_queries
+from shell.io import catalog_queries, catalog_validation
 from shell.io.config_resolver import CatalogConfigResolver
 from shell.io.contract import DatasetLike, is_dataset
 from shell.io.memory import MemoryDataset
@@ -76,6 +78,9 @@ __all__ = [
     "release_resolved",
     "save_resolved",
 ]
+
+if TYPE_CHECKING:
+    from shell.validators import Validator
 
 _LOGGER = logging.getLogger(log_names.CATALOG)
 
@@ -159,6 +164,13 @@ class DataCatalog:
         # each ``type`` value's class path (for ``get_type``/``filter``).
         self._built_from: dict[str, Mapping[str, object]] = {}
         self._type_memo: dict[object, Result[str, DatasetError]] = {}
+        #: Dataset validation (shell.io.catalog_validation): the DATASET_VALIDATION setting,
+        #: declarations by name, resolved validators, and the saves this catalog validated.
+        self.validation_enabled = True
+        self._declares_validators = catalog_validation.declares_validators(self._config)
+        self._validator_specs: dict[str, ValidatorSpec] = {}
+        self._validators: dict[str, Validator] = {}
+        self._save_validated: set[str] = set()
         # Materialising mutates the two dicts; thread runners call in from many threads.
         self._lock = threading.RLock()
         for name, value in (datasets or {}).items():
@@ -220,6 +232,9 @@ class DataCatalog:
         if not is_successful(checked):
             return Failure(checked.failure())
         # ``to_config`` lists every entry, unpinned ones with ``None`` (Kedro's shape).
+        declared = catalog_validation.check_declarations(config)
+        if not is_successful(declared):
+            return Failure(declared.failure())
         pinned = {k: v for k, v in (load_versions or {}).items() if v is not None}
         known = check_load_versions(config, pinned)
         if not is_successful(known):
@@ -228,7 +243,9 @@ class DataCatalog:
             safe = check_version_string(pinned_version, dataset=name)
             if not is_successful(safe):
                 return Failure(safe.failure())
-        return Success(cls(config_resolver=config, load_versions=pinned, save_version=version))
+        built = cls(config_resolver=config, load_versions=pinned, save_version=version)
+        built._validator_specs.update(declared.unwrap())
+        return Success(built)
 
     # -- what the catalog knows ---------------------------------------------------------------
 
@@ -239,6 +256,12 @@ class DataCatalog:
         return CatalogConfigResolver(
             self._config, default_runtime_patterns=thaw_mapping(self.default_runtime_patterns)  # type: ignore[arg-type]
         )
+
+    @property
+    def validator_specs(self) -> dict[str, ValidatorSpec]:
+        """The parsed ``validator`` declarations by dataset name (entries, and names resolved
+        through a pattern that declares one once they were used)."""
+        return dict(self._validator_specs)
 
     # -- queries that build nothing (see shell.io.catalog_queries) ----------------------------
 
@@ -454,9 +477,12 @@ class DataCatalog:
             return Failure(found.failure())
         dataset = found.unwrap()
         _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
-        return _at_boundary(
+        loaded = _at_boundary(
             name, dataset, dataset.load, DatasetErrorReason.LOAD, "Failed while loading data from dataset"
         )
+        if not self._declares_validators or not is_successful(loaded):
+            return loaded
+        return catalog_validation.validated(self, name, loaded.unwrap(), "load")
 
     def save(self, name: str, data: object) -> Result[None, DatasetError]:
         """Save ``data`` to ``name``. Nothing is written when the save fails.
@@ -478,10 +504,19 @@ class DataCatalog:
                 )
             )
         _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
-        return _at_boundary(
+        if self._declares_validators:
+            # Validated before anything is written: a refused save leaves the stored data as it was.
+            checked = catalog_validation.validated(self, name, data, "save")
+            if not is_successful(checked):
+                return Failure(checked.failure())
+            data = checked.unwrap()
+        saved = _at_boundary(
             name, dataset, lambda: dataset.save(data), DatasetErrorReason.SAVE,
             "Failed while saving data to dataset",
         )
+        if not is_successful(saved):
+            self._save_validated.discard(name)
+        return saved
 
     def exists(self, name: str) -> Result[bool, DatasetError]:
         """Whether ``name`` has data. An undeclared name does not exist (``Success(False)``)
@@ -513,6 +548,7 @@ class DataCatalog:
         if not is_successful(found):
             return Failure(found.failure())
         dataset = found.unwrap()
+        self._save_validated.discard(name)
         return _at_boundary(
             name, dataset, dataset.release, DatasetErrorReason.RELEASE, "Failed during release for dataset"
         )
@@ -557,6 +593,9 @@ class DataCatalog:
         # Locks do not pickle; catalogs are sent to worker processes.
         state = dict(self.__dict__)
         del state["_lock"]
+        # Resolved validators may not pickle; they are resolved again where they are used.
+        state["_validators"] = {}
+        state["_save_validated"] = set()
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:

@@ -10,9 +10,9 @@ kedro-pure never pays for Kedro, and one written for Kedro finds it already load
 * :mod:`shell.kedro_bridge.project` gives ``kedro.framework.project`` the package name and the
   requested pipelines before ``register_pipelines()`` runs, so an unmodified registry calling
   Kedro's ``find_pipelines`` works, and imports only the requested pipelines' modules.
+* :mod:`shell.kedro_bridge.logs` drops the logging record Kedro's project module writes when
+  the project imports it (kedro-pure has already logged it).
+
+The submodules are imported by their users, not here: the logging set-up of every command
+needs :mod:`shell.kedro_bridge.logs` and should not pay for the pipeline machinery.
 """
-
-from shell.kedro_bridge.pipelines import from_kedro_pipeline, from_kedro_registry, is_kedro_pipeline
-from shell.kedro_bridge.project import configure_kedro_project
-
-__all__ = ["configure_kedro_project", "from_kedro_pipeline", "from_kedro_registry", "is_kedro_pipeline"]

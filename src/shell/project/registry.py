@@ -30,7 +30,8 @@ from core.namespace_check import interrupted_namespaces
 from core.node import DOTTED_NAME_WARNING, dotted_dataset_names
 from core.pipeline import Pipeline
 from core.project import RegistryEntries, registry_entries, select_pipelines
-from shell.kedro_bridge import configure_kedro_project, from_kedro_registry
+from shell.kedro_bridge.pipelines import from_kedro_registry
+from shell.kedro_bridge.project import configure_kedro_project
 from shell.project._failure import describe
 from shell.project.bootstrap import ProjectMetadata
 

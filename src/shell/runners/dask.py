@@ -176,15 +176,19 @@ class DaskRunner(AbstractRunner):
 
     def _run(self, context: RunContext) -> Result[None, RunError]:
         distributed = _distributed()
+        from shell.runners.dask_logs import forward_node_records
+
         if self._client is not None:
             given = cast(_Client, self._client)
-            return _drive(context, _Driver(context, given, distributed), given, distributed)
+            with forward_node_records(given):
+                return _drive(context, _Driver(context, given, distributed), given, distributed)
         connected = self._connect(distributed)
         if not is_successful(connected):
             return Failure(connected.failure())
         cluster, client = connected.unwrap()
         try:
-            return _drive(context, _Driver(context, client, distributed), client, distributed)
+            with forward_node_records(client):
+                return _drive(context, _Driver(context, client, distributed), client, distributed)
         finally:
             client.close()
             if cluster is not None:
@@ -198,10 +202,16 @@ class DaskRunner(AbstractRunner):
             import dask
 
             # Kedro never retries a node: a task whose worker died fails at once. The HTTP
-            # server takes any free port (``None`` still binds 8787, and warns when taken).
+            # dashboard takes any free port (``None`` still binds 8787, and warns when
+            # taken) on the loopback interface only: a run's cluster is nobody else's
+            # business (":0" alone would serve it on every interface).
             with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
                 cluster = distributed.LocalCluster(
-                    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+                    n_workers=2,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",
                 )
             return Success((cluster, cast(_Client, distributed.Client(cluster))))
         except OSError as exc:  # includes TimeoutError: no scheduler answered in time

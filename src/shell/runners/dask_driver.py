@@ -34,6 +34,7 @@ from shell.runners.task import (
     _node_error,
     _save_chunks,
     _streams,
+    log_running,
 )
 
 __all__ = ["_Client", "_Driver", "_Flight", "_Future"]
@@ -135,6 +136,7 @@ class _Driver:
         replacements = replaced.unwrap()
         call_inputs.update(replacements)
         seen.update(replacements)
+        log_running(node)
         arguments = call_arguments(node, call_inputs)
         if not is_successful(arguments):
             return Failure(self._node_error(node, ValueError(arguments.failure().message), seen))

@@ -46,6 +46,7 @@ from core.pipeline import Pipeline
 from shell import log_names
 from shell.io.catalog import DataCatalog
 from shell.runners import worker_logs
+from shell.runners.lifeline import arm_worker, blocked_interrupts
 from shell.runners.progress import ProgressCallback
 from shell.runners.runner import (
     SYNC_NOTE,
@@ -187,9 +188,14 @@ _WORKER_STATE: dict[str, EventType] = {}
 _START_WAIT = 60.0
 
 
-def _keep_go(go: EventType, levels: worker_logs.LoggingLevels | None = None) -> None:
-    """The pool's initializer: keep the start-up event in the worker and collect its log
-    records at the driver's levels."""
+def _keep_go(
+    go: EventType, levels: worker_logs.LoggingLevels | None = None, driver_pid: int | None = None
+) -> None:
+    """The pool's initializer: die with the driver and ignore Ctrl-C (the driver handles
+    it, see :mod:`shell.runners.lifeline`), keep the start-up event in the worker and
+    collect its log records at the driver's levels."""
+    if driver_pid is not None:
+        arm_worker(driver_pid)
     _WORKER_STATE["go"] = go
     if levels is not None:
         worker_logs.prepare_worker(levels)
@@ -212,8 +218,13 @@ def _start_every_worker(pool: ProcessPoolExecutor, count: int, go: EventType) ->
     """
     from concurrent.futures.process import BrokenProcessPool
 
-    holding = [pool.submit(_hold_until_go) for _ in range(count)]
-    go.set()
+    # Workers (and a fork server started now) inherit the blocked SIGINT: a Ctrl-C during
+    # start-up reaches the driver alone, once they are all started.
+    try:
+        with blocked_interrupts():
+            holding = [pool.submit(_hold_until_go) for _ in range(count)]
+    finally:
+        go.set()  # even when interrupted: no worker may sit out its start-up wait
     try:
         for future in holding:
             future.result()
@@ -264,7 +275,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """
     workers: dict[int, Any] = getattr(pool, "_processes", None) or {}
     for process in list(workers.values()):
-        process.terminate()
+        process.kill()  # SIGKILL: a node ignoring SIGTERM must not outlive the interrupt
     pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -334,14 +345,18 @@ class ParallelRunner(AbstractRunner):
         with (
             ProcessPoolExecutor(
                 max_workers=workers, mp_context=mp_context, initializer=_keep_go,
-                initargs=(go, worker_logs.driver_levels()),
+                initargs=(go, worker_logs.driver_levels(), os.getpid()),
             ) as processes,
             ThreadPoolExecutor(
                 max_workers=min(len(context.pipeline.nodes), workers * DRIVERS_PER_WORKER) or 1,
                 thread_name_prefix="kedro-pure-driver",
             ) as drivers,
         ):
-            started = _start_every_worker(processes, workers, go)
+            try:
+                started = _start_every_worker(processes, workers, go)
+            except KeyboardInterrupt:
+                _stop_workers(processes)  # interrupted while starting: nothing ran yet
+                raise
             if started is not None:
                 return Failure(started)
             return drive_concurrently(

@@ -43,6 +43,7 @@ from core.scheduler import (
     take_ready,
     view,
 )
+from shell import interrupts
 from shell.hooks.manager import HookManager, NullPluginManager
 from shell.io.catalog import DataCatalog, has_plain_data_operations
 from shell.io.contract import DatasetLike, is_ephemeral
@@ -400,9 +401,15 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
                 context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
             return _failed(context, outcome.failure(), done)
         s, _ = _completed(context, s, name, done)
+        # A checkpoint: an interrupt a finalizer swallowed still stops the run here.
+        interrupts.raise_if_requested()
     if progress(s) is Progress.STUCK:
         return Failure(_stuck(s, done))
     return Success(None)
+
+
+#: Seconds between two interrupt checkpoints of :func:`drive_concurrently` while it waits.
+_CHECKPOINT_INTERVAL = 0.25
 
 
 def drive_concurrently(
@@ -445,7 +452,13 @@ def drive_concurrently(
                         context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
             if not running:
                 break
-            batch = [finished.get()]
+            # Bounded waits make this loop a checkpoint even while nodes run for long: an
+            # interrupt a finalizer swallowed is raised here within the interval.
+            try:
+                batch = [finished.get(timeout=_CHECKPOINT_INTERVAL)]
+            except queue.Empty:
+                batch = []
+            interrupts.raise_if_requested()
             while not finished.empty():
                 batch.append(finished.get_nowait())
             for future in batch:

@@ -34,7 +34,7 @@ from shell.io.catalog import DataCatalog
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
 from shell.runners.run_tools import NodeAbort, RunTools
 
-__all__ = ["NodeCall", "WorkerDied", "call_here", "run_node"]
+__all__ = ["NodeCall", "WorkerDied", "call_here", "log_running", "run_node"]
 
 #: How a node's function is called with its arguments (here, or in a worker).
 NodeCall = Callable[[Node, CallArguments], object]
@@ -98,6 +98,11 @@ _NO_CHUNK = object()
 _NODE_LOGGER = logging.getLogger(log_names.NODE)
 #: Node reprs hold brackets that rich would read as markup.
 _PLAIN = {"markup": False}
+
+
+def log_running(node: Node) -> None:
+    """Kedro's INFO record as a node starts (every runner logs it, after ``before_node_run``)."""
+    _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
 
 
 def _warn_ignored_return(node: Node, returned: object) -> None:

@@ -1,0 +1,54 @@
+"""The ``kedro-pure`` console script's entry point: stop signals count from the first moment.
+
+Importing the command line (click, rich, the session) takes a noticeable fraction of a
+second; a Ctrl-C or SIGTERM landing then would print a ``KeyboardInterrupt`` traceback or
+kill the process without a word. Until :func:`shell.cli.main.main` installs the real
+handlers (:mod:`shell.interrupts`), the handlers set here end the process at once, with
+the usual message and exit code (130, or 143 for SIGTERM): nothing has been recorded or
+written yet, so there is nothing to clean up. Once the command line has returned its exit
+code, later signals are ignored: the process is exiting with the outcome it reported.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from types import FrameType
+
+__all__ = ["main"]
+
+
+#: Set once the command line runs: from then on it handles signals itself, and when it puts
+#: this handler back it has decided its exit code, which a late signal must not change.
+_command_line_started = False
+
+
+def _stop_before_main(signum: int, frame: FrameType | None) -> None:
+    del frame
+    if _command_line_started:
+        return
+    terminated = signum == signal.SIGTERM
+    try:
+        sys.stderr.write("Terminated.\n" if terminated else "Interrupted.\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(128 + signum)
+
+
+signal.signal(signal.SIGINT, _stop_before_main)
+signal.signal(signal.SIGTERM, _stop_before_main)
+
+
+def main() -> int:
+    """Run the command line (see :func:`shell.cli.main.main`) and return its exit code."""
+    global _command_line_started
+    from shell.cli.main import main as run_command_line
+
+    _command_line_started = True
+    code = run_command_line()
+    # The exit code is decided. Python puts default handlers back while it shuts down, so a
+    # signal then would kill the process and hide that code: ignore them from here on.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return code
