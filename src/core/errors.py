@@ -339,6 +339,8 @@ class RunErrorReason(enum.Enum):
     HOOK = "hook"
     #: ``--resume`` found no run to resume, or the project changed so its outputs are stale
     RESUME_REFUSED = "resume_refused"
+    #: a node's ``preview_fn`` returned something that is not a preview payload
+    INVALID_PREVIEW = "invalid_preview"
 
 
 class RunError(KedroError):

@@ -52,10 +52,17 @@ def _pid_taken(pid: int) -> bool:
     return True
 
 
+_this: dict[int, ProcessId] = {}
+
+
 def this_process() -> ProcessId:
-    """The current process, as records name their owner."""
+    """The current process, as records and temporary files name their owner (cached per
+    pid, so a forked child names itself)."""
     pid = os.getpid()
-    return ProcessId(this_host(), pid, process_start(pid) or "")
+    found = _this.get(pid)
+    if found is None:
+        found = _this[pid] = ProcessId(this_host(), pid, process_start(pid) or "")
+    return found
 
 
 def observe(pids: Iterable[int]) -> ProcessFacts:

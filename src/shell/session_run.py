@@ -111,6 +111,7 @@ def execute_run(
     with interrupts.shielded():
         hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
         key = run_key[0] if run_key is not None else record_run_started(store, run_id, record)
+    _sweep_litter(cat, pipeline)
     began = time.perf_counter()
     run_pipeline = pipeline if journaled is None else journaled.pipeline
     if journaled is not None:
@@ -159,6 +160,21 @@ def execute_run(
         _too_late(interrupts.outcome_committed())
     hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
     return Success(result.unwrap())
+
+
+def _sweep_litter(catalog: DataCatalog, pipeline: Pipeline) -> None:
+    """Remove temporaries that saves killed in earlier runs left next to this run's files."""
+    from shell.io.litter import local_directories, sweep_directories
+
+    configs = []
+    for name in pipeline.datasets():
+        resolution = catalog.resolve_config(name)
+        if resolution is not None and isinstance(resolution.config, Mapping):
+            configs.append(resolution.config)
+    plain, versioned = local_directories(configs)
+    removed = sweep_directories(plain, with_children=versioned)
+    if removed:
+        logger.info("Removed %d temporary file(s) left by interrupted saves.", len(removed))
 
 
 def _interrupt_text(interrupt: KeyboardInterrupt) -> str:

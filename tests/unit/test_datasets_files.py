@@ -174,7 +174,8 @@ def test_versioning_works_in_memory_filesystems() -> None:
 
 
 def _stray_files(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.rglob("*") if p.name.endswith(".tmp"))
+    # Temporaries of atomic saves (core.temporaries), and the older ``.tmp`` names.
+    return sorted(p.name for p in directory.rglob("*") if p.name.endswith((".kptmp", ".tmp")))
 
 
 @pytest.mark.parametrize("where", ["local", "memory"])

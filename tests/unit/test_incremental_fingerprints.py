@@ -11,7 +11,7 @@ from returns.pipeline import is_successful
 from core.incremental import DatasetState, StateKind, make_fingerprint
 from core.incremental.journal import JournalEntry, NodeEvent, last_completed, node_outcomes
 from shell.incremental.code import code_digest, stable_repr
-from shell.incremental.datasets import DigestCache, dataset_state
+from shell.incremental.datasets import DigestCache, Fingerprintable, dataset_state
 from shell.io.json_dataset import JSONDataset
 from shell.io.memory import MemoryDataset
 from shell.store.sqlite import SQLiteStore
@@ -93,6 +93,7 @@ def test_dataset_states(tmp_path: Path) -> None:
         def fingerprint(self) -> str:
             return "v7"
 
+    assert isinstance(Custom(), Fingerprintable)
     assert dataset_state(Custom(), cache) == DatasetState(StateKind.CUSTOM, "v7")
 
     class Opaque:

@@ -482,3 +482,32 @@ def test_progress_reports_each_node_starting_and_completing(client: Client) -> N
         for kind in (ProgressKind.STARTED, ProgressKind.COMPLETED)
     ]
     assert events[-1].done == events[-1].total == 3
+
+
+def _listening_hosts(_: object) -> list[str]:
+    """Run on a worker: the addresses the scheduler's dashboard listens on (Linux /proc)."""
+    from distributed import get_client
+
+    port = get_client().scheduler_info()["services"]["dashboard"]
+    hosts = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.rpartition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                hosts.append(address)
+    return hosts
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads /proc/net (Linux)")
+def test_the_runners_own_cluster_serves_its_dashboard_on_loopback_only() -> None:
+    p = build(node(_listening_hosts, "a", "hosts", name="look"))
+    outputs = DaskRunner().run(p, DataCatalog({"a": 1}), manager_with(Recorder())).unwrap()
+    hosts = outputs["hosts"].load()
+    assert isinstance(hosts, list) and hosts, "the dashboard listens somewhere"
+    # 127.0.0.1 as /proc writes it (little-endian hex); never 0.0.0.0 or ::.
+    assert set(hosts) == {"0100007F"}

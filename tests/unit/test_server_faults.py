@@ -113,7 +113,8 @@ def test_sigterm_lets_in_flight_runs_finish_within_the_grace_period(tmp_path: Pa
         server.signal(signal.SIGTERM)
         for caller in callers:
             caller.join(TIMEOUT)
-        assert server.wait() in (0, -signal.SIGTERM)
+        # 143: the CLI exits as a SIGTERM-ended command does, after the graceful shutdown.
+        assert server.wait() in (0, 143, -signal.SIGTERM)
     finally:
         server.stop()
     for tag in ("t0", "t1"):
@@ -135,7 +136,8 @@ def test_sigterm_past_the_grace_period_records_runs_as_interrupted(tmp_path: Pat
                 assert accepted.status_code == 202
             _wait_for(lambda: _in_flight(http) == 4, "four runs admitted")
         server.signal(signal.SIGTERM)
-        assert server.wait() in (0, -signal.SIGTERM)
+        # 143: the CLI exits as a SIGTERM-ended command does, after the graceful shutdown.
+        assert server.wait() in (0, 143, -signal.SIGTERM)
     finally:
         server.stop()
     # Two were sleeping in n6 and stopped before n7; two never got past their first node.

@@ -267,3 +267,10 @@ def test_random_order_of_requests_keeps_every_run_recorded_once(client: httpx.Cl
         sent.append(_run(client, body).json()["request_id"])
     recorded = _stored_runs(project)
     assert all(request_id in recorded for request_id in sent)
+
+
+def test_the_openapi_document_lists_every_endpoint(client: httpx.Client) -> None:
+    document = client.get("/openapi.json").json()
+    assert sorted(document["paths"]) == ["/health", "/plan", "/run", "/runs", "/runs/{run_id}", "/snapshot"]
+    run_body = document["components"]["schemas"]["RunRequest"]
+    assert run_body["additionalProperties"] is False and "params" in run_body["properties"]

@@ -23,15 +23,32 @@ import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from core.errors import DatasetError
 from core.incremental.model import DatasetState, StateKind
 from shell.io.contract import is_ephemeral
 from shell.io.file_dataset import FileDataset
 
-__all__ = ["DigestCache", "dataset_state"]
+__all__ = ["DigestCache", "Fingerprintable", "dataset_state"]
 
 _CHUNK = 1 << 20
+
+
+@runtime_checkable
+class Fingerprintable(Protocol):
+    """The protocol a custom dataset implements to take part in incremental runs.
+
+    ``fingerprint()`` returns a string that changes whenever the data changes (an ETag, a
+    table's last-modified time, a checksum...), or ``None`` when it cannot tell, which makes
+    the nodes reading the dataset always run. It is called before a node reading the
+    dataset runs and after a node writing it saved, so it must be cheap and must not load
+    the data.
+    """
+
+    def fingerprint(self) -> str | None:
+        """A text that changes whenever the data changes, or ``None``."""
+        ...
 
 
 class DigestCache:

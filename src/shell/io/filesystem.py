@@ -4,7 +4,7 @@ Every file dataset reaches its file through fsspec, so local paths, ``memory://`
 installed cloud filesystem (``s3://``, ``gcs://``, ``abfs://``...) work alike.
 
 A save never writes the destination in place. The bytes go to a temporary file next to
-it (``.<basename>.<random>.tmp``) which is then moved over the destination in one step:
+it (``.<basename>.<owner>.<random>.kptmp``, see :mod:`core.temporaries`) which is then moved over the destination in one step:
 
 * locally, the temporary file is flushed and ``fsync``-ed, then ``os.replace``-d (an atomic
   rename on POSIX and Windows), and the directory is ``fsync``-ed; a versioned save uses
@@ -13,7 +13,8 @@ it (``.<basename>.<random>.tmp``) which is then moved over the destination in on
   an object only once it is complete, so readers never see a partial file.
 
 So an exception or a killed process in the middle of a save leaves the previous contents
-intact (and at worst a stray ``.tmp`` file, which version listings ignore).
+intact, and at worst a stray temporary file, which version listings ignore and the next
+save into that directory (or the next run) removes (:mod:`shell.io.litter`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 from core.errors import DatasetError, DatasetErrorReason
+from core.temporaries import temporary_name
+from shell.io.litter import sweep_directory
+from shell.processes import this_process
 
 __all__ = ["Location", "locate", "write_atomically"]
 
@@ -65,8 +69,9 @@ def locate(filepath: str, storage_options: Mapping[str, object] | None = None) -
 
 
 def _temporary_name(path: str) -> str:
+    # Names its writer, so that a temporary left by a killed save can be swept safely.
     parent, base = posixpath.split(path)
-    return posixpath.join(parent, f".{base}.{uuid.uuid4().hex}.tmp")
+    return posixpath.join(parent, temporary_name(base, this_process(), uuid.uuid4().hex[:12]))
 
 
 def _version_exists(path: str, described: str) -> DatasetError:
@@ -95,6 +100,7 @@ def _write_local(
 ) -> None:
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
+    sweep_directory(directory)  # litter of earlier saves killed mid-write
     temporary = _temporary_name(path)
     # O_EXCL: never follow or reuse an existing file; mode 0o666 lets the umask apply.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -202,10 +202,16 @@ class DaskRunner(AbstractRunner):
             import dask
 
             # Kedro never retries a node: a task whose worker died fails at once. The HTTP
-            # server takes any free port (``None`` still binds 8787, and warns when taken).
+            # dashboard takes any free port (``None`` still binds 8787, and warns when
+            # taken) on the loopback interface only: a run's cluster is nobody else's
+            # business (":0" alone would serve it on every interface).
             with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
                 cluster = distributed.LocalCluster(
-                    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+                    n_workers=2,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",
                 )
             return Success((cluster, cast(_Client, distributed.Client(cluster))))
         except OSError as exc:  # includes TimeoutError: no scheduler answered in time
