@@ -302,7 +302,8 @@ def _warm(
     unsatisfied = pipeline.inputs() - known
     if unsatisfied:
         shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
-        message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
+        owner = getattr(catalog, "class_name_in_messages", type(catalog).__name__)
+        message = f"Pipeline input(s) {shown} not found in the {owner}"
         # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
         return Failure(
             RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
