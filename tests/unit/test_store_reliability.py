@@ -186,3 +186,27 @@ def test_a_version_1_store_is_migrated_with_its_records(tmp_path: Path) -> None:
     sessions = {s.session_id: s for s in value_of(list_sessions(path))}
     assert [(r.run_key, r.outcome) for r in sessions["old"].runs] == [(7, RunOutcome.SUCCESS)]
     assert "new" in sessions
+
+
+def test_a_run_the_store_cannot_record_is_refused_not_run_unrecorded(tmp_path: Path) -> None:
+    from tests.unit.cli_projects import kedro_pure, write_cli_project
+
+    root = write_cli_project(tmp_path / "proj")
+    settings = next((root / "src").glob("*/settings.py"))
+    settings.write_text(
+        settings.read_text()
+        + "from shell.store import SQLiteStore\n"
+        + "SESSION_STORE_CLASS = SQLiteStore\n"
+        + 'SESSION_STORE_ARGS = {"busy_timeout": 0.3}\n'
+    )
+    assert kedro_pure("run", "--pipelines", "prep", cwd=root).code == 0
+    holder = sqlite3.connect(store_file(root / "sessions"), isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")  # another writer holding the lock past the deadline
+        done = kedro_pure("run", "--pipelines", "prep", cwd=root)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.code == 3, done
+    assert "locked" in done.stderr
+    assert done.ran == ()  # nothing ran unrecorded
