@@ -8,6 +8,7 @@ Kedro's own catalog writes for the same entries.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.differential
 FRAME = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
 
 
-def config(root: Path) -> dict[str, object]:
+def config(root: Path) -> dict[str, dict[str, Any]]:
     return {
         "table": {"type": "pandas.ExcelDataset", "filepath": str(root / "table.xlsx")},
         "{name}_versioned": {
