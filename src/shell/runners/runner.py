@@ -27,6 +27,7 @@ from returns.result import Failure, Result, Success
 
 from core.catalog.snapshot import CatalogSnapshot
 from core.errors import RunError, RunErrorReason
+from core.node import Node
 from core.pipeline import Pipeline
 from core.pruning import prune_missing_outputs
 from core.resume import ResumePlan, resume_plan
@@ -42,6 +43,8 @@ from core.scheduler import (
     take_ready,
     view,
 )
+from core.timeouts import TAG_PREFIX as TIMEOUT_TAG
+from core.timeouts import timeout_of
 from shell import interrupts
 from shell.hooks.manager import HookManager, NullPluginManager
 from shell.io.catalog import DataCatalog, has_plain_data_operations
@@ -50,6 +53,7 @@ from shell.io.snapshot import snapshot_catalog
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind, ignore_progress
 from shell.runners.run_tools import RunTools
 from shell.runners.task import _DONE, NodeCall, call_here, run_node
+from shell.runners.timeouts import timed
 
 __all__ = [
     "SYNC_NOTE",
@@ -117,6 +121,14 @@ class AbstractRunner(abc.ABC):
         self._is_async = is_async
         self._progress = progress or ignore_progress
         self._logger = logging.getLogger(self.logger_name)
+        #: Seconds a node may run before it is stopped with ``RunError(TIMEOUT)`` (``None``:
+        #: no limit); a node's ``timeout-SECONDS`` tag overrides it (see
+        #: :mod:`shell.runners.timeouts`). ``kedro-pure run --node-timeout`` sets it.
+        self.node_timeout: float | None = None
+
+    def timeout_for(self, node: Node) -> float | None:
+        """The time limit of ``node`` in this runner's runs (``None``: none)."""
+        return timeout_of(node.tags, self.node_timeout)
 
     @property
     def is_async(self) -> bool:
@@ -182,6 +194,10 @@ class AbstractRunner(abc.ABC):
             logger=self._logger,
             tools=RunTools.of(catalog, hooks, resolved if has_plain_data_operations(catalog) else None),
         )
+        if self.node_timeout is not None or any(
+            tag.startswith(TIMEOUT_TAG) for n in pipeline.nodes for tag in n.tags
+        ):
+            context = replace(context, call=timed(context.call, self.timeout_for))
         began = time.perf_counter()
         # What exists before the run (modules, the pipeline, the catalog) outlives it: the
         # collector need not trace it on every full collection the run's allocations trigger.
