@@ -17,9 +17,10 @@ from __future__ import annotations
 import abc
 import gc
 import logging
+import queue
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 
 from returns.pipeline import is_successful
@@ -441,6 +442,9 @@ def drive_concurrently(
     total = len(context.pipeline.nodes)
     by_name = context.pipeline.graph.by_name
     running: dict[Future[Result[None, RunError]], str] = {}
+    # Each future reports itself here when it finishes: O(1) per node, where
+    # ``concurrent.futures.wait`` would lock and scan every running future on each call.
+    finished: queue.SimpleQueue[Future[Result[None, RunError]]] = queue.SimpleQueue()
     first_error: RunError | None = None
     tools = context.run_tools()
     listening = context.listening
@@ -460,15 +464,21 @@ def drive_concurrently(
                         tools=tools,
                     )
                     running[future] = name
+                    future.add_done_callback(finished.put)
                     if listening:
                         context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
             if not running:
                 break
             # Bounded waits make this loop a checkpoint even while nodes run for long: an
             # interrupt a finalizer swallowed is raised here within the interval.
-            finished, _ = wait(running, timeout=_CHECKPOINT_INTERVAL, return_when=FIRST_COMPLETED)
+            try:
+                batch = [finished.get(timeout=_CHECKPOINT_INTERVAL)]
+            except queue.Empty:
+                batch = []
             interrupts.raise_if_requested()
-            for future in finished:
+            while not finished.empty():
+                batch.append(finished.get_nowait())
+            for future in batch:
                 name = running.pop(future)
                 outcome = future.result()
                 if is_successful(outcome):
