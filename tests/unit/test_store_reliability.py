@@ -210,3 +210,19 @@ def test_a_run_the_store_cannot_record_is_refused_not_run_unrecorded(tmp_path: P
     assert done.code == 3, done
     assert "locked" in done.stderr
     assert done.ran == ()  # nothing ran unrecorded
+
+
+def test_credential_values_never_reach_the_store(tmp_path: Path) -> None:
+    from shell.secrets import register_credentials
+
+    secret = f"STORESECRET{os.getpid()}X"
+    register_credentials({"db": {"password": secret}})
+    path = str(tmp_path / "sessions")
+    store = value_of(SQLiteStore.open(path, "s"))
+    store["exception"] = {"value": f"login failed for {secret}"}
+    value_of(store.save())
+    key = value_of(store.record_run_started("s", {"note": f"uses {secret}"}))
+    value_of(store.record_run_finished(key, RunOutcome.FAILED, f"driver said: password={secret}"))
+    stored = b"".join(p.read_bytes() for p in Path(path).iterdir())
+    assert secret.encode() not in stored
+    assert b"<redacted>" in stored
