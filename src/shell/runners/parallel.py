@@ -276,6 +276,12 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in available else multiprocessing.get_start_method()
 
 
+def _node_modules(pipeline: Pipeline) -> list[str]:
+    """The modules defining the pipeline's node functions (sorted, each once)."""
+    found = {getattr(n.func, "__module__", None) for n in pipeline.nodes}
+    return sorted(m for m in found if isinstance(m, str) and m not in ("__main__", "builtins"))
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """On Ctrl-C, stop the nodes running in workers instead of waiting for them to finish.
 
@@ -346,11 +352,14 @@ class ParallelRunner(AbstractRunner):
         method = _start_method()
         mp_context = multiprocessing.get_context(method)
         if method == "forkserver":
-            # Workers are forked from the fork server: importing kedro-pure there once (next
-            # to the main module, which multiprocessing preloads by default) spares every
-            # worker of every run from importing it again (~0.1 s each). This takes effect
-            # when the fork server starts, and replaces any preload list set before that.
-            mp_context.set_forkserver_preload(["__main__", __name__])
+            # Workers are forked from the fork server: importing kedro-pure and the modules of
+            # the node functions there once (next to the main module, which multiprocessing
+            # preloads by default) spares every worker of every run from importing them again
+            # (pandas, scikit-learn... take seconds, on the critical path of the first nodes).
+            # The fork server gets the driver's sys.path; a module it cannot import is skipped
+            # there and imported by the worker as before. This takes effect when the fork
+            # server starts, and replaces any preload list set before that.
+            mp_context.set_forkserver_preload(["__main__", __name__, *_node_modules(context.pipeline)])
         go = mp_context.Event()
         with (
             ProcessPoolExecutor(
