@@ -327,6 +327,8 @@ class RunErrorReason(enum.Enum):
     NODE_FAILED = "node_failed"
     #: a worker process died while running a node
     WORKER_DIED = "worker_died"
+    #: a node ran past its time limit (``--node-timeout`` or a ``timeout:`` tag) and was stopped
+    TIMEOUT = "timeout"
     #: nodes or datasets cannot cross process boundaries
     NOT_SERIALISABLE = "not_serialisable"
     #: the run was interrupted (Ctrl-C)
