@@ -15,11 +15,12 @@ child with a memory cap and a time limit because Kedro can go quadratic there.
 from __future__ import annotations
 
 import argparse
+import graphlib
 import random
 from dataclasses import dataclass
 from typing import Any
 
-from _harness import Row, growth_exponent, guarded, median_seconds, print_table
+from _harness import Row, Seconds, cpu_of, growth_exponent, guarded, median_seconds, print_table
 
 import core
 from core.filters import filter_pipeline
@@ -83,6 +84,69 @@ def full_name(s: Spec) -> str:
     return f"{s.namespace}.{s.name}" if s.namespace else s.name
 
 
+# -- the floor: the same work with no framework ------------------------------------------------
+
+
+def floor_nodes(specs: list[Spec]) -> list[tuple[object, ...]]:
+    """What node() must at least do: one record per node."""
+    return [(step, s.inputs, s.output, full_name(s), s.tag, s.namespace) for s in specs]
+
+
+def floor_build(specs: list[Spec]) -> tuple[dict[str, set[str]], list[list[str]]]:
+    """A dict-of-sets graph and its topological layers (graphlib), names sorted per layer."""
+    producer = {s.output: full_name(s) for s in specs}
+    graph = {full_name(s): {producer[i] for i in s.inputs if i in producer} for s in specs}
+    sorter = graphlib.TopologicalSorter(graph)
+    sorter.prepare()
+    layers: list[list[str]] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        layers.append(ready)
+        sorter.done(*ready)
+    return graph, layers
+
+
+def _reach(start: set[str], edges: dict[str, set[str]]) -> set[str]:
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        for nxt in edges[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def floor_filter(specs: list[Spec], parents: dict[str, set[str]], kw: dict[str, list[str]]) -> list[Spec]:
+    """The selection ``filter`` makes, on plain dicts and sets, and the kept specs."""
+    children: dict[str, set[str]] = {name: set() for name in parents}
+    for name, ps in parents.items():
+        for parent in ps:
+            children[parent].add(name)
+    kept: set[str] | None = None
+    for key, values in kw.items():
+        wanted = set(values)
+        if key == "tags":
+            chosen = {full_name(s) for s in specs if s.tag in wanted}
+        elif key == "from_nodes":
+            chosen = _reach(wanted, children)
+        elif key == "to_nodes":
+            chosen = _reach(wanted, parents)
+        elif key == "node_names":
+            chosen = wanted
+        elif key == "from_inputs":
+            chosen = _reach({full_name(s) for s in specs if wanted & set(s.inputs)}, children)
+        elif key == "to_outputs":
+            chosen = _reach({full_name(s) for s in specs if s.output in wanted}, parents)
+        else:
+            chosen = {
+                full_name(s) for s in specs
+                if s.namespace and any(s.namespace == w or s.namespace.startswith(w + ".") for w in wanted)
+            }
+        kept = chosen if kept is None else kept & chosen
+    return [s for s in specs if kept is None or full_name(s) in kept]
+
+
 def filter_cases(specs: list[Spec], namespaced: bool) -> dict[str, dict[str, list[str]]]:
     n = len(specs)
     rng = random.Random(11)
@@ -126,7 +190,15 @@ def bench_workload(shape: str, n: int, namespaced: bool) -> list[Row]:
         for case, kw in cases.items()
     }
 
-    def kedro_all() -> dict[str, float]:
+    graph, _ = floor_build(specs)
+    floor_build_time = median_seconds(lambda: floor_build(specs))
+    floor_create = median_seconds(lambda: (floor_nodes(specs), floor_build(specs)), repeat=3)
+    floor_filters = {
+        case: median_seconds(lambda kw=kw: floor_filter(specs, graph, kw))  # type: ignore[misc]
+        for case, kw in cases.items()
+    }
+
+    def kedro_all() -> dict[str, Seconds]:
         from kedro.pipeline import Pipeline as KPipeline
 
         theirs = kedro_nodes(specs)
@@ -143,18 +215,20 @@ def bench_workload(shape: str, n: int, namespaced: bool) -> list[Row]:
     heavy = n >= 20_000 and namespaced
     if heavy:
         outcome = guarded(kedro_all, timeout=240.0)
-        kedro: dict[str, float | str] = (
+        kedro: dict[str, Seconds | str] = (
             {k: outcome for k in ["build", "build+grouped", "create+build+grouped", *cases]}
             if isinstance(outcome, str)
             else dict(outcome)
         )
     else:
         kedro = dict(kedro_all())
-    rows.append(Row(f"{label}: node() calls + build + grouped_nodes", ours_create, kedro["create+build+grouped"]))
-    rows.append(Row(f"{label}: build (incl. grouped_nodes)", ours_build, kedro["build+grouped"]))
-    rows.append(Row(f"{label}: build only", ours_build, kedro["build"]))
+    rows.append(
+        Row(f"{label}: node() calls + build + grouped_nodes", ours_create, kedro["create+build+grouped"], floor_create)
+    )
+    rows.append(Row(f"{label}: build (incl. grouped_nodes)", ours_build, kedro["build+grouped"], floor_build_time))
+    rows.append(Row(f"{label}: build only", ours_build, kedro["build"], floor_build_time))
     for case in cases:
-        rows.append(Row(f"{label}: filter {case}", ours_filters[case], kedro[case]))
+        rows.append(Row(f"{label}: filter {case}", ours_filters[case], kedro[case], floor_filters[case]))
     return rows
 
 
@@ -189,11 +263,12 @@ def main(argv: list[str] | None = None) -> None:
                 rows.extend(workload)
                 for row in workload:
                     key = row.case.split(": ", 1)[1] + f" [{shape}{' ns' if namespaced else ''}]"
-                    growth.setdefault(key, []).append((n, row.ours))
+                    cpu = cpu_of(row.ours)
+                    growth.setdefault(key, []).append((n, cpu if isinstance(cpu, float) else row.ours))
             print_table(f"{shape}{' namespaced' if namespaced else ''}", rows)
     print_table("composition", [bench_sum()])
     if len(args.sizes) > 1:
-        print("\n### Growth exponent of kedro-pure in N (1.0 = linear)\n")
+        print("\n### Growth exponent of kedro-pure's CPU time between the two largest N (1.0 = linear)\n")
         print("| operation | exponent |")
         print("|---|---:|")
         for key, points in growth.items():

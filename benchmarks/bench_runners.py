@@ -36,7 +36,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from _harness import growth_exponent, guarded, median_seconds
+from _harness import cpu_of, growth_exponent, guarded, median_seconds
 
 import core
 from shell.hooks import _create_hook_manager, hook_impl
@@ -151,6 +151,14 @@ def run_kedro(make_runner: Callable[[], Any], kp: Any, free: dict[str, object], 
         make_runner().run(kp, catalog, hooks)
 
 
+def floor_run(specs: list[Spec], free: dict[str, object], func: Callable[..., object] = step) -> dict[str, object]:
+    """The floor: the node functions called in topological order (``specs`` are), into a dict."""
+    data = dict(free)
+    for _, inputs, output in specs:
+        data[output] = func(*[data[i] for i in inputs])
+    return data
+
+
 def fmt(seconds: float | str) -> str:
     if isinstance(seconds, str):
         return seconds
@@ -161,42 +169,71 @@ def fmt(seconds: float | str) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
-def ratio(kedro: float | str, ours: float) -> str:
-    return "n/a" if isinstance(kedro, str) else f"{kedro / ours:,.1f}x"
+def ratio(kedro: float | str, ours: float | str) -> str:
+    if isinstance(kedro, str) or isinstance(ours, str) or ours <= 0:
+        return "n/a"
+    return f"{float(kedro) / float(ours):,.1f}x"
+
+
+def per(value: float | str, n: int) -> float | str:
+    return value if isinstance(value, str) else float(value) / n
+
+
+def _cpu_or_wall(value: float) -> float:
+    cpu = cpu_of(value)
+    return cpu if isinstance(cpu, float) else value
 
 
 # -- 1. SequentialRunner ---------------------------------------------------------------------
 
 
-def bench_sequential(sizes: list[int], kedro_limit: float) -> None:
-    print("\n### SequentialRunner: trivial nodes, memory datasets, hook dispatch included\n")
-    print("| shape | N | kedro-pure per run | per node | Kedro 1.7.0 per run | per node | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+def bench_sequential(sizes: list[int], kedro_limit: float, *, threads: bool = False) -> None:
+    label = "ThreadRunner(max_workers=2)" if threads else "SequentialRunner"
+    print(f"\n### {label}: trivial nodes, memory datasets, hook dispatch included\n")
+    print(
+        "| shape | N | kedro-pure per run | per node | CPU per node | Kedro 1.7.0 per run | per node "
+        "| CPU per node | floor per node | ratio | CPU ratio | vs floor (CPU) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     growth: dict[str, dict[str, list[tuple[int, float]]]] = {}
-    for shape in ("chain", "layered"):
+    for shape in ("chain",) if threads else ("chain", "layered"):
         for n in sizes:
             specs = make_specs(shape, n)
             p = ours_pipeline(specs)
-            ours = median_seconds(lambda p=p: run_ours(SequentialRunner(), p, {"source": 1}), repeat=5)  # type: ignore[misc]
+
+            def ours_runner() -> AbstractRunner:
+                return ThreadRunner(max_workers=2) if threads else SequentialRunner()
+
+            ours = median_seconds(lambda p=p: run_ours(ours_runner(), p, {"source": 1}), repeat=5)  # type: ignore[misc]
 
             def kedro_once(specs: list[Spec] = specs) -> float:
                 from kedro.runner import SequentialRunner as KedroSequentialRunner
+                from kedro.runner import ThreadRunner as KedroThreadRunner
+
+                def kedro_runner() -> Any:
+                    return KedroThreadRunner(max_workers=2) if threads else KedroSequentialRunner()
 
                 kp = kedro_pipeline(specs)
                 repeat = 3 if len(specs) <= 1_000 else 1
-                return median_seconds(lambda: run_kedro(KedroSequentialRunner, kp, {"source": 1}), repeat=repeat)
+                return median_seconds(lambda: run_kedro(kedro_runner, kp, {"source": 1}), repeat=repeat)
 
             kedro: float | str = kedro_once() if n <= 1_000 else guarded(kedro_once, timeout=kedro_limit)
+            floor = median_seconds(lambda specs=specs: floor_run(specs, {"source": 1}), repeat=7)  # type: ignore[misc]
+            ours_cpu, kedro_cpu, floor_cpu = cpu_of(ours), cpu_of(kedro), cpu_of(floor)
             print(
-                f"| {shape} | {n:,} | {fmt(ours)} | {fmt(ours / n)} | {fmt(kedro)} | "
-                f"{fmt(kedro if isinstance(kedro, str) else kedro / n)} | {ratio(kedro, ours)} |",
+                f"| {shape} | {n:,} | {fmt(ours)} | {fmt(ours / n)} | {fmt(per(ours_cpu, n))} | {fmt(kedro)} | "
+                f"{fmt(per(kedro, n))} | {fmt(per(kedro_cpu, n))} | {fmt(per(floor_cpu, n))} | "
+                f"{ratio(kedro, ours)} | {ratio(kedro_cpu, ours_cpu)} | {ratio(ours_cpu, floor_cpu)} |",
                 flush=True,
             )
-            growth.setdefault(shape, {}).setdefault("kedro-pure", []).append((n, ours))
+            growth.setdefault(shape, {}).setdefault("kedro-pure", []).append((n, _cpu_or_wall(ours)))
             if not isinstance(kedro, str):
-                growth[shape].setdefault("Kedro 1.7.0", []).append((n, kedro))
+                growth[shape].setdefault("Kedro 1.7.0", []).append((n, _cpu_or_wall(kedro)))
     if len(sizes) > 1:
-        print("\n### SequentialRunner: growth exponent of run time in N (1.0 = linear, 2.0 = quadratic)\n")
+        print(
+            f"\n### {label}: growth exponent of CPU time between the two largest N "
+            "(1.0 = linear, 2.0 = quadratic)\n"
+        )
         print("| shape | kedro-pure | Kedro 1.7.0 |")
         print("|---|---:|---:|")
         for shape, series in growth.items():
@@ -277,8 +314,11 @@ def bench_overhead(n: int, kedro_parallel_n: int, kedro_limit: float) -> None:
     from kedro.runner import ThreadRunner as KedroThreadRunner
 
     print("\n### Per-node overhead: trivial nodes in layers of 20, 2 workers, pool start-up included\n")
-    print("| runner | N | kedro-pure per run | per node | Kedro 1.7.0 per run | per node | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| runner | N | kedro-pure per run | per node | CPU per node (driver) | Kedro 1.7.0 per run "
+        "| per node | floor per node | ratio |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     cases: list[tuple[str, int, Callable[[], AbstractRunner], Callable[[], Any], bool]] = [
         ("SequentialRunner", n, SequentialRunner, KedroSequentialRunner, False),
         ("ThreadRunner", n, lambda: ThreadRunner(max_workers=2), lambda: KedroThreadRunner(max_workers=2), False),
@@ -295,9 +335,10 @@ def bench_overhead(n: int, kedro_parallel_n: int, kedro_limit: float) -> None:
             return median_seconds(lambda: run_kedro(make, kp, {"source": 1}, shared=shared), repeat=3 if not shared else 1)
 
         kedro: float | str = guarded(kedro_once, timeout=kedro_limit) if parallel else kedro_once()
+        floor = median_seconds(lambda specs=specs: floor_run(specs, {"source": 1}), repeat=7)  # type: ignore[misc]
         print(
-            f"| {label} | {size} | {fmt(ours)} | {fmt(ours / size)} | {fmt(kedro)} | "
-            f"{fmt(kedro if isinstance(kedro, str) else kedro / size)} | {ratio(kedro, ours)} |",
+            f"| {label} | {size} | {fmt(ours)} | {fmt(ours / size)} | {fmt(per(cpu_of(ours), size))} | "
+            f"{fmt(kedro)} | {fmt(per(kedro, size))} | {fmt(per(floor, size))} | {ratio(kedro, ours)} |",
             flush=True,
         )
 
@@ -345,13 +386,17 @@ def bench_speedup(nodes: int, workers: int, rounds: int) -> None:
         f"\n### Speed-up: {nodes} independent CPU-bound nodes of {single:.2f} s each, "
         f"{workers} workers, {os.cpu_count()} CPUs (median of {rounds} interleaved rounds)\n"
     )
-    print("| runner | kedro-pure | vs own SequentialRunner | Kedro 1.7.0 | vs own SequentialRunner |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        "| runner | kedro-pure | vs own SequentialRunner | Kedro 1.7.0 | vs own SequentialRunner "
+        "| floor (perfect split) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for runner in ("SequentialRunner", "ThreadRunner", "ParallelRunner"):
         ours, kedro = median[f"ours {runner}"], median[f"Kedro {runner}"]
         print(
             f"| {runner} | {fmt(ours)} | {ours / median['ours SequentialRunner']:.2f}x | {fmt(kedro)} | "
-            f"{kedro / median['Kedro SequentialRunner']:.2f}x |"
+            f"{kedro / median['Kedro SequentialRunner']:.2f}x | "
+            f"{(1.0 if runner == 'SequentialRunner' else 1 / workers):.2f}x |"
         )
 
 
@@ -366,16 +411,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=None, help="SequentialRunner sizes")
     parser.add_argument("--quick", action="store_true", help="smaller sizes and time limits")
     parser.add_argument(
-        "--only", choices=("sequential", "breakdown", "overhead", "speedup"), nargs="+", default=None
+        "--only", choices=("sequential", "threads", "breakdown", "overhead", "speedup"), nargs="+", default=None
     )
     args = parser.parse_args(argv)
     logging.disable(logging.INFO)
     sizes = args.sizes or ([500, 1_000, 2_000] if args.quick else [500, 1_000, 4_000, 5_000])
     limit = 60.0 if args.quick else 300.0
-    only = set(args.only or ("sequential", "breakdown", "overhead", "speedup"))
+    only = set(args.only or ("sequential", "threads", "breakdown", "overhead", "speedup"))
     print(f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if "sequential" in only:
         bench_sequential(sizes, limit)
+    if "threads" in only:
+        bench_sequential(sizes, limit, threads=True)
     if "breakdown" in only:
         bench_breakdown(2_000)
     if "overhead" in only:

@@ -327,6 +327,8 @@ class RunErrorReason(enum.Enum):
     NODE_FAILED = "node_failed"
     #: a worker process died while running a node
     WORKER_DIED = "worker_died"
+    #: a node ran past its time limit (``--node-timeout`` or a ``timeout:`` tag) and was stopped
+    TIMEOUT = "timeout"
     #: nodes or datasets cannot cross process boundaries
     NOT_SERIALISABLE = "not_serialisable"
     #: the run was interrupted (Ctrl-C)
@@ -339,6 +341,8 @@ class RunErrorReason(enum.Enum):
     HOOK = "hook"
     #: ``--resume`` found no run to resume, or the project changed so its outputs are stale
     RESUME_REFUSED = "resume_refused"
+    #: a node's ``preview_fn`` returned something that is not a preview payload
+    INVALID_PREVIEW = "invalid_preview"
 
 
 class RunError(KedroError):

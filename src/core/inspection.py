@@ -134,7 +134,8 @@ SourceLocator = Callable[[Callable[..., object]], NodeSourceSnapshot | None]
 
 def node_snapshot(node: Node, locate: SourceLocator) -> NodeSnapshot:
     """The snapshot of one node (``locate`` finds its function's source)."""
-    return NodeSnapshot(
+    # Built from values of the right types already: no validation pass (5,000 nodes add up).
+    return NodeSnapshot.model_construct(
         name=node.name,
         func_name=node.func_name,
         namespace=node.namespace,
@@ -147,7 +148,7 @@ def node_snapshot(node: Node, locate: SourceLocator) -> NodeSnapshot:
 
 def pipeline_snapshot(name: str, pipeline: Pipeline, locate: SourceLocator) -> PipelineSnapshot:
     """The snapshot of one registered pipeline (nodes in Kedro's execution order)."""
-    return PipelineSnapshot(
+    return PipelineSnapshot.model_construct(
         name=name,
         nodes=tuple(node_snapshot(n, locate) for n in pipeline.nodes),
         inputs=tuple(sorted(pipeline.inputs())),
@@ -159,14 +160,20 @@ def _as_text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _redacted(path: str) -> str:
+    # Only a path with one of these characters can hold a credential (userinfo, query,
+    # fragment, scheme): the others, most of them, skip the URL parser.
+    return redact_urls(path) if any(c in path for c in ":@?#") else path
+
+
 def dataset_snapshot(name: str, config: Mapping[str, object]) -> DatasetSnapshot:
     """One entry's snapshot: ``type`` (``""`` when absent) and ``filepath`` with URL
     credentials, queries and fragments redacted (Kedro 1.7's rule)."""
     filepath = config.get("filepath")
-    return DatasetSnapshot(
+    return DatasetSnapshot.model_construct(
         name=name,
         type=_as_text(config.get("type", "")),
-        filepath=redact_urls(_as_text(filepath)) if filepath else None,
+        filepath=_redacted(_as_text(filepath)) if filepath else None,
     )
 
 
@@ -229,11 +236,13 @@ def dataset_snapshots(
     if not is_successful(ordered):
         return Failure(ordered.failure())
     patterns = ordered.unwrap()
+    tried: set[str] = set()  # each name is matched once, however many nodes use it
     for pipeline in pipelines:
         for node in pipeline.nodes:
             for name in (*node.inputs, *node.outputs):
-                if name in result:
+                if name in result or name in tried:
                     continue
+                tried.add(name)
                 found = first_match(patterns, name)
                 if found is None:
                     continue

@@ -12,16 +12,21 @@ programming errors, and this is the only place the core raises.
 
 from __future__ import annotations
 
-import enum
 import functools
 import hashlib
 import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from returns.result import Failure, Result, Success
+
+from core.errors import RunError, RunErrorReason
+from core.name_form import NameForm
+from core.node_run import run_node
+from core.preview import PREVIEW_TYPES, PreviewPayload
 from core.transcoding import strip_transcoding
 
 __all__ = ["DatasetNames", "NameForm", "Node", "node"]
@@ -30,19 +35,6 @@ __all__ = ["DatasetNames", "NameForm", "Node", "node"]
 DatasetNames = None | str | list[str] | dict[str, str]
 
 _VALID_NAME = re.compile(r"[\w\.-]+$")
-
-
-class NameForm(enum.Enum):
-    """How a node's inputs or outputs were declared, which decides how the function is called."""
-
-    #: ``None``: no datasets
-    NONE = "none"
-    #: ``"a"``: one dataset, passed (or returned) as a single value
-    SINGLE = "single"
-    #: ``["a", "b"]``: positional arguments / a returned list or tuple
-    LIST = "list"
-    #: ``{"param": "a"}``: keyword arguments / a returned dict
-    DICT = "dict"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +252,8 @@ class Node:
     _outputs: _Declaration
     _key: tuple[object, ...]
     _hash: int
+    #: Kedro 1.2's ``preview_fn`` (see :mod:`core.preview`); not part of the identity
+    preview_fn: Callable[[], object] | None = None
 
     @property
     def input_form(self) -> NameForm:
@@ -322,6 +316,30 @@ class Node:
             namespace=self.namespace,
             tags=self.tags | _tag_set(tags),
             confirms=self.confirms,
+            preview_fn=self.preview_fn,
+        )
+
+    def run(self, inputs: Mapping[str, object] | None = None) -> Result[dict[str, object], RunError]:
+        """Kedro's ``Node.run``: the function over ``inputs``, its outputs by dataset name
+        (shape mismatches are a ``Failure`` with Kedro's message; see :mod:`core.node_run`)."""
+        return run_node(self, inputs)
+
+    def preview(self) -> Result[PreviewPayload | None, RunError]:
+        """Kedro's ``Node.preview``: ``preview_fn()``'s payload, ``None`` without one, or a
+        ``Failure(RunError(INVALID_PREVIEW))`` when it returns something else."""
+        if self.preview_fn is None:
+            return Success(None)
+        payload = self.preview_fn()
+        if isinstance(payload, PREVIEW_TYPES):
+            return Success(payload)
+        return Failure(
+            RunError(
+                RunErrorReason.INVALID_PREVIEW,
+                "preview_fn must return one of the valid preview types (TextPreview, "
+                f"MermaidPreview, ImagePreview, or CustomPreview), but got '{type(payload).__name__}' "
+                f"instead. Node: {self.name}",
+                node=self.name,
+            )
         )
 
     def __eq__(self, other: object) -> bool:
@@ -362,6 +380,7 @@ def _assemble(
     namespace: str | None,
     tags: frozenset[str],
     confirms: tuple[str, ...],
+    preview_fn: Callable[[], object] | None = None,
 ) -> Node:
     base = explicit_name or _generated_name(func, inputs_in_order, outputs.names)
     name = f"{namespace}.{base}" if namespace else base
@@ -386,6 +405,7 @@ def _assemble(
         _outputs=outputs,
         _key=key,
         _hash=hash(key),
+        preview_fn=preview_fn,
     )
 
 
@@ -448,6 +468,7 @@ def node(
     tags: str | Iterable[str] | None = None,
     confirms: str | list[str] | None = None,
     namespace: str | None = None,
+    preview_fn: Callable[[], object] | None = None,
 ) -> Node:
     """Declare a node running ``func`` on ``inputs`` to produce ``outputs``.
 
@@ -462,6 +483,8 @@ def node(
         tags: a tag or an iterable of tags.
         confirms: datasets whose ``confirm()`` runs after the node.
         namespace: prefixes the node name with ``"{namespace}."``.
+        preview_fn: a function of no arguments returning a :mod:`core.preview` payload,
+            called by :meth:`Node.preview` (Kedro 1.2's experimental previews).
 
     Raises:
         ValueError: wrong Python types, invalid names or tags, duplicate outputs, an input
@@ -487,6 +510,9 @@ def node(
     if given_namespace is not None and not isinstance(given_namespace, str):
         raise TypeError(f"'namespace' must be a string or None, got {type(namespace).__name__} (node {label}).")
     confirmed = () if confirms is None else (confirms,) if isinstance(confirms, str) else tuple(confirms)
+    given_preview: object = preview_fn
+    if given_preview is not None and not callable(given_preview):
+        raise ValueError(_error(f"preview_fn must be a function, not '{type(preview_fn).__name__}'.", label))
     built = _assemble(
         func,
         declared_in,
@@ -496,6 +522,7 @@ def node(
         namespace=namespace,
         tags=_tag_set(tags),
         confirms=confirmed,
+        preview_fn=preview_fn,
     )
     _check_shape(built)
     return built
@@ -525,5 +552,6 @@ def renamed_node(
         namespace=namespace,
         tags=original.tags | extra_tags,
         confirms=tuple(rename(c) for c in original.confirms),
+        preview_fn=original.preview_fn,
     )
     return copy

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
-from core.node import NameForm, Node
+from core.name_form import NameForm
+
+if TYPE_CHECKING:
+    from core.node import Node
 
 __all__ = [
     "CallArguments",

@@ -209,6 +209,10 @@ class KedroContext:
         if not is_successful(built):
             return Failure(built.failure())
         catalog = built.unwrap()
+        if catalog_class is DataCatalog:
+            # Kedro's context composes its DataCatalog with the catalog commands, and messages
+            # naming the catalog's class (a missing pipeline input) print that composed name.
+            catalog.class_name_in_messages = "DataCatalogWithCatalogCommandsMixin"
         feed = parameter_feed(params.unwrap())
         for name, value in feed.items():
             catalog[name] = value

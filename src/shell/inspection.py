@@ -8,13 +8,16 @@ assembles the value. No hook fires, no node runs, no dataset is built and no dat
 As in Kedro, ``env=None`` means the config loader's default run environment (``KEDRO_ENV`` is
 a session setting and is not read here), catalog file paths are shown as written in the
 configuration (relative paths stay relative) with URL credentials redacted, and source files
-are given relative to the project root.
+are given relative to the project root. Like Kedro, a process builds a project's registered
+pipelines once: later snapshots of the same project reuse them (configuration is read again
+every time).
 """
 
 from __future__ import annotations
 
 import inspect
 import re
+import threading
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
@@ -159,7 +162,20 @@ def _optional_config(loader: AbstractConfigLoader, key: str) -> Result[Mapping[s
     return Failure(error)
 
 
+#: The registered pipelines of each project this process inspected, as Kedro keeps them in
+#: ``kedro.framework.project.pipelines`` after the first call: the registry module is imported
+#: once per process anyway, so calling ``register_pipelines()`` again would rebuild the same
+#: pipelines (a third of a snapshot's time on a 5,000-node project).
+_REGISTERED: dict[tuple[str, Path], Mapping[str, Pipeline]] = {}
+_REGISTERED_LOCK = threading.Lock()
+
+
 def _registered(metadata: ProjectMetadata) -> Result[Mapping[str, Pipeline], KedroError]:
+    key = (metadata.package_name, metadata.project_path)
+    with _REGISTERED_LOCK:
+        known = _REGISTERED.get(key)
+    if known is not None:
+        return Success(known)
     loaded = load_registry(metadata)
     if not is_successful(loaded):
         return Failure(loaded.failure())
@@ -167,6 +183,9 @@ def _registered(metadata: ProjectMetadata) -> Result[Mapping[str, Pipeline], Ked
     selected: Result[Mapping[str, Pipeline], KedroError] = registry.select(registry.names()).alt(
         lambda error: error
     )
+    if is_successful(selected):
+        with _REGISTERED_LOCK:
+            _REGISTERED[key] = selected.unwrap()
     return selected
 
 

@@ -258,7 +258,7 @@ def test_inputs_nobody_produces_exit_5_with_a_hint_to_widen_the_selection(shared
     error, hint = _one_error_and_one_hint(done.stderr)
     # Kedro prints a set: its order changes from process to process.
     assert error.startswith("Pipeline input(s) {")
-    assert error.endswith("} not found in the DataCatalog")
+    assert error.endswith("} not found in the DataCatalogWithCatalogCommandsMixin")  # Kedro's session catalog class
     assert "'alpha.scaled'" in error
     assert "'beta.scaled'" in error
     assert hint.startswith("Widen the selection")

@@ -254,3 +254,26 @@ def test_a_handler_outside_the_allowlist_is_a_configuration_error(tmp_path: Path
     assert "Module 'os' specified as a logging class is not permitted." in done.stderr
     assert "conf/logging.yml" in done.stderr
     assert not (root / "data" / "raw.pkl").exists()
+
+
+@pytest.mark.slow
+def test_the_projects_own_records_show_by_default_and_kedros_info_with_verbose(tmp_path: Path) -> None:
+    root = write_cli_project(tmp_path / "p")
+    nodes = next((root / "src").glob("*/nodes.py"))
+    nodes.write_text(
+        nodes.read_text().replace(
+            "def clean(raw):\n",
+            "def clean(raw):\n    import logging\n    logging.getLogger(__name__).info('the project says %s', 'hello')\n",
+        )
+    )
+    plain, verbose, quiet = (
+        kedro_pure("run", "--pipelines", "prep", cwd=root),
+        kedro_pure("-v", "run", "--pipelines", "prep", cwd=root),
+        kedro_pure("-q", "run", "--pipelines", "prep", cwd=root),
+    )
+    assert plain.code == verbose.code == quiet.code == 0, plain
+    # The project's logger is at INFO (Kedro's rule); Kedro's own INFO records need -v.
+    assert "the project says hello" in plain.stderr
+    assert "Running node:" not in plain.stderr
+    assert "the project says hello" in verbose.stderr and "Running node: clean: clean([raw]) -> [clean]" in verbose.stderr
+    assert "the project says hello" not in quiet.stderr

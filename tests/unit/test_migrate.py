@@ -102,6 +102,7 @@ def test_the_starter_migrates_with_the_expected_changes(tmp_path: Path) -> None:
     assert "+        with KedroSession.create(project_path=Path.cwd()).unwrap() as session:" in diff
     assert "+from core.filters import from_nodes, to_nodes" in diff
     assert {line[6:] for line in diff.splitlines() if line.startswith("+++ b/")} == {
+        "src/spaceflights_pandas/__main__.py",
         "src/spaceflights_pandas/pipeline_registry.py",
         "src/spaceflights_pandas/settings.py",
         "src/spaceflights_pandas/pipelines/data_processing/pipeline.py",
@@ -228,3 +229,24 @@ def test_the_migrated_starter_needs_no_kedro_until_a_catalog_names_kedro_dataset
     assert "RESULT 3 True False" in done.stdout, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert "pip install 'kedro-datasets[" in done.stdout
+
+
+@needs_starter
+@pytest.mark.slow
+def test_the_migrated_main_module_runs_kedro_pure(tmp_path: Path) -> None:
+    """``python -m <package>`` (Kedro's ``__main__.py`` template) runs ``kedro-pure run``."""
+    project = copy_starter(tmp_path / "sp")
+    assert migrate(project, "--write")[0] == 0
+    main_module = (project / "src/spaceflights_pandas/__main__.py").read_text()
+    assert "from shell.cli.project_entry import find_run_command" in main_module
+    assert "kedro" not in main_module.replace("kedro-pure", "")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "spaceflights_pandas", "--pipelines", "data_processing"],
+        cwd=project, env={"PYTHONPATH": str(project / "src"), "DO_NOT_TRACK": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=240, check=False,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Run completed: 3 node(s) run" in done.stdout + done.stderr
+    assert (project / "data/03_primary/model_input_table.parquet").is_file()

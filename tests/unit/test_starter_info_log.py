@@ -8,8 +8,7 @@ whose file handler writes ``info.log``; the records (logger, level, message) mus
 in the same order, modulo timestamps and the run's duration.
 
 Left out of the comparison, on purpose: ``py.warnings`` records (deprecation warnings from
-Kedro's own use of OmegaConf, with its file paths) and Kedro's typed-parameter validator's
-INFO record (kedro-pure does not validate typed parameters: see the README's divergences).
+Kedro's own use of OmegaConf, with its file paths).
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ BIN = Path(sys.executable).parent
 TIMEOUT = 300
 
 #: Records Kedro logs that kedro-pure does not, on purpose (README: divergences).
-_IGNORED_LOGGERS = ("py.warnings", "kedro.validation.parameter_validator")
+_IGNORED_LOGGERS = ("py.warnings",)
 
 _RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - ", re.MULTILINE)
 _DURATION = re.compile(r"in \d+\.\d sec\.$")

@@ -317,10 +317,12 @@ class ProgressView:
               help="Continue the last failed or interrupted run (or RUN_ID): only the nodes it did not complete, with its options.")
 @click.option("--keep-going", is_flag=True, default=False,
               help="After a node fails, keep running every node that does not depend on a failed one.")
+@click.option("--node-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop a node running longer than this (a node's timeout-SECONDS tag overrides it).")
 @click.pass_obj
 def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async: bool, runner_params: str | Mapping[str, object],
                 load_versions: str, only_changed: bool, code_scope: str, resume: str | None, keep_going: bool,
-                **options: Any) -> None:
+                node_timeout: float | None, **options: Any) -> None:
     """Run the project's pipelines (Kedro's `kedro run`)."""
     from shell.session import KedroSession
 
@@ -349,6 +351,8 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     built = build_runner(runner, runner_params, is_async, view)
     if not is_successful(built):
         fail(built.failure(), verbose=state.verbose, as_json=as_json, usage=True)
+    if node_timeout is not None:
+        built.unwrap().node_timeout = node_timeout
     created = KedroSession.create(root, env=chosen.env, conf_source=chosen.conf_source, runtime_params=chosen.params or None)
     if not is_successful(created):
         fail(created.failure(), verbose=state.verbose, as_json=as_json)

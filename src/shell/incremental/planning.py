@@ -183,6 +183,10 @@ def prepare_run(
         # Only the journal's account of the skips is lost; the run itself is unaffected.
         _LOGGER.warning("The run journal could not record the skipped nodes: %s", written.failure())
     reasons = {d.node: d.explanation for d in plan.decisions if d.runs}
+    flag = "--resume" if mode is PlanMode.RESUME else "--only-changed"
+    _LOGGER.info("Running %d out of %d nodes (%s)", len(plan.to_run), len(plan.decisions), flag)
+    for name, why in reasons.items():
+        _LOGGER.info("Node '%s' runs: %s", name, why)
     selected = keep_nodes(pipeline, plan.to_run)
     recorder = JournalRecorder(journal, selected, observer, run_id, reasons, clock)
     return Success(PreparedRun(selected, plan, recorder))

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from core.catalog.versioning import Version
     from shell.io.cached import CachedDataset
     from shell.io.catalog import DataCatalog
+    from shell.io.config_resolver import CatalogConfigResolver
     from shell.io.contract import (
         AbstractDataset,
         DatasetLike,
@@ -47,6 +48,7 @@ __all__ = [
     "SHORT_NAMES",
     "AbstractDataset",
     "CachedDataset",
+    "CatalogConfigResolver",
     "DataCatalog",
     "DatasetLike",
     "FileDataset",
@@ -75,6 +77,7 @@ __all__ = [
 _DEFINED_IN = {
     "AbstractDataset": "shell.io.contract",
     "CachedDataset": "shell.io.cached",
+    "CatalogConfigResolver": "shell.io.config_resolver",
     "DataCatalog": "shell.io.catalog",
     "DatasetLike": "shell.io.contract",
     "FileDataset": "shell.io.file_dataset",

@@ -155,6 +155,9 @@ class DataCatalog:
         load_versions: Mapping[str, str] | None = None,
         save_version: str | None = None,
     ) -> None:
+        #: The class name messages print (Kedro prints ``type(catalog).__name__``; a session's
+        #: catalog is Kedro's composed ``DataCatalogWithCatalogCommandsMixin``).
+        self.class_name_in_messages = type(self).__name__
         self._config = config_resolver if config_resolver is not None else CatalogConfig()
         self._lazy: dict[str, FrozenConfig] = dict(self._config.entries)
         self._datasets: dict[str, DatasetLike] = {}

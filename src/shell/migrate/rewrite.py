@@ -68,6 +68,9 @@ RENAMES: Final[Mapping[tuple[str, str], _Target]] = {
     ("kedro.framework.context", "KedroContext"): _Target("shell.context", "KedroContext"),
     ("kedro.framework.session.store", "BaseSessionStore"): _Target("shell.store.base", "BaseSessionStore"),
     ("kedro.framework.hooks", "hook_impl"): _Target("shell.hooks", "hook_impl"),
+    # The template's __main__.py: `python -m <package>` runs `kedro-pure run`.
+    ("kedro.framework.project", "configure_project"): _Target("shell.cli.project_entry", "configure_project"),
+    ("kedro.framework.cli.utils", "find_run_command"): _Target("shell.cli.project_entry", "find_run_command"),
 }
 
 #: Kedro's ``Pipeline`` filter methods and the :mod:`core.filters` functions that replace them.

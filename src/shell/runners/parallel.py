@@ -34,6 +34,7 @@ import os
 import pickle
 import threading
 from collections.abc import Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,7 @@ from shell.runners.runner import (
     required_workers,
 )
 from shell.runners.task import WorkerDied
+from shell.runners.timeouts import NodeTimedOut, TimeoutFor
 from shell.runners.workers import validate_max_workers
 
 # multiprocessing and the process pool are imported where they are used: importing them costs
@@ -123,8 +125,9 @@ def _cannot_send(node: Node, exc: BaseException) -> TypeError:
 class _ProcessCall:
     """The call strategy: run the function in ``pool`` and wait for it."""
 
-    def __init__(self, pool: ProcessPoolExecutor) -> None:
+    def __init__(self, pool: ProcessPoolExecutor, timeout_for: TimeoutFor | None = None) -> None:
         self._pool = pool
+        self._timeout_for = timeout_for
         self._lock = threading.Lock()
         self._running: set[str] = set()
         #: the nodes that were running when the pool broke (fixed by the first to notice)
@@ -140,8 +143,15 @@ class _ProcessCall:
             raise _cannot_send(node, exc) from exc
         with self._lock:
             self._running.add(node.name)
+        seconds = self._timeout_for(node) if self._timeout_for is not None else None
         try:
-            outcome = self._pool.submit(_invoke, bytes(payload)).result()
+            outcome = self._pool.submit(_invoke, bytes(payload)).result(timeout=seconds)
+        except FutureTimeout:
+            # A stuck worker can only be stopped by killing it; which process runs this node
+            # is not known, so the pool's workers go (nodes running beside it fail too).
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.kill()
+            raise NodeTimedOut(node.name, seconds or 0.0) from None
         except BrokenProcessPool as exc:
             raise WorkerDied(self._died(node)) from exc
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
@@ -360,7 +370,7 @@ class ParallelRunner(AbstractRunner):
             if started is not None:
                 return Failure(started)
             return drive_concurrently(
-                replace(context, call=_ProcessCall(processes)),
+                replace(context, call=_ProcessCall(processes, self.timeout_for)),
                 drivers,
                 on_interrupt=lambda: _stop_workers(processes),
             )

@@ -17,10 +17,11 @@ from __future__ import annotations
 import abc
 import gc
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 
 from returns.pipeline import is_successful
@@ -28,6 +29,7 @@ from returns.result import Failure, Result, Success
 
 from core.catalog.snapshot import CatalogSnapshot
 from core.errors import RunError, RunErrorReason
+from core.node import Node
 from core.pipeline import Pipeline
 from core.pruning import prune_missing_outputs
 from core.resume import ResumePlan, resume_plan
@@ -43,6 +45,8 @@ from core.scheduler import (
     take_ready,
     view,
 )
+from core.timeouts import TAG_PREFIX as TIMEOUT_TAG
+from core.timeouts import timeout_of
 from shell import interrupts
 from shell.hooks.manager import HookManager, NullPluginManager
 from shell.io.catalog import DataCatalog, has_plain_data_operations
@@ -51,6 +55,7 @@ from shell.io.snapshot import snapshot_catalog
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind, ignore_progress
 from shell.runners.run_tools import RunTools
 from shell.runners.task import _DONE, NodeCall, call_here, run_node
+from shell.runners.timeouts import timed
 
 __all__ = [
     "SYNC_NOTE",
@@ -118,6 +123,14 @@ class AbstractRunner(abc.ABC):
         self._is_async = is_async
         self._progress = progress or ignore_progress
         self._logger = logging.getLogger(self.logger_name)
+        #: Seconds a node may run before it is stopped with ``RunError(TIMEOUT)`` (``None``:
+        #: no limit); a node's ``timeout-SECONDS`` tag overrides it (see
+        #: :mod:`shell.runners.timeouts`). ``kedro-pure run --node-timeout`` sets it.
+        self.node_timeout: float | None = None
+
+    def timeout_for(self, node: Node) -> float | None:
+        """The time limit of ``node`` in this runner's runs (``None``: none)."""
+        return timeout_of(node.tags, self.node_timeout)
 
     @property
     def is_async(self) -> bool:
@@ -183,6 +196,10 @@ class AbstractRunner(abc.ABC):
             logger=self._logger,
             tools=RunTools.of(catalog, hooks, resolved if has_plain_data_operations(catalog) else None),
         )
+        if self.node_timeout is not None or any(
+            tag.startswith(TIMEOUT_TAG) for n in pipeline.nodes for tag in n.tags
+        ):
+            context = replace(context, call=timed(context.call, self.timeout_for))
         began = time.perf_counter()
         # What exists before the run (modules, the pipeline, the catalog) outlives it: the
         # collector need not trace it on every full collection the run's allocations trigger.
@@ -293,7 +310,8 @@ def _warm(
     unsatisfied = pipeline.inputs() - known
     if unsatisfied:
         shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
-        message = f"Pipeline input(s) {shown} not found in the {type(catalog).__name__}"
+        owner = getattr(catalog, "class_name_in_messages", type(catalog).__name__)
+        message = f"Pipeline input(s) {shown} not found in the {owner}"
         # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
         return Failure(
             RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
@@ -431,6 +449,9 @@ def drive_concurrently(
     total = len(context.pipeline.nodes)
     by_name = context.pipeline.graph.by_name
     running: dict[Future[Result[None, RunError]], str] = {}
+    # Each future reports itself here when it finishes: O(1) per node, where
+    # ``concurrent.futures.wait`` would lock and scan every running future on each call.
+    finished: queue.SimpleQueue[Future[Result[None, RunError]]] = queue.SimpleQueue()
     first_error: RunError | None = None
     tools = context.run_tools()
     listening = context.listening
@@ -450,15 +471,21 @@ def drive_concurrently(
                         tools=tools,
                     )
                     running[future] = name
+                    future.add_done_callback(finished.put)
                     if listening:
                         context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
             if not running:
                 break
             # Bounded waits make this loop a checkpoint even while nodes run for long: an
             # interrupt a finalizer swallowed is raised here within the interval.
-            finished, _ = wait(running, timeout=_CHECKPOINT_INTERVAL, return_when=FIRST_COMPLETED)
+            try:
+                batch = [finished.get(timeout=_CHECKPOINT_INTERVAL)]
+            except queue.Empty:
+                batch = []
             interrupts.raise_if_requested()
-            for future in finished:
+            while not finished.empty():
+                batch.append(finished.get_nowait())
+            for future in batch:
                 name = running.pop(future)
                 outcome = future.result()
                 if is_successful(outcome):

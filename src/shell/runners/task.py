@@ -33,6 +33,7 @@ from shell.hooks.manager import HookManager, call_before_node_run
 from shell.io.catalog import DataCatalog
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
 from shell.runners.run_tools import NodeAbort, RunTools
+from shell.runners.timeouts import NodeTimedOut
 
 __all__ = ["NodeCall", "WorkerDied", "call_here", "log_running", "run_node"]
 
@@ -205,6 +206,13 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
             _node_error(
                 node, died, hooks, catalog, inputs,
                 is_async=is_async, run_id=run_id, reason=RunErrorReason.WORKER_DIED,
+            )
+        ) from None
+    except NodeTimedOut as late:
+        raise NodeAbort(
+            _node_error(
+                node, late, hooks, catalog, inputs,
+                is_async=is_async, run_id=run_id, reason=RunErrorReason.TIMEOUT,
             )
         ) from None
     except Exception as exc:  # the task boundary: the user's function may raise anything

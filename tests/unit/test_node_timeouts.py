@@ -1,0 +1,105 @@
+"""Node time limits: ``--node-timeout`` and ``timeout-SECONDS`` tags stop a hanging node
+with ``RunError(TIMEOUT)`` and the resume plan, under the sequential, thread and process
+runners (real processes; the bounds only stop a hang, they time nothing)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from returns.pipeline import is_successful
+
+from core.errors import RunError, RunErrorReason
+from core.node import node
+from core.pipeline import pipeline
+from core.resume import ResumePlan
+from core.timeouts import bad_tags, timeout_of
+from shell.io.catalog import DataCatalog
+from shell.runners import ParallelRunner, SequentialRunner, ThreadRunner
+from shell.runners.runner import AbstractRunner
+from tests.unit.cli_projects import KEDRO_PURE, cli_env, write_cli_project
+
+pytestmark = pytest.mark.timeout(180)
+
+#: The sleeping node sleeps 60 s: a run that ends before this bound was stopped early.
+BOUND = 45
+
+
+def spin(x: int) -> int:
+    """Never returns: Python code that only a time limit stops."""
+    while True:
+        x += 1
+
+
+def nap(x: int) -> int:
+    time.sleep(60)
+    return x
+
+
+def inc(x: int) -> int:
+    return x + 1
+
+
+def test_tags_override_the_default() -> None:
+    assert timeout_of(["a", "timeout-2.5"], 10) == 2.5
+    assert timeout_of(["a"], 10) == 10
+    assert timeout_of(["timeout-nope"], None) is None
+    assert bad_tags(["timeout-nope", "timeout--1", "timeout-3"]) == ["timeout--1", "timeout-nope"]
+
+
+def _timed_out(runner: AbstractRunner, func: object, tags: tuple[str, ...] = ()) -> RunError:
+    p = pipeline(
+        [node(inc, "a", "b", name="first"), node(func, "b", "c", name="stuck", tags=list(tags))]  # type: ignore[arg-type]
+    ).unwrap()
+    outcome = runner.run(p, DataCatalog({"a": 1}))
+    assert not is_successful(outcome)
+    error = outcome.failure()
+    assert (error.reason, error.node) == (RunErrorReason.TIMEOUT, "stuck"), error
+    assert error.completed == ("first",)
+    # "b" is in memory, so Kedro's rule resumes from its producer.
+    assert isinstance(error.resume, ResumePlan)
+    assert error.resume.from_nodes_argument == '--from-nodes "first"'
+    return error
+
+
+@pytest.mark.parametrize("func", [spin, nap], ids=["python-loop", "sleep"])
+def test_sequential_runner_stops_a_hanging_node(func: object) -> None:
+    runner = SequentialRunner()
+    runner.node_timeout = 0.5
+    assert "time limit of 0.5 s" in _timed_out(runner, func).message
+
+
+def test_thread_runner_stops_a_node_stuck_in_python_code() -> None:
+    _timed_out(ThreadRunner(), spin, tags=("timeout-0.5",))
+
+
+def test_parallel_runner_kills_the_stuck_worker() -> None:
+    runner = ParallelRunner(max_workers=2)
+    runner.node_timeout = 1.0
+    _timed_out(runner, nap)
+
+
+def test_nodes_within_their_limit_are_untouched() -> None:
+    p = pipeline([node(inc, "a", "b", name="quick", tags=["timeout-30"])]).unwrap()
+    runner = SequentialRunner()
+    runner.node_timeout = 30
+    assert is_successful(runner.run(p, DataCatalog({"a": 1})))
+
+
+@pytest.mark.parametrize("runner", ["SequentialRunner", "ParallelRunner"])
+def test_the_cli_option_fails_the_run_with_the_resume_command(tmp_path: Path, runner: str) -> None:
+    root = write_cli_project(tmp_path / "proj")
+    done = subprocess.run(
+        [KEDRO_PURE, "run", "--runner", runner, "--pipelines", "prep,report", "--node-timeout", "1"],
+        cwd=root,
+        env=cli_env({"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}),
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        check=False,
+    )
+    assert done.returncode == 5, done.stderr
+    assert "node 'nap' did not finish within its time limit of 1 s" in done.stderr
+    assert "--from-nodes" in done.stderr
