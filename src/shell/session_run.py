@@ -25,6 +25,8 @@ from core.errors import (
     RunError,
     RunErrorReason,
     SessionErrorReason,
+    StoreError,
+    StoreErrorReason,
 )
 from core.pipeline import Pipeline
 from shell import interrupts, log_names
@@ -110,7 +112,18 @@ def execute_run(
     # that it is recorded as interrupted rather than left without an outcome.
     with interrupts.shielded():
         hook.before_pipeline_run(run_params=record, pipeline=pipeline, catalog=cat)
-        key = run_key[0] if run_key is not None else record_run_started(store, run_id, record)
+        if run_key is not None:
+            key = run_key[0]
+        else:
+            recorded = _record_start(store, run_id, record)
+            if not is_successful(recorded):
+                # Never run unrecorded: the store could not take the run (still locked at
+                # its deadline, a duplicate id, a damaged file).
+                store_error = recorded.failure()
+                hook.on_pipeline_error(error=store_error, run_params=record, pipeline=pipeline, catalog=cat)
+                interrupts.outcome_committed()
+                return Failure(store_error)
+            key = recorded.unwrap()
     _sweep_litter(cat, pipeline)
     began = time.perf_counter()
     run_pipeline = pipeline if journaled is None else journaled.pipeline
@@ -156,9 +169,19 @@ def execute_run(
             _too_late(interrupts.outcome_committed())
             return Failure(_catalog_error_or(error))
         logger.debug("Run %s took %.3f s", run_id, time.perf_counter() - began)
-        record_run_finished(store, key, RunOutcome.SUCCESS, None)
+        unrecorded = record_run_finished(store, key, RunOutcome.SUCCESS, None)
         _too_late(interrupts.outcome_committed())
     hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
+    if unrecorded is not None:
+        # The datasets are saved, but a success nobody can find later is reported, not hidden.
+        return Failure(
+            StoreError(
+                unrecorded.reason,
+                f"The run completed, but the session store could not record its success: "
+                f"{unrecorded.message}",
+                path=unrecorded.path,
+            )
+        )
     return Success(result.unwrap())
 
 
@@ -255,27 +278,47 @@ def _catalog(
     return built
 
 
-def record_run_started(store: BaseSessionStore, run_id: str, record: Mapping[str, object]) -> int | None:
+def _record_start(
+    store: BaseSessionStore, run_id: str, record: Mapping[str, object]
+) -> Result[int | None, StoreError]:
+    """The run's key in ``store`` (``None``: the store keeps no run records), or why the
+    store could not record the run."""
     starter = getattr(store, "record_run_started", None)
     if starter is None:
-        return None
+        return Success(None)
     started = to_result(starter(run_id, record))
     if not is_successful(started):
-        logger.warning("The session store could not record the run: %s", started.failure())
-        return None
+        error = started.failure()
+        if isinstance(error, StoreError):
+            return Failure(error)
+        return Failure(StoreError(StoreErrorReason.IO, f"The session store could not record the run: {error}"))
     key: int = started.unwrap()
-    return key
+    return Success(key)
+
+
+def record_run_started(store: BaseSessionStore, run_id: str, record: Mapping[str, object]) -> int | None:
+    recorded = _record_start(store, run_id, record)
+    if not is_successful(recorded):
+        logger.warning("The session store could not record the run: %s", recorded.failure())
+        return None
+    return recorded.unwrap()
 
 
 def record_run_finished(
     store: BaseSessionStore, run_key: int | None, outcome: RunOutcome, error: str | None
-) -> None:
+) -> StoreError | None:
+    """Record how the run ended; the ``StoreError`` when the store could not (also logged)."""
     finisher = getattr(store, "record_run_finished", None)
     if run_key is None or finisher is None:
-        return
+        return None
     finished = to_result(finisher(run_key, outcome, error))
-    if not is_successful(finished):
-        logger.warning("The session store could not record the run's end: %s", finished.failure())
+    if is_successful(finished):
+        return None
+    failure = finished.failure()
+    logger.warning("The session store could not record the run's end: %s", failure)
+    if isinstance(failure, StoreError):
+        return failure
+    return StoreError(StoreErrorReason.IO, f"The session store could not record the run's end: {failure}")
 
 
 def _catalog_error_or(error: RunError) -> KedroError:

@@ -186,3 +186,43 @@ def test_a_version_1_store_is_migrated_with_its_records(tmp_path: Path) -> None:
     sessions = {s.session_id: s for s in value_of(list_sessions(path))}
     assert [(r.run_key, r.outcome) for r in sessions["old"].runs] == [(7, RunOutcome.SUCCESS)]
     assert "new" in sessions
+
+
+def test_a_run_the_store_cannot_record_is_refused_not_run_unrecorded(tmp_path: Path) -> None:
+    from tests.unit.cli_projects import kedro_pure, write_cli_project
+
+    root = write_cli_project(tmp_path / "proj")
+    settings = next((root / "src").glob("*/settings.py"))
+    settings.write_text(
+        settings.read_text()
+        + "from shell.store import SQLiteStore\n"
+        + "SESSION_STORE_CLASS = SQLiteStore\n"
+        + 'SESSION_STORE_ARGS = {"busy_timeout": 0.3}\n'
+    )
+    assert kedro_pure("run", "--pipelines", "prep", cwd=root).code == 0
+    holder = sqlite3.connect(store_file(root / "sessions"), isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")  # another writer holding the lock past the deadline
+        done = kedro_pure("run", "--pipelines", "prep", cwd=root)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.code == 3, done
+    assert "locked" in done.stderr
+    assert done.ran == ()  # nothing ran unrecorded
+
+
+def test_credential_values_never_reach_the_store(tmp_path: Path) -> None:
+    from shell.secrets import register_credentials
+
+    secret = f"STORESECRET{os.getpid()}X"
+    register_credentials({"db": {"password": secret}})
+    path = str(tmp_path / "sessions")
+    store = value_of(SQLiteStore.open(path, "s"))
+    store["exception"] = {"value": f"login failed for {secret}"}
+    value_of(store.save())
+    key = value_of(store.record_run_started("s", {"note": f"uses {secret}"}))
+    value_of(store.record_run_finished(key, RunOutcome.FAILED, f"driver said: password={secret}"))
+    stored = b"".join(p.read_bytes() for p in Path(path).iterdir())
+    assert secret.encode() not in stored
+    assert b"<redacted>" in stored

@@ -30,6 +30,7 @@ from core.store_records import (
     session_row,
 )
 from shell.processes import observe, this_host, this_process
+from shell.secrets import scrub
 from shell.store import database
 from shell.store.base import BaseSessionStore
 from shell.store.journal import SQLiteJournal
@@ -270,7 +271,7 @@ class SQLiteStore(BaseSessionStore):
                 (
                     self._session_id,
                     run_id,
-                    encode_json(parameters),
+                    scrub(encode_json(parameters)),
                     RunOutcome.RUNNING.value,
                     now,
                     self._owner,
@@ -299,7 +300,7 @@ class SQLiteStore(BaseSessionStore):
         def update(connection: sqlite3.Connection) -> None:
             cursor = connection.execute(
                 "UPDATE runs SET outcome = ?, error = ?, finished_at = ? WHERE run_key = ?",
-                (outcome.value, error, now, run_key),
+                (outcome.value, None if error is None else scrub(error), now, run_key),
             )
             if cursor.rowcount == 0:
                 raise StoreError(
@@ -399,11 +400,12 @@ def reap_crashed_runs(
 
 
 def _session_values(row: SessionRow) -> tuple[str | None, ...]:
+    # Credential values never reach the file (a failure's exception text may quote one).
     return (
         row.session_id,
         row.project_path,
-        *row.columns,
-        row.data,
+        *(None if column is None else scrub(column) for column in row.columns),
+        scrub(row.data),
         row.created_at,
         row.updated_at,
     )
