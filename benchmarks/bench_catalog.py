@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from _harness import Row, growth_exponent, median_seconds, print_table
+from _harness import Row, Seconds, growth_exponent, median_seconds, print_table
 
 from core.catalog import parse_catalog_config, resolve_entry
 from shell.io import DataCatalog
@@ -40,16 +40,18 @@ CREDENTIALS = {"dev_s3": {"key": "AKIA", "secret": "s3cr3t"}}
 def interleaved_medians(
     ours: Callable[[], object], kedro: Callable[[], object], *, repeat: int
 ) -> tuple[float, float]:
-    """Medians of alternating runs, so that load on the machine hits both sides alike."""
-    ours_samples, kedro_samples = [], []
+    """Medians (wall and CPU) of alternating runs, so that load on the machine hits both alike."""
+    samples: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        ours()
-        ours_samples.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        kedro()
-        kedro_samples.append(time.perf_counter() - start)
-    return statistics.median(ours_samples), statistics.median(kedro_samples)
+        for work, into in ((ours, samples[0]), (kedro, samples[1])):
+            start, cpu = time.perf_counter(), time.process_time()
+            work()
+            into.append((time.perf_counter() - start, time.process_time() - cpu))
+    ours_m, kedro_m = (
+        Seconds(statistics.median(w for w, _ in side), statistics.median(c for _, c in side))
+        for side in samples
+    )
+    return ours_m, kedro_m
 
 
 def make_catalog(entries: int, patterns: int) -> dict[str, dict[str, object]]:
@@ -137,6 +139,13 @@ def main() -> None:
         assert ours.pattern == kedro_pattern, (name, ours.pattern, kedro_pattern)
         assert (name in ours_catalog) == (name in kedro_catalog)
 
+    literal = {name: dict(entry) for name, entry in config.items() if "{" not in name}
+
+    def floor_resolve(subset: list[str]) -> None:
+        # The floor: a dict lookup per name (no pattern matching at all).
+        for name in subset:
+            literal.get(name)
+
     def ours_resolve(subset: list[str]) -> None:
         for name in subset:
             resolve_entry(parsed, name, default)
@@ -166,8 +175,14 @@ def main() -> None:
                 f"resolve {args.names} names against the patterns",
                 ours_resolution,
                 kedro_resolution,
+                median_seconds(lambda: floor_resolve(names), repeat=5),
             ),
-            Row(f"`name in catalog` for {args.names} names", ours_contains, kedro_contains),
+            Row(
+                f"`name in catalog` for {args.names} names",
+                ours_contains,
+                kedro_contains,
+                median_seconds(lambda: [n in literal for n in names], repeat=5),
+            ),
         ],
     )
 
@@ -181,7 +196,9 @@ def main() -> None:
         kedro_time = median_seconds(partial(kedro_resolve, subset), repeat=3)
         ours_times.append(ours_time)
         kedro_times.append(kedro_time)
-        rows.append(Row(f"resolve {size} names", ours_time, kedro_time))
+        rows.append(
+            Row(f"resolve {size} names", ours_time, kedro_time, median_seconds(partial(floor_resolve, subset)))
+        )
     print_table("Resolution time by number of names", rows)
     print(
         f"\ngrowth exponent (1.0 = linear): kedro-pure {growth_exponent(sizes, ours_times):.2f}, "

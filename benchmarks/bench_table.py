@@ -1,0 +1,167 @@
+"""The README's performance table: Kedro 1.7.0, kedro-pure and the floor, side by side.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_table.py              # ~3 min on a quiet 2-core machine
+    .venv/bin/python benchmarks/bench_table.py --repeat 5
+
+Rows (the workloads of the other scripts, reused): SequentialRunner and ThreadRunner on a
+1,000-node chain of trivial nodes with memory datasets and a hook object implementing all six
+node and dataset hooks; ``node()`` x 20,000 + ``pipeline()`` + ``grouped_nodes`` on a chain; a
+20,000-node layered pipeline built, filtered (combined filter) and grouped;
+``only_nodes_with_namespaces`` on namespaced 5k and 20k chains. Each measurement alternates
+the two libraries (and the floor) round by round and reports medians of wall time and of CPU
+time (``time.process_time``); the ratios use CPU time, which a loaded machine distorts less.
+The real-data case is ``bench_starter.py``; the CPU-bound speed-up is ``bench_runners.py
+--only speedup``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+import bench_pipeline as bp
+import bench_runners as br
+from _harness import fmt
+
+import core
+from core.filters import filter_pipeline, only_nodes_with_namespaces
+from shell.runners import SequentialRunner, ThreadRunner
+
+Work = Callable[[], object]
+
+
+def alternating(works: dict[str, Work], repeat: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) of each work, the works alternating round by round."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in works}
+    for _ in range(repeat):
+        for name, work in works.items():
+            start, cpu = time.perf_counter(), time.process_time()
+            work()
+            samples[name].append((time.perf_counter() - start, time.process_time() - cpu))
+    return {
+        name: (statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+        for name, got in samples.items()
+    }
+
+
+def row(label: str, measured: dict[str, tuple[float, float]], per: int = 1) -> None:
+    ours, kedro, floor = measured["ours"], measured["kedro"], measured["floor"]
+    print(
+        f"| {label} | {fmt(kedro[0] / per)} | {fmt(kedro[1] / per)} | {fmt(ours[0] / per)} | "
+        f"{fmt(ours[1] / per)} | {fmt(floor[1] / per)} | {kedro[1] / ours[1]:,.1f}x | "
+        f"{ours[1] / floor[1]:,.1f}x |",
+        flush=True,
+    )
+
+
+def runners(repeat: int) -> None:
+    from kedro.runner import SequentialRunner as KedroSequential
+    from kedro.runner import ThreadRunner as KedroThread
+
+    specs = br.make_specs("chain", 1_000)
+    ours_p, kedro_p = br.ours_pipeline(specs), br.kedro_pipeline(specs)
+    free: dict[str, object] = {"source": 1}
+    for label, ours, kedro in (
+        ("SequentialRunner, 1k chain, 6 hooks, per node", SequentialRunner, KedroSequential),
+        (
+            "ThreadRunner(2), 1k chain, 6 hooks, per node",
+            lambda: ThreadRunner(max_workers=2),
+            lambda: KedroThread(max_workers=2),
+        ),
+    ):
+        measured = alternating(
+            {
+                "ours": lambda ours=ours: br.run_ours(ours(), ours_p, free),  # type: ignore[misc]
+                "kedro": lambda kedro=kedro: br.run_kedro(kedro, kedro_p, free),  # type: ignore[misc]
+                "floor": lambda: br.floor_run(specs, free),
+            },
+            repeat,
+        )
+        row(label, measured, per=len(specs))
+
+
+def construction(repeat: int) -> None:
+    from kedro.pipeline import Pipeline as KedroPipeline
+
+    chain = bp.make_specs("chain", 20_000, namespaced=False)
+    row(
+        "`node()` x 20k + `pipeline()` + `grouped_nodes`, chain",
+        alternating(
+            {
+                "ours": lambda: core.pipeline(bp.ours_nodes(chain)).unwrap().grouped_nodes,
+                "kedro": lambda: KedroPipeline(bp.kedro_nodes(chain)).grouped_nodes,
+                "floor": lambda: (bp.floor_nodes(chain), bp.floor_build(chain)),
+            },
+            repeat,
+        ),
+    )
+    layered = bp.make_specs("layered", 20_000, namespaced=False)
+    combined = bp.filter_cases(layered, False)["combined"]
+
+    def ours_layered() -> object:
+        built = core.pipeline(bp.ours_nodes(layered)).unwrap()
+        return filter_pipeline(built, **combined).unwrap().grouped_nodes
+
+    def kedro_layered() -> object:
+        return KedroPipeline(bp.kedro_nodes(layered)).filter(**combined).grouped_nodes
+
+    def floor_layered() -> object:
+        records = bp.floor_nodes(layered)
+        graph, _ = bp.floor_build(layered)
+        kept = bp.floor_filter(layered, graph, combined)
+        return records, bp.floor_build(kept)
+
+    row(
+        "20k layered: build + combined filter + `grouped_nodes`",
+        alternating({"ours": ours_layered, "kedro": kedro_layered, "floor": floor_layered}, repeat),
+    )
+
+
+def namespaces(repeat: int) -> None:
+    from kedro.pipeline import Pipeline as KedroPipeline
+
+    for n in (5_000, 20_000):
+        specs = bp.make_specs("chain", n, namespaced=True)
+        ours_p = core.pipeline(bp.ours_nodes(specs)).unwrap()
+        kedro_p = KedroPipeline(bp.kedro_nodes(specs))
+        _ = kedro_p.nodes
+        only_nodes_with_namespaces(ours_p, ["g3"])  # the index is built once per pipeline value
+
+        def floor(specs: list[bp.Spec] = specs) -> object:
+            return [s for s in specs if s.namespace and (s.namespace == "g3" or s.namespace.startswith("g3."))]
+
+        row(
+            f"`only_nodes_with_namespaces`, {n // 1000}k chain",
+            alternating(
+                {
+                    "ours": lambda p=ours_p: only_nodes_with_namespaces(p, ["g3"]).unwrap(),  # type: ignore[misc]
+                    "kedro": lambda p=kedro_p: p.only_nodes_with_namespaces(["g3"]),  # type: ignore[misc]
+                    "floor": floor,
+                },
+                repeat * 3,
+            ),
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    logging.disable(logging.INFO)
+    print(f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print("| workload | Kedro 1.7.0 wall | CPU | kedro-pure wall | CPU | floor CPU | Kedro / ours (CPU) | ours / floor (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    runners(args.repeat)
+    construction(args.repeat)
+    namespaces(args.repeat)
+    print(f"\nLoad average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
