@@ -211,36 +211,46 @@ def toposort_layers(index: GraphIndex) -> tuple[tuple[Node, ...], ...] | None:
 
 
 def find_cycle(index: GraphIndex) -> tuple[str, ...]:
-    """The node names on one dependency cycle, in dependency order.
+    """The node names on one dependency cycle, in dependency order: the one Kedro reports.
 
-    Every node that a toposort could not emit has at least one parent that was not emitted
-    either, so walking parents among those nodes must revisit a node: that loop is a cycle.
+    Kedro finds it with ``graphlib``: a depth-first walk over children, starting from the
+    nodes in the order its sorter met them (each node in construction order, then that
+    node's parents), children in construction order. The same walk is done here (parents
+    not yet met are taken in construction order, where Kedro's come from a set), so with
+    several cycles the one Kedro reports is reported. Iterative: a long chain cannot
+    overflow the stack.
     """
-    stuck = _unemittable(index)
-    if not stuck:
-        return ()
-    start = min(stuck)
-    seen: dict[str, int] = {}
-    path: list[str] = []
-    current = start
-    while current not in seen:
-        seen[current] = len(path)
-        path.append(current)
-        current = min(p for p in index.parents[current] if p in stuck)
-    cycle = path[seen[current]:]
-    cycle.reverse()
-    return tuple(cycle)
-
-
-def _unemittable(index: GraphIndex) -> frozenset[str]:
-    waiting = {name: len(ps) for name, ps in index.parents.items()}
-    ready = [name for name, count in waiting.items() if count == 0]
-    done: set[str] = set()
-    while ready:
-        name = ready.pop()
-        done.add(name)
-        for child in index.children[name]:
-            waiting[child] -= 1
-            if waiting[child] == 0:
-                ready.append(child)
-    return frozenset(index.by_name) - done
+    names = index.names
+    position = {name: i for i, name in enumerate(names)}
+    met: dict[str, None] = {}
+    for name in names:
+        met.setdefault(name)
+        for parent in sorted(index.parents[name], key=position.__getitem__):
+            met.setdefault(parent)
+    seen: set[str] = set()
+    on_stack: dict[str, int] = {}
+    stack: list[str] = []
+    pending: list[Iterator[str]] = []
+    for start in met:
+        if start in seen:
+            continue
+        node = start
+        while True:
+            if node in seen:
+                if node in on_stack:
+                    return tuple(stack[on_stack[node] :])
+            else:
+                seen.add(node)
+                pending.append(iter(sorted(index.children[node], key=position.__getitem__)))
+                on_stack[node] = len(stack)
+                stack.append(node)
+            while stack:
+                following = next(pending[-1], None)
+                if following is not None:
+                    node = following
+                    break
+                del on_stack[stack.pop()]
+                pending.pop()
+            else:
+                break
+    return ()

@@ -33,7 +33,8 @@ SUFFIX = ".kptmp"
 _NAME = re.compile(
     r"^\.(?P<base>.+)\.(?P<host>[0-9a-f]{8})-(?P<pid>\d+)-(?P<start>\d*)\.(?P<token>[0-9a-f]+)"
     + re.escape(SUFFIX)
-    + "$"
+    + "$",
+    re.DOTALL,  # a file name may hold a newline
 )
 
 
@@ -60,7 +61,7 @@ class Temporary:
 
 def parse_temporary(name: str) -> Temporary | None:
     """The parts of a temporary's file name, or ``None`` for any other file."""
-    found = _NAME.match(name)
+    found = _NAME.fullmatch(name)
     if found is None:
         return None
     return Temporary(name, found["base"], found["host"], int(found["pid"]), found["start"])

@@ -199,3 +199,16 @@ def test_interrupted_namespaces_are_the_ones_kedro_warns_about(p: Pipeline) -> N
 
     # Which nodes Kedro prints depends on set order; the interrupted namespaces do not.
     assert namespaces(ours) == namespaces(theirs)
+
+
+@settings(max_examples=5, deadline=None)
+@given(pipelines(transcoding=False, min_size=1))
+def test_a_parallel_run_logs_the_records_of_kedros_sequential_run(p: Pipeline) -> None:
+    """Kedro's ParallelRunner needs a shared-memory catalog; its records are its sequential
+    runner's, under its own logger name, in a completion order of its choosing."""
+    mine = ours(p, ParallelRunner(max_workers=2))
+    theirs = [
+        (name.replace("sequential_runner", "parallel_runner"), level, text)
+        for name, level, text in kedros(p, KedroSequentialRunner())
+    ]
+    assert Counter(mine) == Counter(theirs)

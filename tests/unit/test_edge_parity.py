@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kedro.pipeline import Pipeline as KedroPipeline
 from kedro.pipeline import node as kedro_node
 from kedro.pipeline import pipeline as kedro_pipeline
@@ -80,3 +82,52 @@ def test_a_mapping_that_makes_a_node_invalid_is_a_failure_with_kedros_message(ca
     assert isinstance(error, PipelineError)
     assert error.reason is PipelineErrorReason.MAPPING_INVALID_NODE
     assert error.message == str(kedros.value)
+
+
+def test_with_two_cycles_the_one_kedro_reports_is_reported() -> None:
+    specs = [("x1", "y1", "c"), ("y1", "x1", "d"), ("x2", "y2", "a"), ("y2", "x2", "b")]
+    with pytest.raises(KedroCircular) as kedros:
+        KedroPipeline([kedro_node(identity, i, o, name=n) for i, o, n in specs])
+    error = pipeline([node(identity, i, o, name=n) for i, o, n in specs]).failure()
+    assert isinstance(error, CircularDependencyError)
+    assert sorted(_items(error.message)) == sorted(_items(str(kedros.value))) == [
+        "identity, 'x1', 'y1', 'c'",
+        "identity, 'y1', 'x1', 'd'",
+    ]
+
+
+def _items(message: str) -> list[str]:
+    return message.split(": [", 1)[1].removeprefix("Node(").removesuffix(")]").split("), Node(")
+
+
+def _joined(*values: Any) -> Any:
+    return values[0]
+
+
+@st.composite
+def interlinked_rings(draw: st.DrawFn) -> list[tuple[list[str], str, str]]:
+    """Several dependency rings, some nodes also reading another ring's data, in a random
+    construction order: graphs with many cycles."""
+    rings = draw(st.integers(2, 4))
+    sizes = [draw(st.integers(2, 4)) for _ in range(rings)]
+    specs: list[tuple[list[str], str, str]] = []
+    for r, size in enumerate(sizes):
+        for j in range(size):
+            inputs = [f"d{r}_{j}"]
+            if draw(st.integers(0, 3)) == 0:
+                other = draw(st.integers(0, rings - 1))
+                extra = f"d{other}_{draw(st.integers(0, sizes[other] - 1))}"
+                if extra not in inputs and extra != f"d{r}_{(j + 1) % size}":
+                    inputs.append(extra)
+            specs.append((inputs, f"d{r}_{(j + 1) % size}", f"n{r}_{j}"))
+    return draw(st.permutations(specs))
+
+
+@settings(max_examples=150, deadline=None)
+@given(interlinked_rings())
+def test_the_cycle_reported_is_kedros_on_graphs_with_many_cycles(specs: list[tuple[list[str], str, str]]) -> None:
+    with pytest.raises(KedroCircular) as kedros:
+        KedroPipeline([kedro_node(_joined, i, o, name=n) for i, o, n in specs])
+    error = pipeline([node(_joined, i, o, name=n) for i, o, n in specs]).failure()
+    assert isinstance(error, CircularDependencyError)
+    assert sorted(_items(error.message)) == sorted(_items(str(kedros.value)))

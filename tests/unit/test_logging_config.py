@@ -277,3 +277,14 @@ def test_the_projects_own_records_show_by_default_and_kedros_info_with_verbose(t
     assert "Running node:" not in plain.stderr
     assert "the project says hello" in verbose.stderr and "Running node: clean: clean([raw]) -> [clean]" in verbose.stderr
     assert "the project says hello" not in quiet.stderr
+
+
+def test_disabling_existing_loggers_does_not_silence_kedros_records(tmp_path: Path) -> None:
+    """Kedro creates its loggers when first used, so the option never silences them."""
+    logging.getLogger("kedro.io.data_catalog")  # exists, as kedro-pure's module loggers do
+    logging.getLogger("someone.else")
+    path = tmp_path / "log.yml"
+    path.write_text("version: 1\ndisable_existing_loggers: true\nloggers:\n  other:\n    level: INFO\n")
+    configure_logging(environ={"KEDRO_LOGGING_CONFIG": str(path)}, cwd=tmp_path).unwrap()
+    assert not logging.getLogger("kedro.io.data_catalog").disabled
+    assert logging.getLogger("someone.else").disabled

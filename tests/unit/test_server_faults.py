@@ -123,14 +123,15 @@ def test_sigterm_lets_in_flight_runs_finish_within_the_grace_period(tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_sigterm_past_the_grace_period_records_runs_as_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("runner", ["SequentialRunner", "ThreadRunner"])
+def test_sigterm_past_the_grace_period_records_runs_as_interrupted(tmp_path: Path, runner: str) -> None:
     project = write_service_project(tmp_path / "p")
     server = ServerProcess(project, args=["--workers-max", "2", "--queue-max", "2", "--grace", "0.3"])
     try:
         with httpx.Client(base_url=server.url, timeout=TIMEOUT) as http:
             for index in range(4):
                 accepted = http.post(
-                    "/run", json={"params": {"sleep": 2.0, "tag": f"s{index}"}},
+                    "/run", json={"params": {"sleep": 2.0, "tag": f"s{index}"}, "runner": runner},
                     params={"wait": "false"}, headers={"X-Request-ID": f"s{index}"},
                 )
                 assert accepted.status_code == 202

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,9 +11,13 @@ import pytest
 from returns.pipeline import is_successful
 
 from core.errors import ConfigError, KedroSessionError, SessionErrorReason
+from core.node import node
+from core.pipeline import pipeline
 from core.session_state import Phase, RunMode
 from core.store_records import RunOutcome, StoredRun
 from shell.api import to_result
+from shell.io import DataCatalog, MemoryDataset
+from shell.runners.sequential import SequentialRunner
 from shell.session import KedroSession
 from shell.store.history import list_runs
 from tests.unit.server_harness import expected_j, write_service_project
@@ -87,3 +92,22 @@ def test_concurrent_runs_keep_the_session_state_consistent(project: Path) -> Non
         assert session.state.phase is Phase.CREATED and not session.state.running
         assert session.state.runs_succeeded == 24
         assert len(_runs(session)) == 24
+
+
+FREEZE_COUNTS: list[int] = []
+
+
+def _probe(x: int) -> int:
+    FREEZE_COUNTS.append(gc.get_freeze_count())
+    return x
+
+
+def test_runs_on_worker_threads_leave_the_collector_alone() -> None:
+    """A service runs many runs in threads: none may freeze the process-wide heap (that made
+    the server grow by ~30 KB per run); a main-thread run (the CLI's) still may."""
+    probe = pipeline([node(_probe, "a", "b", name="probe")]).unwrap()
+    FREEZE_COUNTS.clear()
+    with ThreadPoolExecutor(1) as pool:
+        outcome = pool.submit(SequentialRunner().run, probe, DataCatalog({"a": MemoryDataset(data=1)})).result()
+    assert is_successful(outcome) and FREEZE_COUNTS == [0]
+    assert gc.get_freeze_count() == 0

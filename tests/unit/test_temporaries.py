@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.liveness import ProcessFacts, ProcessId
@@ -32,6 +32,7 @@ _spawn = multiprocessing.get_context("spawn")
     st.integers(1, 2**22),
     st.text("0123456789", max_size=12),
 )
+@example(base="a\nb", pid=1, start="")  # a newline in a file name
 def test_names_round_trip(base: str, pid: int, start: str) -> None:
     owner = ProcessId("host-a", pid, start)
     parsed = parse_temporary(temporary_name(base, owner, "abc123"))

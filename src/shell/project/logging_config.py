@@ -254,11 +254,21 @@ def configure_logging(
     applied = _apply(prepared.unwrap(), str(path))
     if isinstance(applied, Failure):
         return Failure(applied.failure())
+    _enable_kedro_loggers()
     hint = "" if env.get("KEDRO_LOGGING_CONFIG") else (
         "You can change this by setting the KEDRO_LOGGING_CONFIG environment variable accordingly."
     )
     logging.getLogger(log_names.PROJECT).info(f"Using '{path!s}' as logging configuration. " + hint)
     return Success(LoggingSetup(path, prepared.unwrap()))
+
+
+def _enable_kedro_loggers() -> None:
+    """``disable_existing_loggers: true`` disables the loggers that exist when the file is
+    applied. Kedro's own are created when first used, after that, so the option never
+    silences them; kedro-pure's exist already (module loggers), so they are enabled again."""
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        if (name == "kedro" or name.startswith("kedro.")) and isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 def _read(location: Path, shown: str) -> Result[object, ConfigError]:
