@@ -36,6 +36,9 @@ Differences from Kedro 1.7, on purpose: ``get`` returns ``Failure(NOT_FOUND)`` i
 version support fails instead of silently loading the current data.
 
 Dataset validation (``validator:`` in an entry): :mod:`shell.io.catalog_validation`.
+The dataset boundary (and a run's hot path): :mod:`shell.io.dataset_boundary`; building
+from configuration: :mod:`shell.io.catalog_construction`; versions:
+:mod:`shell.io.catalog_versions`.
 """
 
 from __future__ import annotations
@@ -43,32 +46,33 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
-from core.catalog.config import TYPE_KEY, CatalogConfig, parse_catalog_config
+from core.catalog.config import TYPE_KEY, CatalogConfig
 from core.catalog.dataset_spec import parse_dataset_spec
 from core.catalog.frozen_config import FrozenConfig, freeze, thaw_mapping
 from core.catalog.parameters import parameter_feed
 from core.catalog.resolution import (
     EntrySource,
     Resolution,
-    check_load_versions,
     match_user_pattern,
     resolve_entry,
 )
-from core.catalog.versioning import Version, check_version_string, reconcile_versions
+from core.catalog.versioning import Version, reconcile_versions
 from core.errors import DatasetError, DatasetErrorReason
 from core.validation import ValidatorSpec
 from shell import log_names
 from shell.io import catalog_queries, catalog_validation
+from shell.io.catalog_construction import catalog_from_config
+from shell.io.catalog_versions import RUNTIME_MEMORY, runtime_type_of, version_of, with_version
 from shell.io.config_resolver import CatalogConfigResolver
 from shell.io.contract import DatasetLike, is_dataset
+from shell.io.dataset_boundary import at_boundary, load_resolved, release_resolved, save_resolved
 from shell.io.memory import MemoryDataset
-from shell.io.timestamp import generate_timestamp
 from shell.io.type_resolver import build_dataset
 
 __all__ = [
@@ -84,50 +88,11 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(log_names.CATALOG)
 
-_T = TypeVar("_T")
-
 
 def _not_found(name: str) -> DatasetError:
     return DatasetError(
         DatasetErrorReason.NOT_FOUND, f"Dataset '{name}' not found in the catalog", dataset=name
     )
-
-
-def _is_kedro_dataset_error(exc: BaseException) -> bool:
-    # Kedro's (and kedro_datasets') ``DatasetError`` messages already say what failed.
-    return any(cls.__name__ == "DatasetError" for cls in type(exc).__mro__)
-
-
-def _operation_failed(
-    name: str,
-    dataset: object,
-    exc: Exception,
-    reason: DatasetErrorReason,
-    what: str,
-) -> DatasetError:
-    if isinstance(exc, DatasetError):
-        # kedro-pure's datasets say precisely what went wrong; keep their reason.
-        error = DatasetError(exc.reason, f"{name}: {exc.message}", dataset=name)
-    elif _is_kedro_dataset_error(exc):
-        error = DatasetError(reason, f"{name}: {exc}", dataset=name)
-    else:
-        error = DatasetError(reason, f"{name}: {what} {dataset!r}.\n{exc}", dataset=name)
-    error.__cause__ = exc
-    return error
-
-
-def _version_of(dataset: object) -> Version | None:
-    """The version a dataset object carries (kedro-pure's ``version``, Kedro's ``_version``),
-    looking through a cached dataset to the one it wraps, as Kedro does."""
-    inner = getattr(dataset, "_dataset", None) if type(dataset).__name__ == "CachedDataset" else None
-    target = inner if inner is not None else dataset
-    version = getattr(target, "version", None)
-    if not isinstance(version, tuple):
-        version = getattr(target, "_version", None)
-    if isinstance(version, tuple) and len(version) == 2:
-        load, save = version
-        return Version(load if isinstance(load, str) else None, save if isinstance(save, str) else None)
-    return None
 
 
 class DataCatalog:
@@ -196,7 +161,7 @@ class DataCatalog:
                 constructor and ``catalog[name] = ...`` cannot return a ``Result``.
         """
         reconciled = reconcile_versions(
-            ((name, _version_of(dataset)) for name, dataset in datasets.items()),
+            ((name, version_of(dataset)) for name, dataset in datasets.items()),
             self._load_versions,
             self._save_version,
         )
@@ -226,29 +191,7 @@ class DataCatalog:
             :func:`core.catalog.parse_catalog_config`), a bad version string (``CONFIG``) or
             unknown ``load_versions`` keys (``NOT_FOUND``).
         """
-        parsed = parse_catalog_config(catalog, credentials)
-        if not is_successful(parsed):
-            return Failure(parsed.failure())
-        config = parsed.unwrap()
-        version = save_version or generate_timestamp()
-        checked = check_version_string(version, dataset="save_version")
-        if not is_successful(checked):
-            return Failure(checked.failure())
-        # ``to_config`` lists every entry, unpinned ones with ``None`` (Kedro's shape).
-        declared = catalog_validation.check_declarations(config)
-        if not is_successful(declared):
-            return Failure(declared.failure())
-        pinned = {k: v for k, v in (load_versions or {}).items() if v is not None}
-        known = check_load_versions(config, pinned)
-        if not is_successful(known):
-            return Failure(known.failure())
-        for name, pinned_version in pinned.items():
-            safe = check_version_string(pinned_version, dataset=name)
-            if not is_successful(safe):
-                return Failure(safe.failure())
-        built = cls(config_resolver=config, load_versions=pinned, save_version=version)
-        built._validator_specs.update(declared.unwrap())
-        return Success(built)
+        return catalog_from_config(cls, catalog, credentials, load_versions, save_version)
 
     # -- what the catalog knows ---------------------------------------------------------------
 
@@ -387,7 +330,7 @@ class DataCatalog:
                 dataset = built.unwrap()
         if version is None:
             return Success(dataset)
-        return _with_version(name, dataset, version)
+        return with_version(name, dataset, version)
 
     def _materialise(self, name: str, fallback: bool) -> Result[DatasetLike, DatasetError]:
         config = self._lazy.get(name)
@@ -406,7 +349,7 @@ class DataCatalog:
                 )
             config = resolution.config
             if resolution.source is EntrySource.RUNTIME:
-                fast = _RUNTIME_MEMORY.get(_type_of(config))
+                fast = RUNTIME_MEMORY.get(runtime_type_of(config))
                 if fast is not None:
                     # The runtime default for undeclared names: built directly, as parsing
                     # its one-key config would give the same dataset (a run builds one per
@@ -480,7 +423,7 @@ class DataCatalog:
             return Failure(found.failure())
         dataset = found.unwrap()
         _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
-        loaded = _at_boundary(
+        loaded = at_boundary(
             name, dataset, dataset.load, DatasetErrorReason.LOAD, "Failed while loading data from dataset"
         )
         if not self._declares_validators or not is_successful(loaded):
@@ -513,7 +456,7 @@ class DataCatalog:
             if not is_successful(checked):
                 return Failure(checked.failure())
             data = checked.unwrap()
-        saved = _at_boundary(
+        saved = at_boundary(
             name, dataset, lambda: dataset.save(data), DatasetErrorReason.SAVE,
             "Failed while saving data to dataset",
         )
@@ -535,7 +478,7 @@ class DataCatalog:
         if not is_successful(found):
             return Failure(found.failure())
         dataset = found.unwrap()
-        return _at_boundary(
+        return at_boundary(
             name, dataset, lambda: bool(dataset.exists()), DatasetErrorReason.EXISTS,
             "Failed during exists check for dataset",
         )
@@ -552,7 +495,7 @@ class DataCatalog:
             return Failure(found.failure())
         dataset = found.unwrap()
         self._save_validated.discard(name)
-        return _at_boundary(
+        return at_boundary(
             name, dataset, dataset.release, DatasetErrorReason.RELEASE, "Failed during release for dataset"
         )
 
@@ -577,7 +520,7 @@ class DataCatalog:
                     dataset=name,
                 )
             )
-        return _at_boundary(name, dataset, confirm, DatasetErrorReason.CONFIG, "Failed while confirming dataset").map(
+        return at_boundary(name, dataset, confirm, DatasetErrorReason.CONFIG, "Failed while confirming dataset").map(
             lambda _: None
         )
 
@@ -606,59 +549,6 @@ class DataCatalog:
         self._lock = threading.RLock()
 
 
-def _at_boundary(
-    name: str, dataset: object, action: Callable[[], _T], reason: DatasetErrorReason, what: str
-) -> Result[_T, DatasetError]:
-    """Run one of a dataset's own methods: whatever it raises becomes a ``DatasetError``."""
-    try:
-        return Success(action())
-    except Exception as exc:  # the dataset boundary (see the module docstring)
-        return Failure(_operation_failed(name, dataset, exc, reason, what))
-
-
-# -- a run's hot path: operations on datasets the run already resolved ---------------------
-# The runners resolve every dataset of a pipeline once (warm-up) and then load, save and release
-# through these, which log and wrap errors exactly as ``load``/``save``/``release`` do but raise
-# the ``DatasetError`` (the runner turns it into its failure value) instead of allocating a
-# ``Result`` per call.
-
-
-def load_resolved(name: str, dataset: DatasetLike) -> object:
-    """``DataCatalog.load(name)`` for ``dataset``, registered as ``name``; raises ``DatasetError``."""
-    _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
-    try:
-        return dataset.load()
-    except Exception as exc:  # the dataset boundary (see the module docstring)
-        raise _operation_failed(
-            name, dataset, exc, DatasetErrorReason.LOAD, "Failed while loading data from dataset"
-        ) from exc
-
-
-def save_resolved(name: str, dataset: DatasetLike, data: object) -> None:
-    """``DataCatalog.save(name, data)`` for ``dataset``; raises ``DatasetError``."""
-    if data is None:
-        raise DatasetError(
-            DatasetErrorReason.SAVE, f"{name}: Saving 'None' to a 'Dataset' is not allowed", dataset=name
-        )
-    _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
-    try:
-        dataset.save(data)
-    except Exception as exc:  # the dataset boundary
-        raise _operation_failed(
-            name, dataset, exc, DatasetErrorReason.SAVE, "Failed while saving data to dataset"
-        ) from exc
-
-
-def release_resolved(name: str, dataset: DatasetLike) -> None:
-    """``DataCatalog.release(name)`` for ``dataset``; raises ``DatasetError``."""
-    try:
-        dataset.release()
-    except Exception as exc:  # the dataset boundary
-        raise _operation_failed(
-            name, dataset, exc, DatasetErrorReason.RELEASE, "Failed during release for dataset"
-        ) from exc
-
-
 def has_plain_data_operations(catalog: object) -> bool:
     """Whether ``catalog`` loads, saves and releases exactly as :class:`DataCatalog` does
     (a subclass overriding one of them, or a foreign catalog, is called through its methods)."""
@@ -670,44 +560,4 @@ def has_plain_data_operations(catalog: object) -> bool:
         and kind.save is DataCatalog.save
         and kind.release is DataCatalog.release
         and kind.get is DataCatalog.get
-    )
-
-
-def _type_of(config: Mapping[str, object]) -> object:
-    return config.get(TYPE_KEY) if len(config) == 1 else None
-
-
-def _shared_memory() -> DatasetLike:
-    from shell.io.shared_memory import SharedMemoryDataset
-
-    return SharedMemoryDataset()
-
-
-#: Runtime default configs that need no parsing: ``{type: <memory dataset>}`` and nothing else.
-_RUNTIME_MEMORY: Mapping[object, Callable[[], DatasetLike]] = {
-    "kedro.io.MemoryDataset": MemoryDataset,
-    "MemoryDataset": MemoryDataset,
-    "kedro.io.SharedMemoryDataset": _shared_memory,
-    "SharedMemoryDataset": _shared_memory,
-}
-
-
-def _with_version(
-    name: str, dataset: DatasetLike, version: Version
-) -> Result[DatasetLike, DatasetError]:
-    with_version = getattr(dataset, "with_version", None)
-    if callable(with_version):
-        return Success(with_version(version))
-    # Kedro's versioned datasets: a copy with another ``_version`` (their own idiom).
-    copy_with = getattr(dataset, "_copy", None)
-    if callable(copy_with) and hasattr(dataset, "_version"):
-        return Success(copy_with(_version=version))
-    return Failure(
-        DatasetError(
-            DatasetErrorReason.CONFIG,
-            f"{name}: dataset {dataset!r} is not versioned, so version '{version.load}' "
-            "cannot be loaded. Remove the version, or make the dataset versioned "
-            "('versioned: true').",
-            dataset=name,
-        )
     )
