@@ -37,14 +37,7 @@ from returns.io import IOResult
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
-from core._version import __version__
-from core.errors import (
-    KedroError,
-    KedroSessionError,
-    RunError,
-    RunErrorReason,
-    SessionErrorReason,
-)
+from core.errors import KedroError, RunError, RunErrorReason
 from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
@@ -56,19 +49,15 @@ from shell.hooks.manager import (
     _register_hooks_entry_points,
     register_hooks,
 )
-from shell.io.timestamp import generate_id, generate_timestamp
+from shell.io.timestamp import generate_id
 from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.registry import ProjectPipelines
-from shell.project.settings import resolve_class, validate_settings
-from shell.session_run import (
-    RUNNER_CLASS_MESSAGE,
-    execute_run,
-    record_run_finished,
-    record_run_started,
-)
+from shell.project.settings import validate_settings
+from shell.session_context import config_loader, load_context
+from shell.session_launch import launch_run, refuse_per_run_arguments
+from shell.session_plan import plan_changes
+from shell.session_run import RUNNER_CLASS_MESSAGE
 from shell.session_setup import (
-    _as_mapping,
-    _as_optional_str,
     _describe_exception,
     _empty_pipeline,
     _raise_on_failure,
@@ -87,7 +76,6 @@ if TYPE_CHECKING:
     from shell.config.abstract import AbstractConfigLoader
     from shell.context import KedroContext
     from shell.incremental.code import CodeScope
-    from shell.incremental.planning import IncrementalOptions
     from shell.io.contract import DatasetLike
     from shell.runners.runner import AbstractRunner
 
@@ -224,52 +212,11 @@ class KedroSession(AbstractSession):
     # -- context ---------------------------------------------------------------------------
 
     def _config_loader(self, runtime_params: Mapping[str, object] | None) -> Result[AbstractConfigLoader, KedroError]:
-        from shell.config.abstract import AbstractConfigLoader
-
-        loader_class = resolve_class(self._settings, "CONFIG_LOADER_CLASS", AbstractConfigLoader)
-        if not is_successful(loader_class):
-            return Failure(loader_class.failure())
-        cls = loader_class.unwrap()
-        env = _as_optional_str(self._store.get("env"))
-        loader_args = dict(self._settings.CONFIG_LOADER_ARGS)
-        if self._serving_mode:
-            # Untrusted callers must never pick the class a dataset is built from (Kedro #5706).
-            loader_args["restrict_runtime_params_type_selection"] = True
-        try:
-            loader = cls(
-                conf_source=self._conf_source,
-                env=env,
-                runtime_params=runtime_params,
-                **loader_args,
-            )
-        except KedroError as error:
-            return Failure(error)
-        return Success(loader)
+        return config_loader(self, runtime_params)
 
     def load_context_result(self, runtime_params: Mapping[str, object] | None = None) -> Result[KedroContext, KedroError]:
         """A fresh context (new config loader); fires ``after_context_created``."""
-        from shell.context import KedroContext
-
-        params = runtime_params if runtime_params is not None else _as_mapping(self._store.get("runtime_params"))
-        loader = self._config_loader(params)
-        if not is_successful(loader):
-            return Failure(loader.failure())
-        context_class = resolve_class(self._settings, "CONTEXT_CLASS", KedroContext)
-        if not is_successful(context_class):
-            return Failure(context_class.failure())
-        context = context_class.unwrap()(
-            package_name=self._package_name,
-            project_path=self._project_path,
-            config_loader=loader.unwrap(),
-            hook_manager=self._hook_manager,
-            env=_as_optional_str(self._store.get("env")),
-            runtime_params=params,
-        )
-        if isinstance(context, KedroContext):
-            # Outside a run, typed parameters are validated against every registered pipeline.
-            context._registered_pipelines = self.registered_pipelines
-        self._hook_manager.hook.after_context_created(context=context)
-        return Success(context)
+        return load_context(self, runtime_params)
 
     def load_context(self) -> KedroContext:
         """Kedro's ``load_context()``: raises what :meth:`load_context_result` returns."""
@@ -329,23 +276,9 @@ class KedroSession(AbstractSession):
 
             logger.warning(PIPELINE_NAME_DEPRECATION_MESSAGE)
         multi = self._state.mode is RunMode.MULTI
-        if runtime_params is not None and not multi:
-            return Failure(
-                KedroSessionError(
-                    SessionErrorReason.PROJECT,
-                    "runtime_params can only be given per run in a RunMode.MULTI session; "
-                    "pass them to KedroSession.create() instead.",
-                    session_id=self._session_id,
-                )
-            )
-        if (run_id is not None or request_id is not None) and not multi:
-            return Failure(
-                KedroSessionError(
-                    SessionErrorReason.PROJECT,
-                    "run_id and request_id can only be given per run in a RunMode.MULTI session.",
-                    session_id=self._session_id,
-                )
-            )
+        refused = refuse_per_run_arguments(multi, self._session_id, runtime_params, run_id, request_id)
+        if refused is not None:
+            return Failure(refused)
         from shell.incremental.resume import incremental_options
 
         incremental = incremental_options(self._store, only_changed, resume, keep_going, code_scope)
@@ -372,7 +305,8 @@ class KedroSession(AbstractSession):
             RunError(RunErrorReason.INTERRUPTED, "The run was interrupted.")
         )
         try:
-            outcome = self._run(
+            outcome = launch_run(
+                self,
                 run_id=run_id,
                 pipeline_names=[pipeline_name] if pipeline_name else pipeline_names,
                 tags=tags,
@@ -393,106 +327,6 @@ class KedroSession(AbstractSession):
             with self._state_lock:
                 self._state = end_run(self._state, run_id, succeeded=is_successful(outcome))
         return outcome
-
-    def _run(
-        self,
-        *,
-        run_id: str,
-        pipeline_names: Iterable[str] | None,
-        tags: Iterable[str] | None,
-        runner: AbstractRunner | None,
-        node_names: Iterable[str] | None,
-        from_nodes: Iterable[str] | None,
-        to_nodes: Iterable[str] | None,
-        from_inputs: Iterable[str] | None,
-        to_outputs: Iterable[str] | None,
-        load_versions: Mapping[str, str] | None,
-        namespaces: Iterable[str] | None,
-        only_missing_outputs: bool,
-        runtime_params: Mapping[str, object] | None,
-        incremental: IncrementalOptions,
-        request_id: str | None = None,
-    ) -> Result[dict[str, DatasetLike], KedroError]:
-        from core.run_record import describe_runner, make_run_params, run_params_dict
-        from core.store_records import RunOutcome
-        from shell.context import KedroContext
-
-        def record_for(env: str | None) -> dict[str, object]:
-            stored_params = _as_mapping(self._store.get("runtime_params"))
-            return run_params_dict(
-                make_run_params(
-                    session_id=self._session_id,
-                    run_id=run_id,
-                    project_path=self._project_path.as_posix(),
-                    env=env,
-                    kedro_version=__version__,
-                    runner=describe_runner(runner),
-                    mode=self._state.mode,
-                    pipeline_names=pipeline_names,
-                    tags=tags,
-                    from_nodes=from_nodes,
-                    to_nodes=to_nodes,
-                    node_names=node_names,
-                    from_inputs=from_inputs,
-                    to_outputs=to_outputs,
-                    load_versions=load_versions,
-                    namespaces=namespaces,
-                    runtime_params=runtime_params if runtime_params is not None else stored_params,
-                    only_missing_outputs=only_missing_outputs,
-                    request_id=request_id,
-                )
-            )
-
-        # A request's run is recorded before anything can fail, so each request has exactly
-        # one record; other runs are recorded from the runner's start (refusals leave none).
-        early: dict[str, object] | None = None
-        run_key: tuple[int | None] | None = None
-        if request_id is not None:
-            early = record_for(_as_optional_str(self._store.get("env")))
-            run_key = (record_run_started(self._store, run_id, early),)
-
-        def refused(error: KedroError) -> Result[dict[str, DatasetLike], KedroError]:
-            if run_key is not None:
-                record_run_finished(self._store, run_key[0], RunOutcome.FAILED, error.message)
-            return Failure(error)
-
-        context = self.load_context_result(runtime_params)
-        if not is_successful(context):
-            return refused(context.failure())
-        ctx = context.unwrap()
-        names = list(pipeline_names) if pipeline_names else None
-        filtered = self.select_pipeline(
-            pipeline_names=names,
-            tags=tags,
-            node_names=node_names,
-            from_nodes=from_nodes,
-            to_nodes=to_nodes,
-            from_inputs=from_inputs,
-            to_outputs=to_outputs,
-            namespaces=namespaces,
-        )
-        if not is_successful(filtered):
-            return refused(filtered.failure())
-        named = self._pipelines.select(names)
-        if is_successful(named) and isinstance(ctx, KedroContext):
-            # Typed parameters are validated for the pipelines this run names (Kedro's scope),
-            # when the catalog is built: before any node runs.
-            ctx._pipelines_to_validate = named.unwrap()
-        return execute_run(
-            session_id=self._session_id,
-            run_id=run_id,
-            settings=self._settings,
-            store=self._store,
-            hook_manager=self._hook_manager,
-            context=ctx,
-            pipeline=filtered.unwrap(),
-            runner=runner,
-            record=early if early is not None else record_for(ctx.env),
-            load_versions=load_versions,
-            only_missing_outputs=only_missing_outputs,
-            run_key=run_key,
-            incremental=incremental,
-        )
 
     def plan_changes(
         self,
@@ -518,50 +352,12 @@ class KedroSession(AbstractSession):
             ``Success(plan)``; the failures ``run`` would return for the same arguments, or
             ``KedroSessionError`` when the store keeps no run journal.
         """
-        from core.incremental import PlanMode
-        from shell.incremental.planning import journal_of, plan_changes, unavailable
-        from shell.incremental.resume import incremental_options
-        from shell.io.catalog import DataCatalog
-
-        journal = journal_of(self._store)
-        if journal is None:
-            return Failure(unavailable(self._store, "--resume" if resume else "--only-changed"))
-        options = incremental_options(self._store, True, resume, False, code_scope)
-        if not is_successful(options):
-            return Failure(options.failure())
-        chosen, resumed = options.unwrap()
-        if resumed is not None and not any(
-            (pipeline_names, tags, node_names, from_nodes, to_nodes, from_inputs, to_outputs, namespaces)
-        ):
-            selection = resumed.selection
-            pipeline_names, tags = selection.get("pipeline_names"), selection.get("tags")
-            node_names, from_nodes = selection.get("node_names"), selection.get("from_nodes")
-            to_nodes, from_inputs = selection.get("to_nodes"), selection.get("from_inputs")
-            to_outputs, namespaces = selection.get("to_outputs"), selection.get("namespaces")
-            load_versions = load_versions or dict(resumed.load_versions) or None
-        context = self.load_context_result()
-        if not is_successful(context):
-            return Failure(context.failure())
-        selected = self.select_pipeline(
-            pipeline_names=pipeline_names, tags=tags, node_names=node_names, from_nodes=from_nodes,
-            to_nodes=to_nodes, from_inputs=from_inputs, to_outputs=to_outputs, namespaces=namespaces,
+        return plan_changes(
+            self, pipeline_names=pipeline_names, tags=tags, node_names=node_names,
+            from_nodes=from_nodes, to_nodes=to_nodes, from_inputs=from_inputs,
+            to_outputs=to_outputs, namespaces=namespaces, load_versions=load_versions,
+            code_scope=code_scope, resume=resume,
         )
-        if not is_successful(selected):
-            return Failure(selected.failure())
-        catalog_class = resolve_class(self._settings, "DATA_CATALOG_CLASS", DataCatalog)
-        if not is_successful(catalog_class):
-            return Failure(catalog_class.failure())
-        catalog = context.unwrap().load_catalog(
-            catalog_class=catalog_class.unwrap(), save_version=generate_timestamp(), load_versions=load_versions
-        )
-        if not is_successful(catalog):
-            return Failure(catalog.failure())
-        mode = PlanMode.RESUME if chosen.resume_run is not None else PlanMode.ONLY_CHANGED
-        planned = plan_changes(
-            selected.unwrap(), catalog.unwrap(), journal, mode=mode, run_id=chosen.resume_run or "", code_scope=code_scope
-        )
-        journal.close()
-        return planned.map(lambda made: made[0])
 
     def select_pipeline(
         self,
