@@ -69,7 +69,7 @@ from shell.runners.task import (
 )
 from shell.runners.timeouts import NodeTimedOut
 
-__all__ = ["Returned", "WorkerIO", "perform"]
+__all__ = ["DRIVER_HOOKS", "Returned", "SaveProblem", "WorkerIO", "crosses_processes", "forget_versions", "perform", "save_here"]
 
 _LOGGER = logging.getLogger(log_names.CATALOG)
 
@@ -217,6 +217,31 @@ def _none_problem(name: str) -> _DatasetProblem:
     return _DatasetProblem(DatasetErrorReason.SAVE, f"{name}: Saving 'None' to a 'Dataset' is not allowed", name)
 
 
+@dataclass(frozen=True, slots=True)
+class SaveProblem:
+    """A save made by :func:`save_here` failed; ``recorded``: after its ``Saving data``
+    record would have been made (``None`` data is refused before it)."""
+
+    problem: _DatasetProblem
+    recorded: bool
+
+    def error(self) -> DatasetError:
+        return self.problem.error()
+
+
+def save_here(name: str, dataset: object, data: object) -> SaveProblem | None:
+    """Save ``data`` without a record (a Dask task, next to the data: the driver makes the
+    record); what went wrong as a value (``DatasetError`` does not pickle), or ``None``."""
+    if data is None:
+        return SaveProblem(_none_problem(name), recorded=False)
+    try:
+        _dataset(dataset).save(data)
+    except Exception as exc:  # the dataset boundary
+        error = operation_failed(name, dataset, exc, DatasetErrorReason.SAVE, "Failed while saving data to dataset")
+        return SaveProblem(_DatasetProblem(error.reason, error.message, name), recorded=True)
+    return None
+
+
 # -- the driver side -----------------------------------------------------------------------
 
 #: Submits a task to the pool for ``node`` and returns its value (records replayed, the
@@ -224,7 +249,7 @@ def _none_problem(name: str) -> _DatasetProblem:
 Submit = Callable[[Node, Callable[[bytes], Returned], bytes], object]
 
 
-def _crosses(dataset: DatasetLike) -> bool:
+def crosses_processes(dataset: DatasetLike) -> bool:
     """Whether a worker can load and save ``dataset`` itself (a persistent dataset that pickles)."""
     from multiprocessing.reduction import ForkingPickler
 
@@ -252,7 +277,7 @@ class WorkerIO:
         self._send_saved = implemented(tools.hooks, "after_dataset_saved")
         usable = bool(tools.datasets) and not any(implemented(tools.hooks, h) for h in DRIVER_HOOKS)
         self._crossing: frozenset[str] = frozenset(
-            name for name, dataset in tools.datasets.items() if usable and _crosses(dataset)
+            name for name, dataset in tools.datasets.items() if usable and crosses_processes(dataset)
         )
 
     @property
@@ -340,7 +365,7 @@ class WorkerIO:
             return
         for name in node.outputs:
             if name in self._crossing:
-                _forget_versions(tools.datasets[name])
+                forget_versions(tools.datasets[name])
         for name, data in performed.kept.items():
             if name not in self._crossing:
                 _save_quietly(node, name, tools.datasets[name], data)
@@ -375,7 +400,7 @@ def _save_quietly(node: Node, name: str, dataset: DatasetLike, data: object) -> 
         raise NodeAbort(dataset_failure(node, error)) from None
 
 
-def _forget_versions(dataset: object) -> None:
+def forget_versions(dataset: object) -> None:
     """What a save in this process would have done to the driver's object: drop its cached
     load/save versions and file listings (Kedro's and kedro-pure's versioned datasets keep
     them in ``_clear_version_cache``/``_invalidate_cache``), so that the next load and the
