@@ -2,12 +2,17 @@
 
 Design (a deliberate departure from Kedro's, with the same results):
 
-* Datasets never leave the driver process. The driver loads a node's inputs (firing the
-  dataset hooks), sends the function and its arguments to a worker, receives the returned
-  values, and saves them (firing the hooks again). So no catalog is pickled per task (Kedro
-  unpickles the whole catalog for every task), every hook fires in the caller's process
-  where its side effects are visible, and datasets that cannot be pickled (or are
-  single-process, like a cache) still work.
+* Hooks fire in the driver process, where their side effects are visible, and no catalog is
+  pickled per task (Kedro unpickles the whole catalog for every task).
+* Where no hook needs a node's data before its outputs are saved, the node's *persistent*
+  datasets that can cross processes go to the worker, which loads those inputs, calls the
+  function and saves those outputs itself (:mod:`shell.runners.worker_io`): the files hold the
+  bytes a sequential run writes, and large loads run in parallel in the workers. Memory data
+  and parameters are loaded and saved by the driver, and so is everything of a dataset that
+  cannot be pickled or is single-process (a cache), which therefore still works.
+* Otherwise (such a hook is registered) the driver loads a node's inputs (firing the dataset
+  hooks), sends the function and its arguments to a worker, receives the returned values,
+  and saves them (firing the hooks again), as the in-process runners do.
 * What must cross process boundaries is each node's function and the data it reads and
   returns. Before any node runs, every node function is checked to pickle, and all
   offenders are reported in one ``Failure``. Data that turns out not to pickle fails its
@@ -296,7 +301,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
     The pool has no public way to stop calls that are already running, so its worker
     processes are terminated; the driver threads waiting on them then see a broken pool and
-    return at once. Data is only saved by the driver, atomically, so nothing is half-written.
+    return at once. A worker killed while saving leaves kedro-pure's file datasets as they
+    were (they save atomically, through a temporary file); a dataset that writes in place
+    (Kedro's) may be left half-written, as Ctrl-C during its save in a sequential run would.
     """
     workers: dict[int, Any] = getattr(pool, "_processes", None) or {}
     for process in list(workers.values()):

@@ -15,10 +15,12 @@ a sequential run writes. What stays in the driver:
   the node returns for them, as before.
 * **Hooks.** A run uses this path only when no hook that is given a node's data *before* its
   outputs are saved has an implementation (``before/after_dataset_loaded``,
-  ``before_node_run``, ``after_node_run``, ``before_dataset_saved``, ``on_node_error``):
-  those hooks keep the driver-owned path and see what they saw before. ``after_dataset_saved``
-  fires in the driver, in output order, with the saved data sent back (only when it has an
-  implementation), once the node's saves are done.
+  ``before_node_run``, ``after_node_run``, ``before_dataset_saved``): those hooks keep the
+  driver-owned path and see what they saw before. ``after_dataset_saved`` fires in the
+  driver, in output order, with the saved data sent back (only when it has an
+  implementation), once the node's saves are done. ``on_node_error`` fires in the driver as
+  before, with the node's inputs: the data the driver sent, and the worker-loaded inputs
+  loaded again here (only when it has an implementation and the node failed).
 * **Records.** The worker makes the node's records in a sequential run's order: ``Loading
   data from ...`` for each input (also for the data the driver sent), ``Running node: ...``,
   the function's own, then ``Saving data to ...`` for each output; the driver replays them
@@ -81,7 +83,6 @@ DRIVER_HOOKS = (
     "before_node_run",
     "after_node_run",
     "before_dataset_saved",
-    "on_node_error",
 )
 
 
@@ -275,6 +276,7 @@ class WorkerIO:
         self._submit = submit
         self._node_call = node_call
         self._send_saved = implemented(tools.hooks, "after_dataset_saved")
+        self._error_hook = implemented(tools.hooks, "on_node_error")
         usable = bool(tools.datasets) and not any(implemented(tools.hooks, h) for h in DRIVER_HOOKS)
         self._crossing: frozenset[str] = frozenset(
             name for name, dataset in tools.datasets.items() if usable and crosses_processes(dataset)
@@ -317,7 +319,7 @@ class WorkerIO:
                 node, catalog, hooks, is_async=is_async, run_id=run_id, call=self._node_call, tools=tools
             )
         try:
-            self._finish(node, tools, is_async, run_id, payload)
+            self._finish(node, tools, is_async, run_id, job, payload)
         except NodeAbort as abort:
             return Failure(abort.error)
         return _DONE
@@ -342,23 +344,47 @@ class WorkerIO:
         }
         return _Job(node, tuple(inputs), outputs, self._send_saved)
 
-    def _finish(self, node: Node, tools: RunTools, is_async: bool, run_id: str | None, payload: bytes) -> None:
+    def _error_inputs(self, job: _Job, tools: RunTools) -> dict[str, object]:
+        """What ``on_node_error`` receives as the failed node's inputs (module docstring)."""
+        if not self._error_hook:
+            return {}
+        inputs: dict[str, object] = {}
+        for item in job.inputs:
+            if isinstance(item, _Given):
+                inputs[item.name] = item.data
+                continue
+            try:
+                inputs[item.name] = tools.datasets[item.name].load()
+            except Exception:  # the dataset boundary: the hook sees the inputs that load
+                continue
+        return inputs
+
+    def _finish(
+        self, node: Node, tools: RunTools, is_async: bool, run_id: str | None, job: _Job, payload: bytes
+    ) -> None:
         hooks, catalog = tools.hooks, tools.catalog
+
+        def failed(exc: BaseException, reason: RunErrorReason = RunErrorReason.NODE_FAILED) -> NodeAbort:
+            inputs = self._error_inputs(job, tools)
+            return NodeAbort(
+                _node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id, reason=reason)
+            )
+
         try:
             performed = self._submit(node, perform, payload)
-        except NodeAbort:
-            raise
-        except Exception as exc:  # the task boundary: whatever the call strategy raised
-            raise NodeAbort(_as_node_error(node, exc, hooks, catalog, is_async, run_id)) from None
+        except WorkerDied as died:
+            raise failed(died, RunErrorReason.WORKER_DIED) from None
+        except NodeTimedOut as late:
+            raise failed(late, RunErrorReason.TIMEOUT) from None
+        except Exception as exc:  # the task boundary: the user's function may raise anything
+            raise failed(exc) from None
         assert isinstance(performed, _Performed)
         if performed.mismatch is not None:
-            problem = ValueError(performed.mismatch)
-            raise NodeAbort(_node_error(node, problem, hooks, catalog, {}, is_async=is_async, run_id=run_id))
+            raise failed(ValueError(performed.mismatch))
         if performed.chunks is not None:
             streams = _streams(node, iter(performed.chunks))
             if not is_successful(streams):
-                problem = ValueError(streams.failure().message)
-                raise NodeAbort(_node_error(node, problem, hooks, catalog, {}, is_async=is_async, run_id=run_id))
+                raise failed(ValueError(streams.failure().message))
             saved = _save_chunks(node, streams.unwrap(), catalog, hooks)
             if not is_successful(saved):
                 raise NodeAbort(saved.failure())
@@ -378,17 +404,6 @@ class WorkerIO:
             confirmed = catalog.confirm(name)
             if not is_successful(confirmed):
                 raise NodeAbort(dataset_failure(node, confirmed.failure()))
-
-
-def _as_node_error(
-    node: Node, exc: Exception, hooks: HookManager, catalog: DataCatalog, is_async: bool, run_id: str | None
-) -> RunError:
-    reason = RunErrorReason.NODE_FAILED
-    if isinstance(exc, WorkerDied):
-        reason = RunErrorReason.WORKER_DIED
-    elif isinstance(exc, NodeTimedOut):
-        reason = RunErrorReason.TIMEOUT
-    return _node_error(node, exc, hooks, catalog, {}, is_async=is_async, run_id=run_id, reason=reason)
 
 
 def _save_quietly(node: Node, name: str, dataset: DatasetLike, data: object) -> None:
