@@ -22,7 +22,6 @@ from shell.hooks import _create_hook_manager, hook_impl
 from shell.io import DataCatalog, MemoryDataset
 from shell.runners import AbstractRunner, SequentialRunner, ThreadRunner
 
-
 FX = "tests.unit.validation_fixtures"
 
 
