@@ -44,6 +44,7 @@ import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from pluggy import PluginManager
 from returns.pipeline import is_successful
 from returns.result import Failure, Result
 
@@ -51,13 +52,13 @@ from core.errors import DatasetError, DatasetErrorReason, RunError, RunErrorReas
 from core.node import NameForm, Node
 from core.node_call import call_arguments, fitting_arguments, fitting_outputs, split_outputs
 from shell import log_names
-from shell.hooks.manager import HookManager
+from shell.hooks.manager import HookManager, _NullPluginManager
 from shell.io.catalog import DataCatalog, load_resolved, save_resolved
 from shell.io.contract import DatasetLike, is_ephemeral, is_single_process
 from shell.io.dataset_boundary import operation_failed
 from shell.runners import worker_logs
 from shell.runners.node_io import dataset_failure
-from shell.runners.run_tools import NodeAbort, RunTools, implemented
+from shell.runners.run_tools import NodeAbort, RunTools
 from shell.runners.task import (
     _DONE,
     NodeCall,
@@ -250,6 +251,17 @@ def save_here(name: str, dataset: object, data: object) -> SaveProblem | None:
 Submit = Callable[[Node, Callable[[bytes], Returned], bytes], object]
 
 
+def implemented(hooks: object, name: str) -> bool:
+    """Whether hook ``name`` has an implementation when the run starts (a foreign manager:
+    assume it has)."""
+    if isinstance(hooks, _NullPluginManager):
+        return False
+    if isinstance(hooks, PluginManager):
+        caller = getattr(hooks.hook, name, None)
+        return caller is None or bool(caller.get_hookimpls())
+    return True
+
+
 def crosses_processes(dataset: DatasetLike) -> bool:
     """Whether a worker can load and save ``dataset`` itself (a persistent dataset that pickles)."""
     from multiprocessing.reduction import ForkingPickler
@@ -301,8 +313,11 @@ class WorkerIO:
         """:func:`~shell.runners.task.run_node`'s signature and result."""
         del call
         tools = tools or RunTools.of(catalog, hooks)
+        known = tools.datasets
         driver_owned = (
             (self._crossing.isdisjoint(node.inputs) and self._crossing.isdisjoint(node.outputs))
+            # a dataset the run does not use directly (one with a validator) goes through the catalog
+            or not all(name in known for name in (*node.inputs, *node.outputs))
             or inspect.isgeneratorfunction(inspect.unwrap(node.func))
         )
         job = None if driver_owned else self._job(node, tools)
