@@ -217,3 +217,47 @@ def test_a_class_registered_as_an_ibis_table_is_assigned(tmp_path: Path, monkeyp
         assert copy_mode_for(ibis.Lookalike()) is CopyMode.DEEPCOPY
     finally:
         del sys.modules["ibis"]
+
+
+def test_the_copy_mode_follows_a_later_abc_registration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copy modes are remembered by type; registering the type as an ``ibis.Table`` later
+    (an ABC registration) still changes the answer, as Kedro's instance check would."""
+    import importlib
+    import sys
+
+    from core.catalog.copy_modes import CopyMode
+    from shell.io.memory import copy_mode_for
+
+    class Plain:
+        pass
+
+    assert copy_mode_for(Plain()) is CopyMode.DEEPCOPY
+    package = tmp_path / "ibis"
+    package.mkdir()
+    (package / "__init__.py").write_text("import abc\n\nclass Table(abc.ABC):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "ibis", raising=False)
+    ibis = importlib.import_module("ibis")
+    try:
+        ibis.Table.register(Plain)
+        assert copy_mode_for(Plain()) is CopyMode.ASSIGN
+    finally:
+        del sys.modules["ibis"]
+
+
+def test_an_object_posing_as_a_dataframe_does_not_decide_for_its_type() -> None:
+    """An object whose ``__class__`` is not its type (a mock with a spec) passes instance
+    checks its type does not; what it gets must not stick to the type."""
+    from core.catalog.copy_modes import CopyMode
+    from shell.io.memory import copy_mode_for
+
+    class Posing:
+        def __init__(self, pose: bool) -> None:
+            self.pose = pose
+
+        @property  # type: ignore[misc]
+        def __class__(self) -> type:
+            return pd.DataFrame if self.pose else Posing
+
+    assert copy_mode_for(Posing(pose=True)) is CopyMode.COPY
+    assert copy_mode_for(Posing(pose=False)) is CopyMode.DEEPCOPY

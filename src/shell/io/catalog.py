@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from returns.pipeline import is_successful
@@ -331,6 +331,22 @@ class DataCatalog:
         if version is None:
             return Success(dataset)
         return with_version(name, dataset, version)
+
+    def get_all(self, names: Iterable[str]) -> Result[dict[str, DatasetLike], DatasetError]:
+        """``get(name, fallback_to_runtime_pattern=True)`` for each of ``names`` under one
+        lock, stopping at the first failure (a run's warm-up: one call, not one per dataset)."""
+        found: dict[str, DatasetLike] = {}
+        with self._lock:
+            datasets = self._datasets
+            for name in names:
+                dataset = datasets.get(name)
+                if dataset is None:
+                    built = self._materialise(name, True)
+                    if not is_successful(built):
+                        return Failure(built.failure())
+                    dataset = built.unwrap()
+                found[name] = dataset
+        return Success(found)
 
     def _materialise(self, name: str, fallback: bool) -> Result[DatasetLike, DatasetError]:
         config = self._lazy.get(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import copy
 import sys
 from collections.abc import Mapping
@@ -30,9 +31,36 @@ class _Empty:
 _EMPTY: Final = _Empty()
 
 
+#: Copy modes already inferred, by type: a run asks twice per node, and the answer depends
+#: only on the type (a class cannot derive from pandas, numpy or ibis before they are
+#: imported) and on ABC registrations (``ibis.Table`` is an ABC), whose token is kept too.
+_MODE_OF_TYPE: dict[type, CopyMode] = {}
+_MODE_TOKEN: list[object] = [abc.get_cache_token()]
+#: Past this many types (made on the fly, say) the cache starts afresh.
+_MODE_CACHE_LIMIT = 512
+
+
 def copy_mode_for(data: object) -> CopyMode:
     """Kedro's copy mode for ``data`` when none is configured."""
     kind = type(data)
+    token = abc.get_cache_token()
+    if token != _MODE_TOKEN[0]:
+        _MODE_OF_TYPE.clear()
+        _MODE_TOKEN[0] = token
+    known = _MODE_OF_TYPE.get(kind)
+    if known is not None:
+        return known
+    mode = _infer_mode(data, kind)
+    # An object whose ``__class__`` is not its type (a mock with a spec) may pass instance
+    # checks its type does not: its answer is not the type's.
+    if getattr(data, "__class__", None) is kind:
+        if len(_MODE_OF_TYPE) >= _MODE_CACHE_LIMIT:
+            _MODE_OF_TYPE.clear()
+        _MODE_OF_TYPE[kind] = mode
+    return mode
+
+
+def _infer_mode(data: object, kind: type) -> CopyMode:
     # Instance checks without importing pandas or numpy: if ``data`` is one of theirs, the
     # library is already imported.
     pandas = sys.modules.get("pandas")
@@ -80,10 +108,12 @@ class MemoryDataset(AbstractDataset):
         copy_mode: str | None = None,
         metadata: Mapping[str, object] | None = None,
     ) -> None:
-        parsed = parse_copy_mode(copy_mode)
-        if not is_successful(parsed):
-            raise parsed.failure()
-        self._copy_mode: CopyMode | None = parsed.unwrap()
+        self._copy_mode: CopyMode | None = None
+        if copy_mode is not None:  # the usual case, a run's intermediates, parses nothing
+            parsed = parse_copy_mode(copy_mode)
+            if not is_successful(parsed):
+                raise parsed.failure()
+            self._copy_mode = parsed.unwrap()
         self._data: object = _EMPTY
         self.metadata = metadata
         if data is not _EMPTY:

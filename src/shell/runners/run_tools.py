@@ -4,9 +4,10 @@
   catalog loads, saves and releases as :class:`~shell.io.catalog.DataCatalog` does (no
   override), the loop uses those dataset objects directly: one catalog lookup per dataset
   per run, with the catalog's own log records and error values.
-* **Hooks.** Which hook specifications have an implementation registered. A call with no
-  implementation does nothing in pluggy either, so skipping it changes nothing observable;
-  ``on_node_error`` is always called (it is rare).
+* **Hooks.** The six per-node hooks as :mod:`shell.hooks.dispatch` callers: a spec with no
+  implementation costs a length check, one plain implementation is called directly, and
+  anything else goes through pluggy (re-checked per call, so a plugin registered mid-run
+  counts from its next call). ``on_node_error`` always goes through pluggy (it is rare).
 
 Inside the loop, failures travel as :class:`NodeAbort`, an exception this package owns and
 catches at the node's boundary (:func:`shell.runners.task.run_node`), where it becomes the
@@ -16,20 +17,21 @@ catches at the node's boundary (:func:`shell.runners.task.run_node`), where it b
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
-from pluggy import PluginManager
 from returns.pipeline import is_successful
 from returns.result import Result
 
 from core.errors import DatasetError, RunError, RunErrorReason
+from core.hook_merge import merge_before_node_run_results
 from core.node import Node
-from shell.hooks.manager import HookManager, _NullPluginManager
+from shell.hooks.dispatch import HookCall, dispatch
+from shell.hooks.manager import HookManager
 from shell.io.catalog import DataCatalog, load_resolved, release_resolved, save_resolved
 from shell.io.contract import DatasetLike
 
-__all__ = ["NodeAbort", "RunTools", "implemented"]
+__all__ = ["NodeAbort", "RunTools"]
 
 _T = TypeVar("_T")
 
@@ -42,18 +44,15 @@ class NodeAbort(Exception):
         self.error = error
 
 
-def implemented(hooks: object, name: str) -> bool:
-    """Whether hook ``name`` has an implementation (a foreign manager: assume it has)."""
-    if isinstance(hooks, _NullPluginManager):
-        return False
-    if isinstance(hooks, PluginManager):
-        caller = getattr(hooks.hook, name, None)
-        return caller is None or bool(caller.get_hookimpls())
-    return True
-
-
 def _failed(node: Node, error: DatasetError) -> NodeAbort:
     return NodeAbort(RunError(RunErrorReason.DATASET, error.message, node=node.name, cause=error))
+
+
+#: The order in which the per-node hooks get their arguments here (see shell.hooks.dispatch).
+_LOADING = ("dataset_name", "node")
+_WITH_DATA = ("dataset_name", "data", "node")
+_BEFORE_NODE = ("node", "catalog", "inputs", "is_async", "run_id")
+_AFTER_NODE = ("node", "catalog", "inputs", "outputs", "is_async", "run_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +62,13 @@ class RunTools:
     catalog: DataCatalog
     hooks: HookManager
     #: name -> dataset, when the catalog's data operations are the plain ones (else empty)
-    datasets: Mapping[str, DatasetLike] = field(default_factory=dict)
-    load_hooks: bool = True
-    save_hooks: bool = True
-    before_node_run: bool = True
-    after_node_run: bool = True
+    datasets: Mapping[str, DatasetLike]
+    before_dataset_loaded: HookCall
+    after_dataset_loaded: HookCall
+    before_node_run: HookCall
+    after_node_run: HookCall
+    before_dataset_saved: HookCall
+    after_dataset_saved: HookCall
 
     @classmethod
     def of(
@@ -78,19 +79,17 @@ class RunTools:
             catalog=catalog,
             hooks=hooks,
             datasets=datasets or {},
-            load_hooks=implemented(hooks, "before_dataset_loaded")
-            or implemented(hooks, "after_dataset_loaded"),
-            save_hooks=implemented(hooks, "before_dataset_saved")
-            or implemented(hooks, "after_dataset_saved"),
-            before_node_run=implemented(hooks, "before_node_run"),
-            after_node_run=implemented(hooks, "after_node_run"),
+            before_dataset_loaded=dispatch(hooks, "before_dataset_loaded", _LOADING),
+            after_dataset_loaded=dispatch(hooks, "after_dataset_loaded", _WITH_DATA),
+            before_node_run=dispatch(hooks, "before_node_run", _BEFORE_NODE),
+            after_node_run=dispatch(hooks, "after_node_run", _AFTER_NODE),
+            before_dataset_saved=dispatch(hooks, "before_dataset_saved", _WITH_DATA),
+            after_dataset_saved=dispatch(hooks, "after_dataset_saved", _WITH_DATA),
         )
 
     def load(self, node: Node, name: str) -> object:
         """Load ``name`` for ``node`` with the dataset hooks; raises :class:`NodeAbort`."""
-        hook = self.hooks.hook
-        if self.load_hooks:
-            hook.before_dataset_loaded(dataset_name=name, node=node)
+        self.before_dataset_loaded(name, node)
         dataset = self.datasets.get(name)
         if dataset is not None:
             try:
@@ -99,15 +98,31 @@ class RunTools:
                 raise _failed(node, error) from None
         else:
             data = _unwrap(node, self.catalog.load(name))
-        if self.load_hooks:
-            hook.after_dataset_loaded(dataset_name=name, data=data, node=node)
+        self.after_dataset_loaded(name, data, node)
         return data
+
+    def replaced_inputs(
+        self, node: Node, inputs: dict[str, object], *, is_async: bool, run_id: str | None
+    ) -> dict[str, object] | None:
+        """Fire ``before_node_run``; the inputs its hooks replace (``None``: none replaced).
+
+        Raises:
+            NodeAbort: a hook returned something other than ``None`` or a dict (``HOOK``).
+        """
+        results = self.before_node_run(node, self.catalog, dict(inputs), is_async, run_id)
+        if not results:
+            return None
+        # pluggy always gives a list; anything else is a foreign manager's answer.
+        merged = merge_before_node_run_results(results if isinstance(results, list) else (results,))
+        if not is_successful(merged):
+            error = merged.failure()
+            raise NodeAbort(RunError(error.reason, error.message, node=node.name, cause=error))
+        replaced: dict[str, object] = merged.unwrap()
+        return replaced
 
     def save(self, node: Node, name: str, data: object) -> None:
         """Save ``data`` to ``name`` for ``node`` with the dataset hooks; raises :class:`NodeAbort`."""
-        hook = self.hooks.hook
-        if self.save_hooks:
-            hook.before_dataset_saved(dataset_name=name, data=data, node=node)
+        self.before_dataset_saved(name, data, node)
         dataset = self.datasets.get(name)
         if dataset is not None:
             try:
@@ -116,8 +131,7 @@ class RunTools:
                 raise _failed(node, error) from None
         else:
             _unwrap(node, self.catalog.save(name, data))
-        if self.save_hooks:
-            hook.after_dataset_saved(dataset_name=name, data=data, node=node)
+        self.after_dataset_saved(name, data, node)
 
     def release(self, name: str) -> DatasetError | None:
         """Release ``name``'s data; the error when that fails (the run goes on)."""

@@ -1,15 +1,13 @@
 """``AbstractRunner``: what every runner does around the loop that runs the nodes.
 
 ``run()`` follows Kedro's order: prune for ``only_missing_outputs`` (from a catalog snapshot,
-decided by :mod:`core.pruning`), materialise every dataset of the pipeline and check the free
-inputs, then drive :mod:`core.scheduler`. Runners differ only in how they drive it:
-one node at a time (:class:`~shell.runners.sequential.SequentialRunner`) or several at once
-through an executor (:func:`drive_concurrently`). None of them re-derives dependencies, load
-counts or release decisions: the scheduler answers all of that.
+decided by :mod:`core.pruning`), warm up (:mod:`shell.runners.warm_up`: materialise every
+dataset of the pipeline and check the free inputs), then drive :mod:`core.scheduler`
+(:mod:`shell.runners.drive`). Runners differ only in how they drive it: one node at a time
+(:class:`~shell.runners.sequential.SequentialRunner`) or several at once through an executor.
 
 Every expected failure is a ``Failure(RunError)``; a failed node's error carries the node,
-the original exception, the nodes that completed and the core's resume plan, whose
-``--from-nodes`` hint is also logged as Kedro logs it.
+the original exception, the nodes that completed and the core's resume plan.
 """
 
 from __future__ import annotations
@@ -17,12 +15,9 @@ from __future__ import annotations
 import abc
 import gc
 import logging
-import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -32,35 +27,36 @@ from core.errors import RunError, RunErrorReason
 from core.node import Node
 from core.pipeline import Pipeline
 from core.pruning import prune_missing_outputs
-from core.resume import ResumePlan, resume_plan
-from core.scheduler import (
-    Progress,
-    Scheduler,
-    mark_completed,
-    mark_failed,
-    mark_submitted,
-    next_ready,
-    progress,
-    start,
-    take_ready,
-    view,
-)
+from core.resume import resume_plan
 from core.timeouts import TAG_PREFIX as TIMEOUT_TAG
 from core.timeouts import timeout_of
-from shell import interrupts
 from shell.hooks.manager import HookManager, NullPluginManager
-from shell.io.catalog import DataCatalog, has_plain_data_operations
-from shell.io.contract import DatasetLike, is_ephemeral
+from shell.io.catalog import DataCatalog
+from shell.io.contract import DatasetLike
 from shell.io.snapshot import snapshot_catalog
+
+# The loops and the context are re-exported: runners elsewhere import them from here.
+from shell.runners.drive import (
+    _completed,
+    _failed,
+    _stuck,
+    drive_concurrently,
+    drive_sequentially,
+    required_workers,
+)
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind, ignore_progress
+from shell.runners.run_context import RunContext
 from shell.runners.run_tools import RunTools
-from shell.runners.task import _DONE, NodeCall, call_here, run_node
 from shell.runners.timeouts import timed
+from shell.runners.warm_up import free_outputs, warm
 
 __all__ = [
     "SYNC_NOTE",
     "AbstractRunner",
     "RunContext",
+    "_completed",
+    "_failed",
+    "_stuck",
     "drive_concurrently",
     "drive_sequentially",
     "required_workers",
@@ -73,33 +69,6 @@ SYNC_NOTE = (
     "performance gains. https://docs.kedro.org/en/stable/build/run_a_pipeline/"
     "#load-and-save-asynchronously"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RunContext:
-    """Everything a runner's loop needs for one run."""
-
-    pipeline: Pipeline
-    catalog: DataCatalog
-    hooks: HookManager
-    run_id: str | None
-    is_async: bool
-    #: which datasets were persisted after warm-up (for the resume plan)
-    snapshot: CatalogSnapshot
-    progress: ProgressCallback
-    logger: logging.Logger
-    call: NodeCall = call_here
-    #: what the run resolved once (datasets, hooks with implementations); ``None``: nothing
-    tools: RunTools | None = None
-
-    @property
-    def listening(self) -> bool:
-        """Whether progress events have a receiver (none are built otherwise)."""
-        return self.progress is not ignore_progress
-
-    def run_tools(self) -> RunTools:
-        """The run's tools (built without resolved datasets when none were given)."""
-        return self.tools or RunTools.of(self.catalog, self.hooks)
 
 
 class AbstractRunner(abc.ABC):
@@ -175,10 +144,10 @@ class AbstractRunner(abc.ABC):
             if not is_successful(pruned):
                 return Failure(pruned.failure())
             pipeline = pruned.unwrap()
-        warmed = _warm(pipeline, catalog)
+        warmed = warm(pipeline, catalog)
         if not is_successful(warmed):
             return Failure(warmed.failure())
-        snapshot, resolved = warmed.unwrap()
+        prepared = warmed.unwrap()
         checked = self._validate(pipeline, catalog)
         if not is_successful(checked):
             return Failure(checked.failure())
@@ -191,10 +160,10 @@ class AbstractRunner(abc.ABC):
             hooks=hooks,
             run_id=run_id,
             is_async=self._is_async,
-            snapshot=snapshot,
+            snapshot=prepared.snapshot,
             progress=self._progress if observer is None else _both(self._progress, observer),
             logger=self._logger,
-            tools=RunTools.of(catalog, hooks, resolved if has_plain_data_operations(catalog) else None),
+            tools=RunTools.of(catalog, hooks, prepared.direct),
         )
         if self.node_timeout is not None or any(
             tag.startswith(TIMEOUT_TAG) for n in pipeline.nodes for tag in n.tags
@@ -220,7 +189,7 @@ class AbstractRunner(abc.ABC):
         self._logger.info(
             "Pipeline execution completed successfully in %.1f sec.", time.perf_counter() - began
         )
-        return _free_outputs(pipeline, catalog)
+        return free_outputs(pipeline, catalog)
 
     @abc.abstractmethod
     def _run(self, context: RunContext) -> Result[None, RunError]:
@@ -287,37 +256,7 @@ class AbstractRunner(abc.ABC):
     def _warm_up(self, pipeline: Pipeline, catalog: DataCatalog) -> Result[CatalogSnapshot, RunError]:
         """Materialise every dataset (undeclared names become memory datasets) and check that
         every free input is known; returns which datasets are registered and ephemeral."""
-        return _warm(pipeline, catalog).map(lambda warmed: warmed[0])
-
-
-def _warm(
-    pipeline: Pipeline, catalog: DataCatalog
-) -> Result[tuple[CatalogSnapshot, dict[str, DatasetLike]], RunError]:
-    """:meth:`AbstractRunner._warm_up`, also returning every dataset it resolved by name."""
-    names = sorted(pipeline.datasets())
-    known = frozenset(name for name in names if name in catalog)
-    ephemeral: set[str] = set()
-    resolved: dict[str, DatasetLike] = {}
-    for name in names:
-        got = catalog.get(name, fallback_to_runtime_pattern=True)
-        if not is_successful(got):
-            error = got.failure()
-            return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
-        dataset = got.unwrap()
-        resolved[name] = dataset
-        if is_ephemeral(dataset):
-            ephemeral.add(name)
-    unsatisfied = pipeline.inputs() - known
-    if unsatisfied:
-        shown = "{" + ", ".join(repr(n) for n in sorted(unsatisfied)) + "}"
-        owner = getattr(catalog, "class_name_in_messages", type(catalog).__name__)
-        message = f"Pipeline input(s) {shown} not found in the {owner}"
-        # The exception Kedro raises (and on_pipeline_error receives): a ValueError.
-        return Failure(
-            RunError(RunErrorReason.UNSATISFIED_INPUTS, message, cause=ValueError(message))
-        )
-    snapshot = CatalogSnapshot(registered=frozenset(names), ephemeral=frozenset(ephemeral))
-    return Success((snapshot, resolved))
+        return warm(pipeline, catalog).map(lambda warmed: warmed.snapshot)
 
 
 def _both(first: ProgressCallback, second: ProgressCallback) -> ProgressCallback:
@@ -326,188 +265,3 @@ def _both(first: ProgressCallback, second: ProgressCallback) -> ProgressCallback
         second(event)
 
     return report
-
-
-def _free_outputs(pipeline: Pipeline, catalog: DataCatalog) -> Result[dict[str, DatasetLike], RunError]:
-    result: dict[str, DatasetLike] = {}
-    for name in sorted(pipeline.outputs()):
-        got = catalog.get(name, fallback_to_runtime_pattern=True)
-        if not is_successful(got):
-            error = got.failure()
-            return Failure(RunError(RunErrorReason.DATASET, error.message, cause=error))
-        result[name] = got.unwrap()
-    return Success(result)
-
-
-# -- the loops -----------------------------------------------------------------------------
-
-
-def _release(context: RunContext, names: Iterable[str]) -> None:
-    tools = context.run_tools()
-    for name in names:
-        problem = tools.release(name)
-        if problem is not None:
-            # Releasing only frees memory early; a failure loses no data, so it is reported
-            # and the run goes on.
-            context.logger.warning("%s", problem.message)
-
-
-def _completed(
-    context: RunContext, s: Scheduler, name: str, done: list[str]
-) -> tuple[Scheduler, tuple[str, ...]]:
-    """Record a completed node, report it, and release what the scheduler says may go.
-
-    Returns:
-        The new scheduler and the released dataset names (a runner that keeps data outside
-        the catalog, like the Dask runner, drops its copies of those too).
-    """
-    s, releasable = mark_completed(s, name)
-    done.append(name)
-    total = len(context.pipeline.nodes)
-    context.logger.info("Completed node: %s", name)
-    context.logger.info("Completed %d out of %d tasks", len(done), total)
-    if context.listening:
-        context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
-    if releasable:
-        _release(context, releasable)
-    return s, releasable
-
-
-def _failed(context: RunContext, error: RunError, done: list[str]) -> Failure[RunError]:
-    plan: ResumePlan = resume_plan(context.pipeline, done, context.snapshot)
-    context.logger.warning(plan.message)
-    return Failure(
-        RunError(
-            error.reason,
-            error.message,
-            node=error.node,
-            cause=error.cause,
-            completed=tuple(done),
-            resume=plan,
-        )
-    )
-
-
-def _stuck(s: Scheduler, done: list[str]) -> RunError:
-    snapshot = view(s)
-    return RunError(
-        RunErrorReason.NODE_FAILED,
-        "Unable to schedule new tasks although some nodes have not been run:\n"
-        f"todo_nodes = {sorted(snapshot.pending)}\ndone_nodes = {sorted(done)}",
-        completed=tuple(done),
-    )
-
-
-def drive_sequentially(context: RunContext) -> Result[None, RunError]:
-    """Run the nodes one at a time, in Kedro's ``pipeline.nodes`` order."""
-    s = start(context.pipeline)
-    done: list[str] = []
-    total = len(context.pipeline.nodes)
-    by_name = context.pipeline.graph.by_name
-    tools = context.run_tools()
-    listening = context.listening
-    while (name := next_ready(s)) is not None:
-        s = mark_submitted(s, name)
-        if listening:
-            context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
-        outcome = run_node(
-            by_name[name],
-            context.catalog,
-            context.hooks,
-            is_async=context.is_async,
-            run_id=context.run_id,
-            call=context.call,
-            tools=tools,
-        )
-        if outcome is not _DONE and not is_successful(outcome):
-            s = mark_failed(s, name)
-            if listening:
-                context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
-            return _failed(context, outcome.failure(), done)
-        s, _ = _completed(context, s, name, done)
-        # A checkpoint: an interrupt a finalizer swallowed still stops the run here.
-        interrupts.raise_if_requested()
-    if progress(s) is Progress.STUCK:
-        return Failure(_stuck(s, done))
-    return Success(None)
-
-
-#: Seconds between two interrupt checkpoints of :func:`drive_concurrently` while it waits.
-_CHECKPOINT_INTERVAL = 0.25
-
-
-def drive_concurrently(
-    context: RunContext, executor: Executor, *, on_interrupt: Callable[[], None] | None = None
-) -> Result[None, RunError]:
-    """Run ready nodes concurrently on ``executor`` (threads running :func:`run_node`).
-
-    After a failure nothing new is submitted; nodes already running finish and are recorded
-    (so the resume plan knows what they saved), then the first failure is returned.
-    """
-    s = start(context.pipeline)
-    done: list[str] = []
-    total = len(context.pipeline.nodes)
-    by_name = context.pipeline.graph.by_name
-    running: dict[Future[Result[None, RunError]], str] = {}
-    # Each future reports itself here when it finishes: O(1) per node, where
-    # ``concurrent.futures.wait`` would lock and scan every running future on each call.
-    finished: queue.SimpleQueue[Future[Result[None, RunError]]] = queue.SimpleQueue()
-    first_error: RunError | None = None
-    tools = context.run_tools()
-    listening = context.listening
-    try:
-        while True:
-            if first_error is None:
-                s, names = take_ready(s)
-                for name in names:
-                    future = executor.submit(
-                        run_node,
-                        by_name[name],
-                        context.catalog,
-                        context.hooks,
-                        is_async=context.is_async,
-                        run_id=context.run_id,
-                        call=context.call,
-                        tools=tools,
-                    )
-                    running[future] = name
-                    future.add_done_callback(finished.put)
-                    if listening:
-                        context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
-            if not running:
-                break
-            # Bounded waits make this loop a checkpoint even while nodes run for long: an
-            # interrupt a finalizer swallowed is raised here within the interval.
-            try:
-                batch = [finished.get(timeout=_CHECKPOINT_INTERVAL)]
-            except queue.Empty:
-                batch = []
-            interrupts.raise_if_requested()
-            while not finished.empty():
-                batch.append(finished.get_nowait())
-            for future in batch:
-                name = running.pop(future)
-                outcome = future.result()
-                if is_successful(outcome):
-                    s, _ = _completed(context, s, name, done)
-                else:
-                    s = mark_failed(s, name)
-                    if listening:
-                        context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
-                    first_error = first_error or outcome.failure()
-    except KeyboardInterrupt:
-        for future in running:
-            future.cancel()
-        if on_interrupt is not None:
-            on_interrupt()
-        raise
-    if first_error is not None:
-        return _failed(context, first_error, done)
-    if progress(s) is Progress.STUCK:
-        return Failure(_stuck(s, done))
-    return Success(None)
-
-
-def required_workers(pipeline: Pipeline, max_workers: int) -> int:
-    """Kedro's worker count: no more than the widest possible concurrency needs."""
-    return max(1, min(len(pipeline.nodes) - len(pipeline.grouped_nodes) + 1, max_workers))

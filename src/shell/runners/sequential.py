@@ -6,7 +6,9 @@ from returns.result import Result
 
 from core.errors import RunError
 from shell import log_names
-from shell.runners.runner import SYNC_NOTE, AbstractRunner, RunContext, drive_sequentially
+from shell.runners.drive import drive_sequentially
+from shell.runners.run_context import RunContext
+from shell.runners.runner import SYNC_NOTE, AbstractRunner
 
 __all__ = ["SequentialRunner"]
 

@@ -29,7 +29,7 @@ from core.node_call import (
     split_outputs,
 )
 from shell import log_names
-from shell.hooks.manager import HookManager, call_before_node_run
+from shell.hooks.manager import HookManager
 from shell.io.catalog import DataCatalog
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
 from shell.runners.run_tools import NodeAbort, RunTools
@@ -186,14 +186,9 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
         inputs = loaded.unwrap()
     else:
         inputs = {name: tools.load(node, name) for name in node.inputs}
-    if tools.before_node_run:
-        replaced = call_before_node_run(
-            hooks, node=node, catalog=catalog, inputs=inputs, is_async=is_async, run_id=run_id
-        )
-        if not is_successful(replaced):
-            error = replaced.failure()
-            raise NodeAbort(RunError(error.reason, error.message, node=node.name, cause=error))
-        inputs.update(replaced.unwrap())
+    replaced = tools.replaced_inputs(node, inputs, is_async=is_async, run_id=run_id)
+    if replaced:
+        inputs.update(replaced)
     _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
     arguments = fitting_arguments(node, inputs)
     if arguments is None:
@@ -235,10 +230,7 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
         if produced is None:
             problem = ValueError(split_outputs(node, returned).failure().message)
             raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
-    if tools.after_node_run:
-        hooks.hook.after_node_run(
-            node=node, catalog=catalog, inputs=inputs, outputs=produced, is_async=is_async, run_id=run_id
-        )
+    tools.after_node_run(node, catalog, inputs, produced, is_async, run_id)
     if chunked:
         saved = _save_chunks(node, produced, catalog, hooks)
     elif is_async and len(produced) > 1:

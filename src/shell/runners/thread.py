@@ -9,8 +9,10 @@ from returns.result import Result
 
 from core.errors import RunError
 from shell import log_names
+from shell.runners.drive import drive_concurrently, required_workers
 from shell.runners.progress import ProgressCallback
-from shell.runners.runner import AbstractRunner, RunContext, drive_concurrently, required_workers
+from shell.runners.run_context import RunContext
+from shell.runners.runner import AbstractRunner
 from shell.runners.workers import validate_max_workers
 
 __all__ = ["ThreadRunner"]
