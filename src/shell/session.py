@@ -26,6 +26,7 @@ error and timings, when the store supports run records.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import types
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
     from shell.config.abstract import AbstractConfigLoader
     from shell.context import KedroContext
     from shell.incremental.code import CodeScope
+    from shell.incremental.plan_cache import CacheProbe
     from shell.io.contract import DatasetLike
     from shell.runners.runner import AbstractRunner
 
@@ -195,6 +197,11 @@ class KedroSession(AbstractSession):
         return self._store.path
 
     @property
+    def conf_source(self) -> str:
+        """The configuration folder (or archive) the session reads."""
+        return self._conf_source
+
+    @property
     def state(self) -> SessionState:
         """The session's state (created, running or closed, and its runs)."""
         return self._state
@@ -246,6 +253,7 @@ class KedroSession(AbstractSession):
         resume: str | bool | None = None,
         keep_going: bool = False,
         code_scope: CodeScope = "function",
+        plan_cache: CacheProbe | None = None,
     ) -> Result[dict[str, DatasetLike], KedroError]:
         """Run the requested pipelines (Kedro's ``session.run``).
 
@@ -262,6 +270,8 @@ class KedroSession(AbstractSession):
         succeed) runs only the nodes that run did not complete, with its selection and load
         versions when none are given here; ``keep_going`` runs every node not depending on a
         failed one (the ``RunError`` then lists every failure in ``failures``).
+        ``plan_cache`` (the command line's plan cache lookup that missed) writes an
+        ``only_changed`` plan that runs nothing to the cache (:mod:`shell.incremental.plan_cache`).
 
         Returns:
             ``Success`` of the free outputs' datasets; ``Failure``: ``KedroSessionError``
@@ -285,6 +295,8 @@ class KedroSession(AbstractSession):
         if not is_successful(incremental):
             return Failure(incremental.failure())
         options, resumed = incremental.unwrap()
+        if plan_cache is not None:
+            options = dataclasses.replace(options, plan_cache=plan_cache)
         if resumed is not None and not any(
             (pipeline_name, pipeline_names, tags, node_names, from_nodes, to_nodes, from_inputs, to_outputs, namespaces)
         ):

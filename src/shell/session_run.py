@@ -101,7 +101,7 @@ def execute_run(
         return Failure(catalog.failure())
     cat = catalog.unwrap()
     options = incremental or IncrementalOptions()
-    prepared = _prepare(store, pipeline, cat, run_id, options)
+    prepared = _prepare(store, pipeline, cat, run_id, options, record)
     if not is_successful(prepared):
         if run_key is not None:
             record_run_finished(store, run_key[0], RunOutcome.FAILED, prepared.failure().message)
@@ -218,6 +218,7 @@ def _prepare(
     catalog: DataCatalog,
     run_id: str,
     options: IncrementalOptions,
+    record: Mapping[str, object],
 ) -> Result[PreparedRun | None, KedroError]:
     """The journaled run (``None`` when the store keeps no journal and none is needed)."""
     from shell.incremental.planning import journal_of, prepare_run, unavailable
@@ -230,7 +231,8 @@ def _prepare(
             return Failure(unavailable(store, what))
         return Success(None)
     prepared: Result[PreparedRun | None, KedroError] = prepare_run(
-        pipeline, catalog, journal, run_id=run_id, options=options, clock=lambda: utc_now().isoformat()
+        pipeline, catalog, journal, run_id=run_id, options=options, clock=lambda: utc_now().isoformat(),
+        record=record,
     ).map(lambda run: run)
     return prepared
 

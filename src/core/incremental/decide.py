@@ -109,12 +109,15 @@ class ChangePlan:
         stale: (resume only) completed nodes whose inputs, code, parameters or outputs
             changed since that run: resuming would mix old and new results.
         coverage: what the fingerprints cover and what they do not.
+        from_cache: the plan is a cached decision, reused because nothing it depends on
+            changed (:mod:`core.incremental.plan_cache`; ``coverage`` then says what that is).
     """
 
     mode: PlanMode
     decisions: tuple[ChangeDecision, ...]
     stale: tuple[ChangeDecision, ...] = ()
     coverage: str = COVERAGE
+    from_cache: bool = False
 
     @property
     def to_run(self) -> tuple[str, ...]:
@@ -135,6 +138,7 @@ class ChangePlan:
             "nodes": [d.to_json() for d in self.decisions],
             "stale": [{"name": d.node, "reasons": [r.to_json() for r in d.reasons]} for d in self.stale],
             "coverage": self.coverage,
+            "from_cache": self.from_cache,
         }
 
 

@@ -8,6 +8,7 @@ as interrupted first.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,26 +18,63 @@ from returns.pipeline import is_successful
 
 from core._version import __version__
 from shell import interrupts
-from shell.cli.catalog_cmds import (
-    describe_datasets_command,
-    list_patterns_command,
-    resolve_patterns_command,
-    validate_command,
-)
 from shell.cli.common import CliState, configure_logging, fail, stderr
 from shell.cli.exit_codes import ExitCode
-from shell.cli.inspect_cmd import inspect_command
-from shell.cli.listings import catalog_group, registry_group, sessions_group
-from shell.cli.migrate_cmd import migrate_command
-from shell.cli.plan_cmd import plan_command
-from shell.cli.run_cmd import run_command
 from shell.secrets import ScrubbingStream
-from shell.server.cli import server_group
 
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Each command's module and attribute: a command's module (and what it imports) loads only
+#: when that command runs or ``--help`` lists it, so ``kedro-pure run`` does not pay for the
+#: server, the migrator or the catalog listings.
+_COMMANDS = {
+    "run": ("shell.cli.run_cmd", "run_command"),
+    "plan": ("shell.cli.plan_cmd", "plan_command"),
+    "registry": ("shell.cli.listings", "registry_group"),
+    "catalog": ("shell.cli.listings", "catalog_group"),
+    "sessions": ("shell.cli.listings", "sessions_group"),
+    "server": ("shell.server.cli", "server_group"),
+    "inspect": ("shell.cli.inspect_cmd", "inspect_command"),
+    "migrate": ("shell.cli.migrate_cmd", "migrate_command"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands (``_COMMANDS``) are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        known = super().get_command(ctx, cmd_name)
+        if known is not None or cmd_name not in _COMMANDS:
+            return known
+        module_name, attribute = _COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}.{attribute} is not a click command")
+        if cmd_name == "catalog":
+            _add_catalog_commands(command)
+        self.add_command(command, cmd_name)
+        return command
+
+
+def _add_catalog_commands(group: click.Command) -> None:
+    """Kedro's catalog commands, beside kedro-pure's ``catalog list`` and ``catalog resolve``."""
+    from shell.cli.catalog_cmds import (
+        describe_datasets_command,
+        list_patterns_command,
+        resolve_patterns_command,
+        validate_command,
+    )
+
+    if isinstance(group, click.Group):
+        for command in (describe_datasets_command, list_patterns_command, resolve_patterns_command, validate_command):
+            group.add_command(command)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kedro-pure")
 @click.option("--project", "-P", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The project directory (default: the nearest project above the working directory).")
@@ -64,21 +102,6 @@ def new_command(state: CliState, directory: Path, project_name: str | None, pack
     if not state.quiet:
         stderr.print(f"[bold green]Created[/] {created.unwrap()}")
         stderr.print(f"Run it with:  cd {directory} && kedro-pure run")
-
-
-cli.add_command(run_command)
-cli.add_command(plan_command)
-cli.add_command(registry_group)
-cli.add_command(catalog_group)
-cli.add_command(sessions_group)
-cli.add_command(server_group)
-cli.add_command(inspect_command)
-cli.add_command(migrate_command)
-# Kedro's catalog commands, beside kedro-pure's `catalog list` and `catalog resolve`.
-catalog_group.add_command(describe_datasets_command)
-catalog_group.add_command(list_patterns_command)
-catalog_group.add_command(resolve_patterns_command)
-catalog_group.add_command(validate_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from core.cli_args import split_load_versions
 from core.errors import DatasetError, RunError, RunErrorReason
 from core.incremental import ChangePlan, PlanMode
 from core.incremental.keep_going import keep_nodes
+from core.incremental.plan_cache import served_from_cache
 from core.pipeline import Pipeline
 from core.pruning import PruneReport, prune_missing_outputs
 from shell.cli.common import CliState, emit_json, fail, project_root
@@ -24,6 +25,8 @@ from shell.cli.run_cmd import (
     LAST_RUN,
     incremental_options,
     parse_selection,
+    plan_cache_probe,
+    plan_key_options,
     resumed_options,
     selection_options,
 )
@@ -98,13 +101,21 @@ def _graph(pipeline: Pipeline, reasons: dict[str, tuple[bool, str]], fmt: str) -
     return "\n".join(lines)
 
 
-def render_change_plan(pipeline: Pipeline, plan: ChangePlan, fmt: str) -> str | dict[str, object]:
-    """The plan of an ``--only-changed`` run: every node, runs or skipped, and why."""
-    running = keep_nodes(pipeline, plan.to_run)
-    groups = [[n.name for n in layer] for layer in running.grouped_nodes]
+def render_change_plan(pipeline: Pipeline | None, plan: ChangePlan, fmt: str) -> str | dict[str, object]:
+    """The plan of an ``--only-changed`` run: every node, runs or skipped, and why.
+
+    ``pipeline`` may be ``None`` for a plan that runs nothing (a cached one) in the text
+    and JSON formats: there are no groups to compute.
+    """
+    groups: list[list[str]] = []
+    if pipeline is not None:
+        running = keep_nodes(pipeline, plan.to_run)
+        groups = [[n.name for n in layer] for layer in running.grouped_nodes]
     if fmt == "json":
         return {"groups": groups, **plan.to_json()}
     if fmt in ("mermaid", "dot"):
+        if pipeline is None:
+            raise ValueError("a graph of the plan needs the pipeline")
         return _graph(pipeline, {d.node: (d.runs, d.explanation) for d in plan.decisions}, fmt)
     flag = "--resume" if plan.mode is PlanMode.RESUME else "--only-changed"
     lines = [f"{len(plan.to_run)} of {len(plan.decisions)} node(s) would run ({flag}), in {len(groups)} group(s):"]
@@ -129,12 +140,8 @@ def render_change_plan(pipeline: Pipeline, plan: ChangePlan, fmt: str) -> str | 
               help="Plan `run --resume [RUN_ID]`: the nodes the last failed or interrupted run (or RUN_ID) did not complete.")
 @click.pass_obj
 def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool, code_scope: str,
-                 load_versions: str, resume: str | None, **options: Any) -> None:
+                 no_plan_cache: bool, load_versions: str, resume: str | None, **options: Any) -> None:
     """Show which nodes a run would execute, in which groups, and why (nothing runs)."""
-    # Imported here, so `kedro-pure --help` (and every other command) starts without them.
-    from shell.io.snapshot import snapshot_catalog
-    from shell.session import KedroSession
-
     fmt = "json" if as_json else fmt
     root = project_root(state)
     selection = parse_selection(options)
@@ -147,6 +154,15 @@ def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool
     if not is_successful(resumed):
         fail(resumed.failure(), verbose=state.verbose, as_json=fmt == "json")
     chosen, arguments, chosen_versions, resume_id = resumed.unwrap()
+    if only_changed and resume_id is None and not no_plan_cache and fmt in ("text", "json"):
+        probe = plan_cache_probe(root, chosen, plan_key_options(arguments, chosen_versions, code_scope))
+        if probe is not None and probe.hit is not None:
+            _show(render_change_plan(None, served_from_cache(probe.hit.plan), fmt))
+            return
+    # Imported here, so `kedro-pure --help` (and every other command) starts without them.
+    from shell.io.snapshot import snapshot_catalog
+    from shell.session import KedroSession
+
     created = KedroSession.create(root, env=chosen.env, conf_source=chosen.conf_source,
                                   runtime_params=chosen.params or None, save_on_close=False)
     if not is_successful(created):
@@ -165,11 +181,7 @@ def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool
         )
         if not is_successful(planned):
             fail(planned.failure(), verbose=state.verbose, as_json=fmt == "json")
-        shown = render_change_plan(pipeline, planned.unwrap(), fmt)
-        if isinstance(shown, dict):
-            emit_json(shown)
-        else:
-            click.echo(shown)
+        _show(render_change_plan(pipeline, planned.unwrap(), fmt))
         return
     report: PruneReport | None = None
     if chosen.only_missing_outputs:
@@ -184,7 +196,10 @@ def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool
             error: DatasetError = snapshot.failure()
             fail(RunError(RunErrorReason.DATASET, error.message, cause=error), verbose=state.verbose)
         report = prune_missing_outputs(pipeline, snapshot.unwrap())
-    rendered = render_plan(pipeline, report, fmt)
+    _show(render_plan(pipeline, report, fmt))
+
+
+def _show(rendered: str | dict[str, object]) -> None:
     if isinstance(rendered, dict):
         emit_json(rendered)
     else:

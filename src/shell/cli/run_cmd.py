@@ -32,10 +32,19 @@ from shell.project.settings import import_object
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from shell.incremental.plan_cache import CacheProbe
     from shell.runners.progress import ProgressEvent
     from shell.runners.runner import AbstractRunner
 
-__all__ = ["LAST_RUN", "incremental_options", "resumed_options", "run_command", "selection_options"]
+__all__ = [
+    "LAST_RUN",
+    "incremental_options",
+    "plan_cache_probe",
+    "plan_key_options",
+    "resumed_options",
+    "run_command",
+    "selection_options",
+]
 
 #: Runners known by their bare name (``--runner ThreadRunner``).
 RUNNERS = {
@@ -216,6 +225,8 @@ def incremental_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Run only nodes that are new or whose code, parameters, inputs or outputs changed since their last run, and what depends on them."),
         click.option("--code-scope", type=click.Choice(["function", "module"]), default="function", show_default=True,
                      help="What a node's code fingerprint covers: its function, or the whole module defining it."),
+        click.option("--no-plan-cache", is_flag=True, default=False,
+                     help="With --only-changed: always plan in full, even when a cached plan says nothing changed."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -321,11 +332,9 @@ class ProgressView:
               help="Stop a node running longer than this (a node's timeout-SECONDS tag overrides it).")
 @click.pass_obj
 def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async: bool, runner_params: str | Mapping[str, object],
-                load_versions: str, only_changed: bool, code_scope: str, resume: str | None, keep_going: bool,
-                node_timeout: float | None, **options: Any) -> None:
+                load_versions: str, only_changed: bool, code_scope: str, no_plan_cache: bool, resume: str | None,
+                keep_going: bool, node_timeout: float | None, **options: Any) -> None:
     """Run the project's pipelines (Kedro's `kedro run`)."""
-    from shell.session import KedroSession
-
     root = project_root(state)
     selection = parse_selection(options)
     if not is_successful(selection):
@@ -342,6 +351,15 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     if not is_successful(resumed):
         fail(resumed.failure(), verbose=state.verbose, as_json=as_json)
     chosen, run_arguments, chosen_versions, resume_id = resumed.unwrap()
+    probe: CacheProbe | None = None
+    if only_changed and not no_plan_cache:
+        key_options = plan_key_options(run_arguments, chosen_versions, code_scope, runner, runner_params, is_async)
+        probe = plan_cache_probe(root, chosen, key_options)
+        if probe is not None and probe.hit is not None:
+            _serve_cached_run(state, root, probe, chosen, as_json=as_json)
+            return
+    from shell.session import KedroSession
+
     # Kedro bootstraps the project before it builds the runner, so `--runner my_pkg.MyRunner`
     # can name a class inside the project's own package.
     booted = bootstrap_project(root)
@@ -357,6 +375,8 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     if not is_successful(created):
         fail(created.failure(), verbose=state.verbose, as_json=as_json)
     began = time.perf_counter()
+    if probe is not None and Path(created.unwrap().conf_source).resolve() != probe.request.conf_source:
+        probe = None  # settings.py names another configuration folder than the probe read
     with created.unwrap() as session, view:
         outcome = session.run(
             runner=built.unwrap(),
@@ -366,6 +386,7 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
             resume=resume_id,
             keep_going=keep_going,
             code_scope="module" if code_scope == "module" else "function",
+            plan_cache=probe,
             **run_arguments,
         )
     seconds = time.perf_counter() - began
@@ -375,6 +396,7 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
         "failed": view.failed,
         "seconds": round(seconds, 3),
         "session_id": session.session_id,
+        "from_cache": False,
     }
     if not is_successful(outcome):
         if not as_json and not state.quiet and isinstance(outcome.failure(), RunError):
@@ -387,6 +409,65 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     outputs = sorted(outcome.unwrap())
     if as_json:
         emit_json({"status": "success", "exit_code": 0, **summary, "outputs": outputs})
+    elif not state.quiet:
+        stderr.print(_summary_line(summary, failed=False))
+
+
+def plan_key_options(
+    run_arguments: Mapping[str, object], versions: Mapping[str, str], code_scope: str,
+    runner: str | None = None, runner_params: str | Mapping[str, object] = "", is_async: bool = False,
+) -> dict[str, object]:
+    """The options a plan depends on (``plan`` passes a default run's runner options, so a
+    plan and the run it previews share a cache entry)."""
+    return {
+        "selection": dict(run_arguments), "load_versions": dict(versions), "code_scope": code_scope,
+        "runner": runner or "SequentialRunner", "runner_params": runner_params or "", "async": is_async,
+    }
+
+
+def plan_cache_probe(root: Path, chosen: Selection, key_options: Mapping[str, object]) -> CacheProbe | None:
+    """Look the command up in the plan cache (``None``: the project cannot use it, e.g. a
+    remote configuration source). A miss is logged (``--verbose``) with its reason."""
+    import logging
+
+    from shell.incremental.plan_cache import CacheRequest, probe
+    from shell.project.bootstrap import read_metadata
+
+    if chosen.conf_source is not None and "://" in chosen.conf_source:
+        return None
+    metadata = read_metadata(root)
+    if not is_successful(metadata):
+        return None
+    conf = Path(chosen.conf_source) if chosen.conf_source else root / "conf"
+    options = {**key_options, "env": chosen.env, "conf_source": chosen.conf_source, "params": chosen.params}
+    looked = probe(CacheRequest(root.resolve(), metadata.unwrap().source_dir, conf.resolve(), options))
+    if looked.hit is None:
+        logging.getLogger("shell.incremental.plan_cache").info("Planning in full (plan cache: %s).", looked.why)
+    return looked
+
+
+def _serve_cached_run(state: CliState, root: Path, probe: CacheProbe, chosen: Selection, *, as_json: bool) -> None:
+    """Record and report a run whose cached plan runs nothing (nothing of the project is imported)."""
+    import logging
+
+    from shell.incremental.cached_run import record_cached_run
+
+    assert probe.hit is not None
+    began = time.perf_counter()
+    recorded = record_cached_run(root, probe.hit, env=chosen.env, runtime_params=chosen.params or None)
+    if not is_successful(recorded):
+        fail(recorded.failure(), verbose=state.verbose, as_json=as_json)
+    session_id, plan = recorded.unwrap()
+    logging.getLogger("shell.incremental.plan_cache").info(
+        "Nothing changed since the cached plan: 0 of %d node(s) run (--only-changed; --no-plan-cache plans in full).",
+        len(plan.decisions),
+    )
+    summary = {
+        "nodes_run": 0, "skipped": len(plan.decisions), "failed": 0,
+        "seconds": round(time.perf_counter() - began, 3), "session_id": session_id, "from_cache": True,
+    }
+    if as_json:
+        emit_json({"status": "success", "exit_code": 0, **summary, "outputs": []})
     elif not state.quiet:
         stderr.print(_summary_line(summary, failed=False))
 

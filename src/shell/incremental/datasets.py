@@ -19,21 +19,17 @@ the nodes reading it always run.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from core.errors import DatasetError
 from core.incremental.model import DatasetState, StateKind
+from shell.incremental.digests import DigestCache
 from shell.io.contract import is_ephemeral
 from shell.io.file_dataset import FileDataset
 
-__all__ = ["DigestCache", "Fingerprintable", "dataset_state"]
-
-_CHUNK = 1 << 20
-
+__all__ = ["DigestCache", "Fingerprintable", "dataset_state", "local_file"]
 
 @runtime_checkable
 class Fingerprintable(Protocol):
@@ -49,48 +45,6 @@ class Fingerprintable(Protocol):
     def fingerprint(self) -> str | None:
         """A text that changes whenever the data changes, or ``None``."""
         ...
-
-
-class DigestCache:
-    """Content digests of local files, by path, size and modification time (nanoseconds).
-
-    Args:
-        known: rows read from the store (``{path: (size, mtime_ns, digest)}``).
-    """
-
-    def __init__(self, known: Mapping[str, tuple[int, int, str]] | None = None) -> None:
-        self._rows: dict[str, tuple[int, int, str]] = dict(known or {})
-        self._changed: dict[str, tuple[int, int, str]] = {}
-
-    @property
-    def changed(self) -> Mapping[str, tuple[int, int, str]]:
-        """Rows computed since the cache was loaded (to write back to the store)."""
-        return self._changed
-
-    def take_changed(self) -> dict[str, tuple[int, int, str]]:
-        """The changed rows, forgetting that they changed (after writing them back)."""
-        changed, self._changed = self._changed, {}
-        return changed
-
-    def digest(self, path: str) -> str:
-        """The file's digest; read (in 1 MiB chunks) only when size or mtime changed.
-
-        Raises:
-            OSError: the file cannot be read.
-        """
-        key = os.path.abspath(path)
-        stat = os.stat(key)
-        cached = self._rows.get(key)
-        if cached is not None and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
-            return cached[2]
-        hasher = hashlib.sha256()
-        with open(key, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                hasher.update(chunk)
-        row = (stat.st_size, stat.st_mtime_ns, hasher.hexdigest())
-        self._rows[key] = row
-        self._changed[key] = row
-        return row[2]
 
 
 def _custom(dataset: object) -> DatasetState | None:
@@ -152,3 +106,21 @@ def dataset_state(dataset: object, cache: DigestCache) -> DatasetState:
     except (DatasetError, OSError, NotImplementedError):
         pass
     return DatasetState(StateKind.UNKNOWN)
+
+
+def local_file(dataset: object) -> tuple[str, bool] | None:
+    """The local file (absolute path) behind the dataset's state and whether it is versioned
+    (then the path is the folder of its versions), for kedro-pure's file datasets and Kedro's
+    unversioned ones; ``None`` for any other (remote, custom ``fingerprint()``, memory): the
+    plan cache checks these files again before it reuses a plan."""
+    if callable(getattr(dataset, "fingerprint", None)) or is_ephemeral(dataset):
+        return None
+    if isinstance(dataset, FileDataset):
+        location = dataset._location
+        return (os.path.abspath(location.path), dataset.version is not None) if location.is_local else None
+    filepath = getattr(dataset, "_filepath", None)
+    if filepath is None or getattr(dataset, "_protocol", "file") not in ("file", None):
+        return None
+    if getattr(dataset, "_version", None) is not None:
+        return None
+    return os.path.abspath(str(filepath)), False

@@ -63,6 +63,8 @@ class Observer:
         self._datasets: dict[str, object] = {}
         #: datasets whose state cannot change during a run (memory, no fingerprint)
         self._fixed: dict[str, DatasetState] = {}
+        #: what the last :meth:`observe` saw (the plan cache keeps what a plan decided from)
+        self.last_observation: Observation | None = None
 
     @property
     def cache(self) -> DigestCache:
@@ -101,6 +103,10 @@ class Observer:
         self._params[name] = text
         return Success(text)
 
+    def dataset_object(self, name: str) -> object | None:
+        """The catalog's dataset behind ``name``, once :meth:`dataset` observed it."""
+        return self._datasets.get(name)
+
     def dataset(self, name: str) -> Result[DatasetState, DatasetError]:
         """The dataset's current state (undeclared names are the run's memory datasets)."""
         fixed = self._fixed.get(name)
@@ -133,7 +139,8 @@ class Observer:
             if isinstance(state, Failure):
                 return Failure(state.failure())
             datasets[name] = state.unwrap()
-        return Success(Observation(nodes, datasets))
+        self.last_observation = Observation(nodes, datasets)
+        return Success(self.last_observation)
 
     def fingerprint(
         self, pipeline: Pipeline, node: Node, producer_digest: Mapping[str, str]

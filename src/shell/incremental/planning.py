@@ -10,8 +10,9 @@ follows it never disagree.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -34,6 +35,9 @@ from shell.incremental.observe import Observer
 from shell.incremental.recorder import JournalRecorder
 from shell.io.catalog import DataCatalog
 from shell.store.journal import SQLiteJournal
+
+if TYPE_CHECKING:
+    from shell.incremental.plan_cache import CacheProbe
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -105,12 +109,15 @@ class IncrementalOptions:
         resume_run: continue this run (its id): only the nodes it did not complete.
         keep_going: after a node fails, run every node not depending on a failed one.
         code_scope: what a node's code fingerprint covers.
+        plan_cache: the command line's plan cache lookup that missed: a plan that runs
+            nothing is written to the cache under its key (:mod:`shell.incremental.plan_cache`).
     """
 
     only_changed: bool = False
     resume_run: str | None = None
     keep_going: bool = False
     code_scope: CodeScope = "function"
+    plan_cache: CacheProbe | None = None
 
     @property
     def needs_journal(self) -> bool:
@@ -151,6 +158,7 @@ def prepare_run(
     run_id: str,
     options: IncrementalOptions,
     clock: Callable[[], str],
+    record: Mapping[str, object] | None = None,
 ) -> Result[PreparedRun, KedroError]:
     """Plan (for ``only_changed`` or a resume), record the skipped nodes, and build the
     recorder that journals the nodes that run.
@@ -170,6 +178,8 @@ def prepare_run(
     plan, observer = planned.unwrap()
     if plan.stale:
         return Failure(_stale_error(plan, resume_run or ""))
+    if options.plan_cache is not None and observer.last_observation is not None:
+        _remember(options.plan_cache, plan, pipeline, observer, record or {}, journal)
     skipped = [
         JournalEntry(
             run_id, d.node, NodeEvent.SKIPPED, clock(), reason=d.explanation,
@@ -190,6 +200,30 @@ def prepare_run(
     selected = keep_nodes(pipeline, plan.to_run)
     recorder = JournalRecorder(journal, selected, observer, run_id, reasons, clock)
     return Success(PreparedRun(selected, plan, recorder))
+
+
+def _remember(
+    probe: CacheProbe, plan: ChangePlan, pipeline: Pipeline, observer: Observer,
+    record: Mapping[str, object], journal: SQLiteJournal,
+) -> None:
+    from shell.incremental.datasets import local_file
+    from shell.incremental.plan_cache import remember
+
+    observation = observer.last_observation
+    if observation is None:
+        return
+    located = {name: local_file(observer.dataset_object(name)) for name in observation.datasets}
+    pinned: dict[str, str] = {}
+    for name in observation.datasets:
+        load = getattr(getattr(observer.dataset_object(name), "version", None), "load", None)
+        if isinstance(load, str):
+            pinned[name] = load
+    written = remember(probe, plan, pipeline, observation, located, record, journal.file, pinned)
+    if isinstance(written, Failure):
+        # Only the next no-op run's shortcut is lost.
+        _LOGGER.warning("The plan cache could not be written: %s", written.failure())
+    elif written.unwrap():
+        _LOGGER.info("Nothing to run: this plan is cached for the next run with the same files and options.")
 
 
 def _cached(journal: SQLiteJournal) -> dict[str, tuple[int, int, str]]:
