@@ -19,6 +19,7 @@ from core.node_view import NodeView
 
 __all__ = [
     "CallArguments",
+    "bound_arguments",
     "call_arguments",
     "fitting_arguments",
     "fitting_outputs",
@@ -95,6 +96,19 @@ def fitting_arguments(n: NodeView, inputs: Mapping[str, object]) -> CallArgument
     if inputs.keys() != {dataset for _, dataset in keywords}:
         return None
     return CallArguments((), {param: inputs[dataset] for param, dataset in keywords})
+
+
+def bound_arguments(n: NodeView, inputs: Mapping[str, object]) -> tuple[tuple[object, ...], Mapping[str, object]]:
+    """``(args, kwargs)`` of :func:`call_arguments` for ``inputs`` that hold exactly ``n``'s
+    input names (what a runner loaded for it): no check, no container, no message.
+
+    Anything else in ``inputs`` (replacements a ``before_node_run`` hook added) must go
+    through :func:`fitting_arguments`, which checks.
+    """
+    if n.input_form is NameForm.DICT:
+        return (), {param: inputs[dataset] for param, dataset in n.input_keywords}
+    # Every other form binds ``n.inputs`` positionally, in order (none for ``NONE``).
+    return tuple([inputs[name] for name in n.inputs]), _NO_KWARGS
 
 
 def fitting_outputs(n: NodeView, returned: object) -> dict[str, object] | None:
