@@ -191,65 +191,168 @@ def _write_project(root: Path, package: str, nodes: int, flavour: str) -> None:
     (conf / "parameters.yml").write_text("a: 1\nb:\n  c: 2\n")
 
 
-KEDRO_SIDE = """
+# Each side's snapshot runs in a fresh interpreter (a *first* call there imports the project
+# and builds its pipelines, as a first call does in a user's process; Kedro's settings and
+# pipeline registry are process globals anyway). Printed: the import of the entry point, the
+# first call from the project path (bootstrap included on both sides), and the median of
+# ``later`` further calls given the bootstrapped metadata (Kedro's advice for repeated calls).
+SIDE = """
 import json, statistics, sys, time
-from pathlib import Path
-from kedro.framework.startup import bootstrap_project
-from kedro.inspection import get_project_snapshot
-root, repeat = Path(sys.argv[1]), int(sys.argv[2])
+root, later, flavour = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+wall, cpu = time.perf_counter(), time.process_time()
+if flavour == "kedro":
+    from kedro.framework.startup import bootstrap_project
+    from kedro.inspection import get_project_snapshot
+    take = lambda **kw: get_project_snapshot(**kw)
+else:
+    from shell.project import bootstrap_project
+    from shell.inspection import get_project_snapshot
+    take = lambda **kw: get_project_snapshot(**kw).unwrap()
+    _boot = bootstrap_project
+    bootstrap_project = lambda path: _boot(path).unwrap()
+imported = [time.perf_counter() - wall, time.process_time() - cpu]
+wall, cpu = time.perf_counter(), time.process_time()
+snapshot = take(project_path=root)
+first = [time.perf_counter() - wall, time.process_time() - cpu]
 metadata = bootstrap_project(root)
-first, first_cpu = time.perf_counter(), time.process_time()
-snapshot = get_project_snapshot(metadata=metadata)
-first, first_cpu = time.perf_counter() - first, time.process_time() - first_cpu
 walls, cpus = [], []
-for _ in range(repeat):
-    start, cpu = time.perf_counter(), time.process_time()
-    get_project_snapshot(metadata=metadata)
-    walls.append(time.perf_counter() - start)
+for _ in range(later):
+    wall, cpu = time.perf_counter(), time.process_time()
+    take(metadata=metadata)
+    walls.append(time.perf_counter() - wall)
     cpus.append(time.process_time() - cpu)
-print(json.dumps({"nodes": sum(len(p.nodes) for p in snapshot.pipelines), "first": [first, first_cpu],
-                  "median": [statistics.median(walls), statistics.median(cpus)]}))
+print(json.dumps({"nodes": sum(len(p.nodes) for p in snapshot.pipelines), "import": imported,
+                  "first": first, "later": [statistics.median(walls), statistics.median(cpus)]}))
+"""
+
+# The floor: the same snapshot with no framework. Read pyproject.toml and the two YAML files
+# (PyYAML's C loader), import the node functions, build the registry's node list as plain
+# tuples, order it with graphlib, take each function's file and line span from its code
+# object, resolve dataset names through the 20 patterns with one compiled regex each.
+FLOOR_SIDE = """
+import graphlib, importlib, json, re, sys, time, tomllib
+from pathlib import Path
+import yaml
+root, count = Path(sys.argv[1]), int(sys.argv[2])
+wall, cpu = time.perf_counter(), time.process_time()
+meta = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["kedro"]
+sys.path.insert(0, str(root / "src"))
+conf = root / "conf" / "base"
+catalog = yaml.load((conf / "catalog.yml").read_text(), Loader=yaml.CSafeLoader)
+parameters = sorted(yaml.load((conf / "parameters.yml").read_text(), Loader=yaml.CSafeLoader))
+fns = importlib.import_module(meta["package_name"] + ".nodes")
+nodes = {}
+for i in range(count):
+    chain, step = divmod(i, 50)
+    ns = f"ns{chain % 10}.c{chain}"
+    src = "raw" if step == 0 else f"{ns}.d{step - 1}_out{step % 20}"
+    nodes[f"{ns}.n{step}"] = (getattr(fns, f"f{i % 40}"), (src,), (f"{ns}.d{step}_out{(step + 1) % 20}",), ns)
+producer = {out: name for name, (_, _, outs, _) in nodes.items() for out in outs}
+order = graphlib.TopologicalSorter(
+    {name: [producer[i] for i in ins if i in producer] for name, (_, ins, _, _) in nodes.items()}
+).static_order()
+rows = []
+for name in order:
+    func, ins, outs, ns = nodes[name]
+    code = func.__code__
+    last = max(line for _, _, line in code.co_lines() if line is not None)
+    rows.append((name, func.__name__, ns, ("t",), ins, outs, (code.co_filename, code.co_firstlineno, last)))
+patterns = [(re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                                 for i, part in enumerate(re.split("[{}]", k))), re.I | re.S), v)
+            for k, v in catalog.items() if "{" in k]
+datasets = {k: (v["type"], v["filepath"]) for k, v in catalog.items() if "{" not in k}
+for row in rows:
+    for name in (*row[4], *row[5]):
+        if name in datasets:
+            continue
+        for regex, entry in patterns:
+            found = regex.fullmatch(name)
+            if found:
+                datasets[name] = (entry["type"], entry["filepath"].format_map(found.groupdict()))
+                break
+print(json.dumps({"nodes": len(rows), "first": [time.perf_counter() - wall, time.process_time() - cpu]}))
 """
 
 
-def bench_snapshot(nodes: int, repeat: int) -> None:
+def _side(script: str, *args: str) -> dict[str, object]:
     import json
     import subprocess
 
-    from shell.inspection import get_project_snapshot
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True, text=True, check=True, env={"KEDRO_DISABLE_TELEMETRY": "true", "PATH": ""},
+    )
+    measured: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured
 
-    _header(f"get_project_snapshot, {nodes:,}-node project")
-    with tempfile.TemporaryDirectory() as work:
-        pure_root, kedro_root = Path(work) / "pure", Path(work) / "kedro"
-        _write_project(pure_root, "bench_pure_proj", nodes, "pure")
-        _write_project(kedro_root, "bench_kedro_proj", nodes, "kedro")
-        # Kedro's settings and pipeline registry are process globals: its side runs alone.
-        done = subprocess.run(
-            [sys.executable, "-c", KEDRO_SIDE, str(kedro_root), str(repeat)],
-            capture_output=True, text=True, check=True, env={"KEDRO_DISABLE_TELEMETRY": "true", "PATH": ""},
+
+def _medians(samples: list[dict[str, object]], key: str) -> tuple[float, float]:
+    pairs = [sample[key] for sample in samples]
+    return (
+        statistics.median(float(pair[0]) for pair in pairs),  # type: ignore[index]
+        statistics.median(float(pair[1]) for pair in pairs),  # type: ignore[index]
+    )
+
+
+def bench_snapshot(sizes: list[int], rounds: int) -> None:
+    _header(f"get_project_snapshot, fresh processes alternating, median of {rounds} (floor: CPU)")
+    firsts: dict[str, list[float]] = {"ours": [], "kedro": []}
+    laters: dict[str, list[float]] = {"ours": [], "kedro": []}
+    later = 3
+    for nodes in sizes:
+        with tempfile.TemporaryDirectory() as work:
+            pure_root, kedro_root = Path(work) / "pure", Path(work) / "kedro"
+            _write_project(pure_root, "bench_pure_proj", nodes, "pure")
+            _write_project(kedro_root, "bench_kedro_proj", nodes, "kedro")
+            samples: dict[str, list[dict[str, object]]] = {"ours": [], "kedro": [], "floor": []}
+            for round_ in range(rounds):
+                # Alternate which side goes first, so load swings hit both alike.
+                order = ("kedro", "ours") if round_ % 2 == 0 else ("ours", "kedro")
+                for side in order:
+                    root = kedro_root if side == "kedro" else pure_root
+                    samples[side].append(_side(SIDE, str(root), str(later), side))
+                samples["floor"].append(_side(FLOOR_SIDE, str(pure_root), str(nodes)))
+            for side in ("ours", "kedro", "floor"):
+                assert all(sample["nodes"] == nodes for sample in samples[side]), side
+        ours, kedro = samples["ours"], samples["kedro"]
+        floor_cpu = _medians(samples["floor"], "first")[1]
+        first_ours, first_kedro = _medians(ours, "first"), _medians(kedro, "first")
+        import_ours, import_kedro = _medians(ours, "import"), _medians(kedro, "import")
+        _row(f"first snapshot, {nodes:,} nodes (fresh process)", first_ours, first_kedro, floor_cpu)
+        _row(
+            f"import of the entry point + first snapshot, {nodes:,} nodes",
+            (import_ours[0] + first_ours[0], import_ours[1] + first_ours[1]),
+            (import_kedro[0] + first_kedro[0], import_kedro[1] + first_kedro[1]),
+            None,
         )
-        kedro = json.loads(done.stdout.strip().splitlines()[-1])
-        assert kedro["nodes"] == nodes
-        wall, cpu = time.perf_counter(), time.process_time()
-        first = get_project_snapshot(pure_root).unwrap()
-        first_times = (time.perf_counter() - wall, time.process_time() - cpu)
-        assert sum(len(p.nodes) for p in first.pipelines) == nodes
-        _row("first snapshot (registry built)", first_times, tuple(kedro["first"]), None)
-        ours = _timed(lambda: get_project_snapshot(pure_root).unwrap(), repeat)
-        # Both keep a project's registered pipelines after the first call in a process.
-        _row("later snapshots (registries cached)", ours, tuple(kedro["median"]), None)
+        _row("import of the entry point alone", import_ours, import_kedro, None)
+        later_ours, later_kedro = _medians(ours, "later"), _medians(kedro, "later")
+        _row(f"later snapshots, {nodes:,} nodes (pipelines kept)", later_ours, later_kedro, None)
+        firsts["ours"].append(first_ours[1])
+        firsts["kedro"].append(first_kedro[1])
+        laters["ours"].append(later_ours[1])
+        laters["kedro"].append(later_kedro[1])
+    if len(sizes) > 1:
+        for label, times in (("first", firsts), ("later", laters)):
+            print(
+                f"snapshot growth exponent over nodes, {label} call (CPU): kedro-pure "
+                f"{growth_exponent(sizes, times['ours']):.2f}, Kedro {growth_exponent(sizes, times['kedro']):.2f}"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="5000,10000,20000")
-    parser.add_argument("--nodes", type=int, default=5000)
+    parser.add_argument("--nodes", type=int, default=5000, help="largest project (half of it too)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", choices=("catalog", "snapshot"), help="run one of the two parts")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     sys.setrecursionlimit(10_000)
-    bench_catalog([int(s) for s in args.sizes.split(",")], args.repeat)
-    bench_snapshot(args.nodes, max(3, args.repeat // 2))
+    if args.only != "snapshot":
+        bench_catalog([int(s) for s in args.sizes.split(",")], args.repeat)
+    if args.only != "catalog":
+        bench_snapshot([args.nodes // 2, args.nodes], max(5, args.repeat))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/bench_table.py              # ~3 min on a quiet 2-core machine
     .venv/bin/python benchmarks/bench_table.py --repeat 5
+    .venv/bin/python benchmarks/bench_table.py --only construction --only namespaces
 
 Rows (the workloads of the other scripts, reused): SequentialRunner and ThreadRunner on a
 1,000-node chain of trivial nodes with memory datasets and a hook object implementing all six
@@ -152,14 +153,18 @@ def namespaces(repeat: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--only", choices=("runners", "construction", "namespaces"), action="append", help="rows to measure (repeatable)"
+    )
     args = parser.parse_args(argv)
+    chosen = set(args.only or ("runners", "construction", "namespaces"))
     logging.disable(logging.INFO)
     print(f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print("| workload | Kedro 1.7.0 wall | CPU | kedro-pure wall | CPU | floor CPU | Kedro / ours (CPU) | ours / floor (CPU) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    runners(args.repeat)
-    construction(args.repeat)
-    namespaces(args.repeat)
+    for name, rows in (("runners", runners), ("construction", construction), ("namespaces", namespaces)):
+        if name in chosen:
+            rows(args.repeat)
     print(f"\nLoad average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

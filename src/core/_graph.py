@@ -1,20 +1,21 @@
-"""Derived indexes of a pipeline, computed once when the value is built.
+"""The graph index of a pipeline: nodes numbered by construction order, edges as ids.
 
-Everything here is O(N + E) (plus O(N log N) for sorting within layers) and iterative, so a
-20,000-node chain neither goes quadratic nor overflows the recursion limit. Nodes are
-numbered (ids) and edges are tuples of ids: no per-node set feeds the cyclic collector.
+Everything here is O(N + E) and iterative, so a 20,000-node chain neither goes quadratic nor
+overflows the recursion limit. Nodes are numbered (ids) and edges are tuples of ids: no
+per-node set feeds the cyclic collector. What a build does not need (children, consumers)
+is derived on first use, once per index value. Topological order lives in
+:mod:`core.graph_order`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from core.node import Node
 
-__all__ = ["GraphIndex", "extend_index", "find_cycle", "index_nodes", "toposort_layers"]
-
+__all__ = ["GraphIndex", "extend_index", "index_nodes"]
 
 
 class _NameSets(Mapping[str, frozenset[str]]):
@@ -57,14 +58,43 @@ class GraphIndex:
     by_name: Mapping[str, Node]
     #: base dataset name -> name of the node producing it
     producer: Mapping[str, str]
-    #: base dataset name -> names of the nodes consuming it (construction order)
-    consumers: Mapping[str, tuple[str, ...]]
     #: node name -> id, and id -> node name
     ids: Mapping[str, int]
     names: tuple[str, ...]
-    #: id -> ids of the nodes it depends on / of the nodes depending on it
+    #: id -> ids of the nodes it depends on (in the order their datasets are read)
     parent_ids: tuple[tuple[int, ...], ...]
-    child_ids: tuple[tuple[int, ...], ...]
+    #: the nodes by id (construction order)
+    nodes: tuple[Node, ...]
+    #: what is derived on first use (never observable: the same value, computed once)
+    _derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def child_ids(self) -> tuple[tuple[int, ...], ...]:
+        """id -> ids of the nodes depending on it (ascending)."""
+        cached = self._derived.get("child_ids")
+        if cached is None:
+            kids: list[list[int]] = [[] for _ in self.names]
+            for child, parents in enumerate(self.parent_ids):
+                for parent in parents:
+                    kids[parent].append(child)
+            cached = self._derived["child_ids"] = tuple([tuple(k) for k in kids])
+        return cached  # type: ignore[return-value]
+
+    @property
+    def consumers(self) -> Mapping[str, tuple[str, ...]]:
+        """base dataset name -> names of the nodes consuming it (construction order)."""
+        cached = self._derived.get("consumers")
+        if cached is None:
+            listed: dict[str, list[str]] = {}
+            for n in self.nodes:
+                for base in n.input_bases:
+                    readers = listed.get(base)
+                    if readers is None:
+                        listed[base] = [n.name]
+                    else:
+                        readers.append(n.name)
+            cached = self._derived["consumers"] = MappingProxyType({d: tuple(r) for d, r in listed.items()})
+        return cached  # type: ignore[return-value]
 
     @property
     def parents(self) -> Mapping[str, frozenset[str]]:
@@ -76,181 +106,68 @@ class GraphIndex:
         """node name -> names of the nodes depending on it (built on lookup)."""
         return _NameSets(self.ids, self.names, self.child_ids)
 
-    @property
-    def nodes(self) -> tuple[Node, ...]:
-        """The nodes by id (construction order)."""
-        return tuple(self.by_name.values())
-
 
 def index_nodes(nodes: Sequence[Node]) -> GraphIndex:
-    """Build the indexes for ``nodes`` (names and base outputs already checked unique)."""
-    return extend_index(None, nodes)
-
-
-def extend_index(base: GraphIndex | None, nodes: Sequence[Node]) -> GraphIndex:
-    """``base``'s indexes with ``nodes`` added (``None``: start empty); new ids follow base's.
-
-    Adding to an existing index copies its maps (C-speed copies) and touches only the new
-    nodes and the old nodes they feed, which keeps ``a + b`` cheap (``sum`` of many pipelines).
-    """
-    by_name: dict[str, Node] = dict(base.by_name) if base else {}
-    producer: dict[str, str] = dict(base.producer) if base else {}
-    consumers: dict[str, tuple[str, ...]] = dict(base.consumers) if base else {}
-    ids: dict[str, int] = dict(base.ids) if base else {}
-    names: list[str] = list(base.names) if base else []
-    parent_ids: list[tuple[int, ...]] = list(base.parent_ids) if base else []
-    child_lists: dict[int, list[int]] = {}
-    new_consumers: dict[str, list[str]] = {}
-    # Producer ids of every base dataset, old and new: one lookup per input below.
-    made_by: dict[str, int] = {d: ids[name] for d, name in producer.items()} if base else {}
-    first = len(names)
-    for offset, n in enumerate(nodes):
-        name = n.name
-        i = first + offset
-        by_name[name] = n
-        ids[name] = i
-        names.append(name)
-        for out in n.output_bases:
-            producer[out] = name
-            made_by[out] = i
-    # The hot loop of every pipeline build: plain dict/list/tuple operations on ints.
-    for offset, n in enumerate(nodes):
-        i = first + offset
-        name = n.name
-        found: list[int] | None = None
-        single = -1
-        for inp in n.input_bases:
-            listed = new_consumers.get(inp)
-            if listed is None:
-                new_consumers[inp] = [name]
-            else:
-                listed.append(name)
-            parent = made_by.get(inp, -1)
-            if parent < 0 or parent == single:
-                continue
-            if single < 0:
-                single = parent
-            elif found is None:
-                found = [single, parent]
-            elif parent not in found:
-                found.append(parent)
-        if found is not None:
-            parent_ids.append(tuple(found))
-            for parent in found:
-                kids = child_lists.get(parent)
-                if kids is None:
-                    child_lists[parent] = [i]
-                else:
-                    kids.append(i)
-        elif single >= 0:
-            parent_ids.append((single,))
-            kids = child_lists.get(single)
-            if kids is None:
-                child_lists[single] = [i]
-            else:
-                kids.append(i)
+    """Build the index of ``nodes`` (names and base outputs already checked unique): one pass
+    for the producers, one for the parents, plain dicts, lists and tuples of ints."""
+    names = tuple([n.name for n in nodes])
+    made_by = {out: i for i, n in enumerate(nodes) for out in n.output_bases}
+    get = made_by.get
+    parent_ids: list[tuple[int, ...]] = []
+    add = parent_ids.append
+    for n in nodes:
+        bases = n.input_bases
+        if len(bases) == 1:
+            parent = get(bases[0])
+            add(() if parent is None else (parent,))
         else:
-            parent_ids.append(())
-    if base:
-        # Old nodes may consume what the new nodes produce.
-        for offset, n in enumerate(nodes):
-            i = first + offset
-            for out in n.output_bases:
-                for consumer in base.consumers.get(out, ()):
-                    c = ids[consumer]
-                    if i not in parent_ids[c]:
-                        parent_ids[c] = (*parent_ids[c], i)
-                        child_lists.setdefault(i, []).append(c)
-    for dataset, listed_names in new_consumers.items():
-        old = consumers.get(dataset)
-        consumers[dataset] = (*old, *listed_names) if old else tuple(listed_names)
-    child_ids: list[tuple[int, ...]] = list(base.child_ids) if base else []
-    child_ids.extend([()] * len(nodes))
-    for parent, kids in child_lists.items():
-        old_kids = child_ids[parent]
-        child_ids[parent] = (*old_kids, *kids) if old_kids else tuple(kids)
+            # Distinct producers, in the order their datasets are read.
+            add(tuple(dict.fromkeys([p for p in map(get, bases) if p is not None])))
     return GraphIndex(
-        by_name=MappingProxyType(by_name),
-        producer=MappingProxyType(producer),
-        consumers=MappingProxyType(consumers),
-        ids=MappingProxyType(ids),
-        names=tuple(names),
+        by_name=MappingProxyType(dict(zip(names, nodes, strict=True))),
+        producer=MappingProxyType({d: names[i] for d, i in made_by.items()}),
+        ids=MappingProxyType(dict(zip(names, range(len(names)), strict=True))),
+        names=names,
         parent_ids=tuple(parent_ids),
-        child_ids=tuple(child_ids),
+        nodes=tuple(nodes),
     )
 
 
-def toposort_layers(index: GraphIndex) -> tuple[tuple[Node, ...], ...] | None:
-    """Kedro's topological layers: each layer holds every node whose parents were all emitted
-    in earlier layers, sorted by full node name (plain string order, as Kedro sorts nodes).
+def extend_index(base: GraphIndex, nodes: Sequence[Node]) -> GraphIndex:
+    """``base``'s index with ``nodes`` added; new ids follow base's.
 
-    Returns ``None`` when the graph has a cycle.
+    Copies base's maps (C-speed copies) and touches only the new nodes and the old nodes
+    they feed, which keeps ``a + b`` cheap (``sum`` of many pipelines).
     """
-    names = index.names
-    by_id = index.nodes
-    child_ids = index.child_ids
-    waiting = [len(ps) for ps in index.parent_ids]
-    by_name = names.__getitem__
-    layer = sorted([i for i, count in enumerate(waiting) if count == 0], key=by_name)
-    layers: list[tuple[Node, ...]] = []
-    emitted = 0
-    while layer:
-        layers.append(tuple([by_id[i] for i in layer]))
-        emitted += len(layer)
-        ready: list[int] = []
-        for i in layer:
-            for child in child_ids[i]:
-                left = waiting[child] - 1
-                waiting[child] = left
-                if left == 0:
-                    ready.append(child)
-        layer = sorted(ready, key=by_name) if len(ready) > 1 else ready
-    if emitted != len(names):
-        return None
-    return tuple(layers)
-
-
-def find_cycle(index: GraphIndex) -> tuple[str, ...]:
-    """The node names on one dependency cycle, in dependency order: the one Kedro reports.
-
-    Kedro finds it with ``graphlib``: a depth-first walk over children, starting from the
-    nodes in the order its sorter met them (each node in construction order, then that
-    node's parents), children in construction order. The same walk is done here (parents
-    not yet met are taken in construction order, where Kedro's come from a set), so with
-    several cycles the one Kedro reports is reported. Iterative: a long chain cannot
-    overflow the stack.
-    """
-    names = index.names
-    position = {name: i for i, name in enumerate(names)}
-    met: dict[str, None] = {}
-    for name in names:
-        met.setdefault(name)
-        for parent in sorted(index.parents[name], key=position.__getitem__):
-            met.setdefault(parent)
-    seen: set[str] = set()
-    on_stack: dict[str, int] = {}
-    stack: list[str] = []
-    pending: list[Iterator[str]] = []
-    for start in met:
-        if start in seen:
-            continue
-        node = start
-        while True:
-            if node in seen:
-                if node in on_stack:
-                    return tuple(stack[on_stack[node] :])
-            else:
-                seen.add(node)
-                pending.append(iter(sorted(index.children[node], key=position.__getitem__)))
-                on_stack[node] = len(stack)
-                stack.append(node)
-            while stack:
-                following = next(pending[-1], None)
-                if following is not None:
-                    node = following
-                    break
-                del on_stack[stack.pop()]
-                pending.pop()
-            else:
-                break
-    return ()
+    first = len(base.names)
+    names = (*base.names, *[n.name for n in nodes])
+    producer = dict(base.producer)
+    ids = dict(base.ids)
+    made_by: dict[str, int] = {d: ids[name] for d, name in producer.items()}
+    for offset, n in enumerate(nodes):
+        ids[n.name] = first + offset
+        for out in n.output_bases:
+            producer[out] = n.name
+            made_by[out] = first + offset
+    get = made_by.get
+    parent_ids = list(base.parent_ids)
+    for n in nodes:
+        parent_ids.append(tuple(dict.fromkeys([p for p in map(get, n.input_bases) if p is not None])))
+    # Old nodes may consume what the new nodes produce.
+    old_consumers = base.consumers
+    for offset, n in enumerate(nodes):
+        for out in n.output_bases:
+            for consumer in old_consumers.get(out, ()):
+                c = ids[consumer]
+                if first + offset not in parent_ids[c]:
+                    parent_ids[c] = (*parent_ids[c], first + offset)
+    by_name = dict(base.by_name)
+    by_name.update(zip(names[first:], nodes, strict=True))
+    return GraphIndex(
+        by_name=MappingProxyType(by_name),
+        producer=MappingProxyType(producer),
+        ids=MappingProxyType(ids),
+        names=names,
+        parent_ids=tuple(parent_ids),
+        nodes=(*base.nodes, *nodes),
+    )

@@ -36,26 +36,27 @@ def interrupted_namespaces(p: Pipeline) -> tuple[str, ...]:
     if not any(n.namespace for n in p.nodes):
         return ()
     graph = p.graph
-    by_name = graph.by_name
+    by_name, ids, names, parent_ids = graph.by_name, graph.ids, graph.names, graph.parent_ids
     # For each node: the namespaces left on the paths leading to it, and by which nodes.
     seen_by_node: dict[str, dict[str, set[str]]] = {}
     messages: list[str] = []
     for node in p.nodes:
         current = node.namespace or ""
         visited: dict[str, set[str]] = {}
-        for parent_name in sorted(graph.parents[node.name]):
+        for parent_name in sorted([names[i] for i in parent_ids[ids[node.name]]]):
             parent = by_name[parent_name]
             last = parent.namespace or ""
-            seen = seen_by_node.get(parent_name, {})
-            interrupted = next((ns for ns in node.namespace_prefixes if ns in seen), None)
-            # Reported once, where the path comes back (not again while still inside).
-            if interrupted and not (last + ".").startswith(interrupted + "."):
-                path = _shortest_path(graph, min(seen[interrupted]), node.name)
-                messages.append(
-                    f"Namespace '{interrupted}' is interrupted by nodes {path[:-1]} and thus invalid."
-                )
-            for namespace, nodes in seen.items():
-                visited.setdefault(namespace, set()).update(nodes)
+            seen = seen_by_node.get(parent_name)
+            if seen:  # most paths never leave a namespace: nothing to report or carry
+                interrupted = next((ns for ns in node.namespace_prefixes if ns in seen), None)
+                # Reported once, where the path comes back (not again while still inside).
+                if interrupted and not (last + ".").startswith(interrupted + "."):
+                    path = _shortest_path(graph, min(seen[interrupted]), node.name)
+                    messages.append(
+                        f"Namespace '{interrupted}' is interrupted by nodes {path[:-1]} and thus invalid."
+                    )
+                for namespace, nodes in seen.items():
+                    visited.setdefault(namespace, set()).update(nodes)
             if last and current != last and not current.startswith(last + "."):
                 for prefix in parent.namespace_prefixes:
                     if not current.startswith(prefix):

@@ -7,225 +7,47 @@ sorted items and a list as a tuple. The function is not part of the identity, an
 
 Authoring mistakes (a non-callable function, an ``int`` where a dataset name belongs, a bad
 name or tag) raise ``TypeError``/``ValueError`` here, when the node is written: they are
-programming errors, and this is the only place the core raises.
+programming errors, and this is the only place the core raises. The checks live in
+:mod:`core.node_declaration`, :mod:`core.node_signature`, :mod:`core.node_names` and
+:mod:`core.node_shape`; this module assembles the value.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import inspect
-import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
 from typing import Any
 
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
 from core.name_form import NameForm
+from core.node_declaration import (
+    DatasetNames,
+    authored,
+    declare,
+    declared_identity,
+    invalid_node_message,
+    node_label,
+    readable_func_name,
+)
+from core.node_names import VALID_NAME, generated_name, invalid_name_message, tag_set
 from core.node_run import run_node
+from core.node_shape import DOTTED_NAME_WARNING, dotted_dataset_names, shape_problem
+from core.node_signature import binding_order
 from core.preview import PREVIEW_TYPES, PreviewPayload
 from core.transcoding import strip_transcoding
 
-__all__ = ["DatasetNames", "NameForm", "Node", "node"]
-
-#: What a user may pass as ``inputs`` or ``outputs``.
-DatasetNames = None | str | list[str] | dict[str, str]
-
-_VALID_NAME = re.compile(r"[\w\.-]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class _Declaration:
-    """A declaration exactly as authored, frozen: ``keys`` are only used by ``DICT``."""
-
-    form: NameForm
-    keys: tuple[str, ...]
-    names: tuple[str, ...]
-
-    @property
-    def identity(self) -> object:
-        if self.form is NameForm.NONE:
-            return None
-        if self.form is NameForm.SINGLE:
-            return self.names[0]
-        if self.form is NameForm.LIST:
-            return self.names
-        return tuple(sorted(zip(self.keys, self.names, strict=True)))
-
-    def as_authored(self) -> DatasetNames:
-        if self.form is NameForm.NONE:
-            return None
-        if self.form is NameForm.SINGLE:
-            return self.names[0]
-        if self.form is NameForm.LIST:
-            return list(self.names)
-        return dict(zip(self.keys, self.names, strict=True))
-
-    def renamed(self, rename: Callable[[str], str]) -> _Declaration:
-        return _Declaration(self.form, self.keys, tuple(rename(n) for n in self.names))
-
-
-def _error(message: str, label: str) -> str:
-    return (
-        f"Invalid Node definition: {message}\n"
-        "Format should be: node(function, inputs, outputs)\n"
-        f"Node: {label}"
-    )
-
-
-def _readable_func_name(func: Callable[..., object]) -> str:
-    name = getattr(func, "__name__", None)
-    if isinstance(name, str):
-        return name
-    text = repr(func)
-    return "<partial>" if "functools.partial" in text else text
-
-
-def _declare(value: object, what: str, label: str) -> _Declaration:
-    """Freeze an ``inputs``/``outputs`` argument, rejecting wrong Python types."""
-    # Fast paths for the common well-formed declarations (node creation is hot in big
-    # pipelines); anything unusual falls through to the checks below.
-    if type(value) is str and value:
-        return _Declaration(NameForm.SINGLE, (), (value,))
-    if type(value) is list and value:
-        listed = tuple(value)
-        if all(type(n) is str for n in listed):
-            return _Declaration(NameForm.LIST, (), listed)
-    if value is None or value == "":
-        return _Declaration(NameForm.NONE, (), ())
-    # ``[]`` and ``{}`` stay a list and a dict with no names: Kedro keeps them as authored,
-    # so they show in ``repr``, differ from ``None`` in identity, and the function must return
-    # an empty list / dict for them.
-    if isinstance(value, list | dict) and not value:
-        return _Declaration(NameForm.LIST if isinstance(value, list) else NameForm.DICT, (), ())
-    if not isinstance(value, str | list | dict):
-        raise ValueError(
-            _error(
-                f"'{what}' type must be one of [String, List, Dict, None], "
-                f"not '{type(value).__name__}'.",
-                label,
-            )
-        )
-    items: list[object] = list(value.values()) if isinstance(value, dict) else (
-        [value] if isinstance(value, str) else list(value)
-    )
-    for item in items:
-        if not isinstance(item, str):
-            noun = "inputs to" if what == "inputs" else "outputs of"
-            raise ValueError(
-                _error(
-                    f"names of variables used as {noun} the function must be of "
-                    f"'String' type, but {item} from {value} is '{type(item)}'.",
-                    label,
-                )
-            )
-    names = tuple(str(i) for i in items)
-    if isinstance(value, str):
-        return _Declaration(NameForm.SINGLE, (), names)
-    if isinstance(value, list):
-        return _Declaration(NameForm.LIST, (), names)
-    keys = tuple(value.keys())
-    for key in keys:
-        if not isinstance(key, str):
-            raise ValueError(_error(f"keys of dict '{what}' must be strings, got {key!r}.", label))
-    return _Declaration(NameForm.DICT, keys, names)
-
-
-@functools.lru_cache(maxsize=4096)
-def _bound_positions(
-    func: Callable[..., object], by_keyword: bool, keys: tuple[str, ...], count: int
-) -> tuple[int, ...] | None:
-    """Where each declared input lands when bound to ``func``, in binding order.
-
-    ``None`` when ``func`` has no signature to check (C builtins). Raises ``TypeError`` when
-    the inputs do not bind. Memoised per function and declaration *shape* (not names): a
-    pipeline reuses a handful of functions for thousands of nodes, and ``inspect.signature``
-    dominates node creation otherwise. The answer depends only on the function's signature.
-    """
-    if inspect.isbuiltin(func):
-        return None
-    try:
-        signature = inspect.signature(func, follow_wrapped=False)
-    except (TypeError, ValueError):
-        return None
-    if by_keyword:
-        bound = signature.bind(**{key: i for i, key in enumerate(keys)})
-        return (*bound.args, *bound.kwargs.values())
-    signature.bind(*range(count))
-    return tuple(range(count))
-
-
-def _binding_order(func: Callable[..., object], inputs: _Declaration, label: str) -> tuple[str, ...]:
-    """Check the inputs bind to ``func`` and return them in the order they bind.
-
-    A dict binds in signature order (positional parameters first), which is the order Kedro
-    loads and reports them in. C builtins have no signature to check.
-    """
-    # A bool, not the enum, in the memo key: Enum.__hash__ is Python code, on every node.
-    by_keyword = inputs.form is NameForm.DICT
-    try:
-        try:
-            positions = _bound_positions(func, by_keyword, inputs.keys, len(inputs.names))
-        except TypeError as exc:
-            if "unhashable" not in str(exc):
-                raise
-            # An unhashable callable object cannot be memoised; bind it directly.
-            positions = _bound_positions.__wrapped__(func, by_keyword, inputs.keys, len(inputs.names))
-    except TypeError as exc:
-        parameters = list(inspect.signature(func, follow_wrapped=False).parameters.keys())
-        raise TypeError(
-            f"Inputs of '{_readable_func_name(func)}' function expected "
-            f"{parameters}, but got {inputs.as_authored()}\nNode: {label}"
-        ) from exc
-    if positions is None or not by_keyword:
-        return inputs.names
-    return tuple([inputs.names[i] for i in positions])
-
-
-def _tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
-    if tags is None:
-        return _NO_TAGS
-    if type(tags) is str:
-        # One shared set per tag: big pipelines repeat a few tags on thousands of nodes.
-        return _single_tag(tags)
-    given: frozenset[object] = frozenset([tags]) if isinstance(tags, str) else frozenset(tags)
-    checked: set[str] = set()
-    for tag in given:
-        if not isinstance(tag, str) or not _VALID_NAME.match(tag):
-            raise ValueError(
-                f"'{tag}' is not a valid node tag. It must contain only letters, digits, "
-                "hyphens, underscores and/or fullstops."
-            )
-        checked.add(tag)
-    return frozenset(checked)
-
-
-_NO_TAGS: frozenset[str] = frozenset()
-
-
-@functools.lru_cache(maxsize=1024)
-def _single_tag(tag: str) -> frozenset[str]:
-    if not _VALID_NAME.match(tag):
-        raise ValueError(
-            f"'{tag}' is not a valid node tag. It must contain only letters, digits, "
-            "hyphens, underscores and/or fullstops."
-        )
-    return frozenset((tag,))
-
-
-def _generated_name(func: Callable[..., object], inputs: tuple[str, ...], outputs: tuple[str, ...]) -> str:
-    # Kedro hashes the *list* forms, so node(f, "x", "y") and node(f, ["x"], ["y"]) share a name.
-    listed = f"{list(inputs)}|{list(outputs)}"
-    if isinstance(func, partial):
-        base = f"partial({_readable_func_name(func.func)})"
-        key = f"{base}|{listed}"
-    else:
-        base = _readable_func_name(func)
-        key = f"{getattr(func, '__module__', None)}.{getattr(func, '__name__', base)}|{listed}"
-    return f"{base}__{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+__all__ = [
+    "DOTTED_NAME_WARNING",
+    "DatasetNames",
+    "NameForm",
+    "Node",
+    "dotted_dataset_names",
+    "node",
+    "renamed_node",
+    "shape_problem",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -244,51 +66,59 @@ class Node:
     #: output dataset names in declaration order
     outputs: tuple[str, ...]
     confirms: tuple[str, ...]
-    #: ``inputs`` with transcoding stripped (what the dependency graph uses)
+    #: ``inputs`` with transcoding stripped (what the dependency graph uses); the very same
+    #: tuple as ``inputs`` when no input is transcoded
     input_bases: tuple[str, ...]
-    #: ``outputs`` with transcoding stripped
+    #: ``outputs`` with transcoding stripped (the same tuple when none is transcoded)
     output_bases: tuple[str, ...]
-    _inputs: _Declaration
-    _outputs: _Declaration
-    _key: tuple[object, ...]
-    _hash: int
+    #: the ``inputs`` declaration: form, dict keys, names in declaration order
+    _input_form: NameForm
+    _input_keys: tuple[str, ...]
+    _declared_inputs: tuple[str, ...]
+    #: the ``outputs`` declaration's form and dict keys (its names are ``outputs``)
+    _output_form: NameForm
+    _output_keys: tuple[str, ...]
     #: Kedro 1.2's ``preview_fn`` (see :mod:`core.preview`); not part of the identity
     preview_fn: Callable[[], object] | None = None
+    #: the identity and its hash, computed on first comparison (building a pipeline hashes
+    #: names, not nodes)
+    _key: tuple[object, ...] | None = field(default=None, init=False, repr=False)
+    _hash: int | None = field(default=None, init=False, repr=False)
 
     @property
     def input_form(self) -> NameForm:
         """How the inputs were declared (decides how the function is called)."""
-        return self._inputs.form
+        return self._input_form
 
     @property
     def output_form(self) -> NameForm:
         """How the outputs were declared (decides how the result is split)."""
-        return self._outputs.form
+        return self._output_form
 
     @property
     def input_keywords(self) -> tuple[tuple[str, str], ...]:
         """For dict inputs: ``(parameter, dataset)`` pairs as declared; else empty."""
-        return tuple(zip(self._inputs.keys, self._inputs.names, strict=True))
+        return tuple(zip(self._input_keys, self._declared_inputs, strict=True)) if self._input_keys else ()
 
     @property
     def output_keys(self) -> tuple[tuple[str, str], ...]:
         """For dict outputs: ``(returned key, dataset)`` pairs as declared; else empty."""
-        return tuple(zip(self._outputs.keys, self._outputs.names, strict=True))
+        return tuple(zip(self._output_keys, self.outputs, strict=True)) if self._output_keys else ()
 
     @property
     def declared_inputs(self) -> DatasetNames:
         """The ``inputs`` argument as authored (a fresh copy)."""
-        return self._inputs.as_authored()
+        return authored(self._input_form, self._input_keys, self._declared_inputs)
 
     @property
     def declared_outputs(self) -> DatasetNames:
         """The ``outputs`` argument as authored (a fresh copy)."""
-        return self._outputs.as_authored()
+        return authored(self._output_form, self._output_keys, self.outputs)
 
     @property
     def func_name(self) -> str:
         """The function's readable name (``"<partial>"`` for an unnamed partial)."""
-        return _readable_func_name(self.func)
+        return readable_func_name(self.func)
 
     @property
     def short_name(self) -> str:
@@ -309,14 +139,18 @@ class Node:
         """A copy with ``tags`` added."""
         return _assemble(
             self.func,
-            self._inputs,
-            self._outputs,
-            inputs_in_order=self.inputs,
-            explicit_name=self.explicit_name,
-            namespace=self.namespace,
-            tags=self.tags | _tag_set(tags),
-            confirms=self.confirms,
-            preview_fn=self.preview_fn,
+            self._input_form,
+            self._input_keys,
+            self._declared_inputs,
+            self.inputs,
+            self._output_form,
+            self._output_keys,
+            self.outputs,
+            self.explicit_name,
+            self.namespace,
+            self.tags | tag_set(tags),
+            self.confirms,
+            self.preview_fn,
         )
 
     def run(self, inputs: Mapping[str, object] | None = None) -> Result[dict[str, object], RunError]:
@@ -342,19 +176,37 @@ class Node:
             )
         )
 
+    def _identity(self) -> tuple[object, ...]:
+        key = self._key
+        if key is None:
+            key = (
+                self.name,
+                declared_identity(self._input_form, self._input_keys, self._declared_inputs),
+                declared_identity(self._output_form, self._output_keys, self.outputs),
+            )
+            # A cache of a pure function of the fields: not observable.
+            object.__setattr__(self, "_key", key)
+        return key
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Node):
             return NotImplemented
-        return self._key == other._key
+        return self is other or self._identity() == other._identity()
 
     def __hash__(self) -> int:
-        return self._hash
+        cached = self._hash
+        if cached is None:
+            cached = hash(self._identity())
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def __lt__(self, other: object) -> bool:
         # Kedro's rule: only nodes compare, so `node < "x"` raises Python's TypeError.
         if not isinstance(other, Node):
             return NotImplemented
-        return self.name < other.name if self.name != other.name else repr(self._key) < repr(other._key)
+        if self.name != other.name:
+            return self.name < other.name
+        return repr(self._identity()) < repr(other._identity())
 
     def __str__(self) -> str:
         def listed(names: tuple[str, ...]) -> str:
@@ -364,99 +216,104 @@ class Node:
         return f"{prefix}{self.func_name}({listed(self.inputs)}) -> {listed(self.outputs)}"
 
     def __repr__(self) -> str:
-        return (
-            f"Node({self.func_name}, {self._inputs.as_authored()!r}, "
-            f"{self._outputs.as_authored()!r}, {self.explicit_name!r})"
-        )
+        return f"Node({self.func_name}, {self.declared_inputs!r}, {self.declared_outputs!r}, {self.explicit_name!r})"
+
+
+class _Draft:
+    """A node under construction: ``Node``'s exact slot layout without its frozen
+    ``__setattr__``, so that ``_assemble`` fills it with plain attribute stores and then turns
+    it into a ``Node`` (``__class__`` assignment between equal layouts).
+
+    Why: a frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``;
+    with seventeen fields that was the largest single cost of ``node()`` in big pipelines.
+    ``dataclasses.replace`` and unpickling still go through ``Node`` itself.
+    """
+
+    __slots__ = Node.__slots__
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        name: str,
+        explicit_name: str | None,
+        namespace: str | None,
+        tags: frozenset[str],
+        inputs: tuple[str, ...],
+        outputs: tuple[str, ...],
+        confirms: tuple[str, ...],
+        input_bases: tuple[str, ...],
+        output_bases: tuple[str, ...],
+        input_form: NameForm,
+        input_keys: tuple[str, ...],
+        declared_inputs: tuple[str, ...],
+        output_form: NameForm,
+        output_keys: tuple[str, ...],
+        preview_fn: Callable[[], object] | None,
+    ) -> None:
+        self.func = func
+        self.name = name
+        self.explicit_name = explicit_name
+        self.namespace = namespace
+        self.tags = tags
+        self.inputs = inputs
+        self.outputs = outputs
+        self.confirms = confirms
+        self.input_bases = input_bases
+        self.output_bases = output_bases
+        self._input_form = input_form
+        self._input_keys = input_keys
+        self._declared_inputs = declared_inputs
+        self._output_form = output_form
+        self._output_keys = output_keys
+        self.preview_fn = preview_fn
+        self._key = None
+        self._hash = None
+
+
+def _bases(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` with transcoding stripped: the same tuple when none is transcoded (most)."""
+    for name in names:
+        if "@" in name:
+            return tuple([strip_transcoding(n) for n in names])
+    return names
 
 
 def _assemble(
     func: Callable[..., Any],
-    inputs: _Declaration,
-    outputs: _Declaration,
-    *,
-    inputs_in_order: tuple[str, ...],
+    input_form: NameForm,
+    input_keys: tuple[str, ...],
+    declared_inputs: tuple[str, ...],
+    inputs: tuple[str, ...],
+    output_form: NameForm,
+    output_keys: tuple[str, ...],
+    outputs: tuple[str, ...],
     explicit_name: str | None,
     namespace: str | None,
     tags: frozenset[str],
     confirms: tuple[str, ...],
-    preview_fn: Callable[[], object] | None = None,
+    preview_fn: Callable[[], object] | None,
 ) -> Node:
-    base = explicit_name or _generated_name(func, inputs_in_order, outputs.names)
-    name = f"{namespace}.{base}" if namespace else base
-    key = (name, inputs.identity, outputs.identity)
-    in_names = inputs_in_order
-    out_names = outputs.names
-    # Most names are not transcoded: then the bases are the very same tuples.
-    in_bases = tuple([strip_transcoding(i) for i in in_names]) if any("@" in i for i in in_names) else in_names
-    out_bases = tuple([strip_transcoding(o) for o in out_names]) if any("@" in o for o in out_names) else out_names
-    return Node(
-        func=func,
-        name=name,
-        explicit_name=explicit_name,
-        namespace=namespace or None,
-        tags=tags,
-        inputs=inputs_in_order,
-        outputs=outputs.names,
-        confirms=confirms,
-        input_bases=in_bases,
-        output_bases=out_bases,
-        _inputs=inputs,
-        _outputs=outputs,
-        _key=key,
-        _hash=hash(key),
-        preview_fn=preview_fn,
+    base = explicit_name or generated_name(func, inputs, outputs)
+    draft = _Draft(
+        func,
+        f"{namespace}.{base}" if namespace else base,
+        explicit_name,
+        namespace or None,
+        tags,
+        inputs,
+        outputs,
+        confirms,
+        _bases(inputs),
+        _bases(outputs),
+        input_form,
+        input_keys,
+        declared_inputs,
+        output_form,
+        output_keys,
+        preview_fn,
     )
-
-
-def shape_problem(n: Node) -> str | None:
-    """Kedro's message when ``n`` repeats an output or reads what it writes, else ``None``."""
-    outs = n.output_bases
-    if len(n.outputs) == 1 and outs[0] not in n.input_bases:
-        return None  # the usual node: nothing to count
-    counts: dict[str, int] = {}
-    for out in n.outputs:
-        counts[out] = counts.get(out, 0) + 1
-    duplicated = {o for o, c in counts.items() if c > 1}
-    if duplicated:
-        return (
-            f"Failed to create node {n} due to duplicate output(s) {duplicated}.\n"
-            "Node outputs must be unique."
-        )
-    common = set(n.input_bases) & set(n.output_bases)
-    if common:
-        return (
-            f"Failed to create node {n}.\nA node cannot have the same inputs and outputs even "
-            f"if they are transcoded: {common}"
-        )
-    return None
-
-
-#: Kedro's warning (once per process) for dataset names holding dots outside a namespace.
-DOTTED_NAME_WARNING = (
-    "One or more dataset names contain '.' characters, which is not recommended as the dot "
-    "notation is reserved for automatic namespacing in Kedro. Consider using a different "
-    "naming convention."
-)
-
-
-def dotted_dataset_names(n: Node) -> tuple[str, ...]:
-    """The dataset names of ``n`` that Kedro warns about: a ``.`` outside ``params:``, where
-    the part before the last dot does not start with the node's top-level namespace."""
-    top = n.namespace.split(".")[0] if n.namespace else None
-    found: list[str] = []
-    for name in (*n.inputs, *n.outputs):
-        if "." not in name or name.startswith("params:"):
-            continue
-        if top is None or not name.rsplit(".", 1)[0].startswith(top):
-            found.append(name)
-    return tuple(found)
-
-
-def _check_shape(n: Node) -> None:
-    problem = shape_problem(n)
-    if problem is not None:
-        raise ValueError(problem)
+    draft.__class__ = Node  # type: ignore[assignment]
+    return draft  # type: ignore[return-value]
 
 
 def node(
@@ -492,39 +349,53 @@ def node(
         TypeError: the inputs do not bind to the function's signature.
     """
     given_func: object = func
-    label = name or (_readable_func_name(func) if callable(given_func) else repr(given_func))
     if not callable(given_func):
-        raise ValueError(_error(f"first argument must be a function, not '{type(func).__name__}'.", label))
-    declared_in = _declare(inputs, "inputs", label)
-    declared_out = _declare(outputs, "outputs", label)
-    if not declared_in.names and not declared_out.names:
-        raise ValueError(_error("it must have some 'inputs' or 'outputs'.", label))
-    ordered = _binding_order(func, declared_in, label)
-    given_name: object = name
-    if given_name is not None and (not isinstance(given_name, str) or not _VALID_NAME.match(given_name)):
         raise ValueError(
-            f"'{name}' is not a valid node name. It must contain only letters, digits, "
-            "hyphens, underscores and/or fullstops."
+            invalid_node_message(
+                f"first argument must be a function, not '{type(func).__name__}'.", node_label(func, name)
+            )
         )
+    input_form, input_keys, declared_inputs = declare(inputs, "inputs", func, name)
+    output_form, output_keys, outputs_in_order = declare(outputs, "outputs", func, name)
+    if not declared_inputs and not outputs_in_order:
+        raise ValueError(invalid_node_message("it must have some 'inputs' or 'outputs'.", node_label(func, name)))
+    inputs_in_order = binding_order(func, input_form, input_keys, declared_inputs, name)
+    given_name: object = name
+    if given_name is not None and (not isinstance(given_name, str) or not VALID_NAME.match(given_name)):
+        raise ValueError(invalid_name_message(name))
     given_namespace: object = namespace
     if given_namespace is not None and not isinstance(given_namespace, str):
-        raise TypeError(f"'namespace' must be a string or None, got {type(namespace).__name__} (node {label}).")
+        raise TypeError(
+            f"'namespace' must be a string or None, got {type(namespace).__name__} (node {node_label(func, name)})."
+        )
     confirmed = () if confirms is None else (confirms,) if isinstance(confirms, str) else tuple(confirms)
     given_preview: object = preview_fn
     if given_preview is not None and not callable(given_preview):
-        raise ValueError(_error(f"preview_fn must be a function, not '{type(preview_fn).__name__}'.", label))
+        raise ValueError(
+            invalid_node_message(
+                f"preview_fn must be a function, not '{type(preview_fn).__name__}'.", node_label(func, name)
+            )
+        )
     built = _assemble(
         func,
-        declared_in,
-        declared_out,
-        inputs_in_order=ordered,
-        explicit_name=name,
-        namespace=namespace,
-        tags=_tag_set(tags),
-        confirms=confirmed,
-        preview_fn=preview_fn,
+        input_form,
+        input_keys,
+        declared_inputs,
+        inputs_in_order,
+        output_form,
+        output_keys,
+        outputs_in_order,
+        name,
+        namespace,
+        tag_set(tags),
+        confirmed,
+        preview_fn,
     )
-    _check_shape(built)
+    outs = built.output_bases
+    if len(outs) != 1 or outs[0] in built.input_bases:
+        problem = shape_problem(built)
+        if problem is not None:
+            raise ValueError(problem)
     return built
 
 
@@ -540,18 +411,24 @@ def renamed_node(
     Used by namespace remapping: the function and the declaration forms are unchanged, so the
     signature need not be bound again (which keeps remapping O(N) and cheap).
     """
-    inputs = original._inputs.renamed(rename)
-    outputs = original._outputs.renamed(rename)
-    order = tuple(rename(i) for i in original.inputs)
-    copy = _assemble(
-        original.func,
-        inputs,
-        outputs,
-        inputs_in_order=order,
-        explicit_name=original.explicit_name,
-        namespace=namespace,
-        tags=original.tags | extra_tags,
-        confirms=tuple(rename(c) for c in original.confirms),
-        preview_fn=original.preview_fn,
+    inputs = tuple([rename(i) for i in original.inputs])
+    declared = (
+        inputs
+        if original._declared_inputs is original.inputs
+        else tuple([rename(i) for i in original._declared_inputs])
     )
-    return copy
+    return _assemble(
+        original.func,
+        original._input_form,
+        original._input_keys,
+        declared,
+        inputs,
+        original._output_form,
+        original._output_keys,
+        tuple([rename(o) for o in original.outputs]),
+        original.explicit_name,
+        namespace,
+        original.tags | extra_tags,
+        tuple([rename(c) for c in original.confirms]),
+        original.preview_fn,
+    )

@@ -15,19 +15,16 @@ from types import MappingProxyType
 
 from returns.result import Failure, Result, Success
 
-from core._graph import GraphIndex, extend_index, find_cycle, index_nodes, toposort_layers
+from core._collector import collector_paused
+from core._graph import GraphIndex, extend_index, index_nodes
 from core._version import __version__
-from core.errors import (
-    CircularDependencyError,
-    ConfirmNotUniqueError,
-    OutputNotUniqueError,
-    PipelineError,
-    PipelineErrorReason,
-)
+from core.errors import PipelineError, PipelineErrorReason
+from core.graph_order import Layout, layout
 from core.grouping import GroupedNodes, group_nodes
 from core.namespacing import NameMapping, remap_nodes
 from core.node import Node
-from core.transcoding import strip_transcoding
+from core.pipeline_checks import cycle_error, duplicate_names, not_unique, transcoding_problem
+from core.transcoding import TRANSCODING_SEPARATOR, strip_transcoding
 
 __all__ = ["Pipeline", "PipelineItem", "combine", "pipeline"]
 
@@ -43,12 +40,12 @@ class Pipeline:
 
     #: the nodes in Kedro's execution order: layer by layer, sorted by name within a layer
     nodes: tuple[Node, ...]
-    #: Kedro's topological layers (a node's layer is its longest chain of ancestors)
-    grouped_nodes: tuple[tuple[Node, ...], ...]
     #: the nodes in the order they were given (used by ``to_json``)
     construction_order: tuple[Node, ...]
     #: indexes by name, producer, consumers, parents and children
     graph: GraphIndex
+    #: where each layer of ``nodes`` ends (see ``grouped_nodes``)
+    _layer_ends: tuple[int, ...]
     _all_inputs: frozenset[str]
     _all_outputs: frozenset[str]
     _free_inputs: frozenset[str]
@@ -57,6 +54,17 @@ class Pipeline:
     _memo: dict[str, object] = field(default_factory=dict)
 
     # -- graph queries -------------------------------------------------------------------
+
+    @property
+    def grouped_nodes(self) -> tuple[tuple[Node, ...], ...]:
+        """Kedro's topological layers (a node's layer is its longest chain of ancestors),
+        each sorted by name; made on first use, once per pipeline value."""
+        cached = self._memo.get("layers")
+        if cached is None:
+            nodes = self.nodes
+            starts = (0, *self._layer_ends)
+            cached = self._memo["layers"] = tuple([nodes[a:b] for a, b in zip(starts, self._layer_ends, strict=False)])
+        return cached  # type: ignore[return-value]
 
     def all_inputs(self) -> frozenset[str]:
         """Every raw input name of every node (``params:*`` included)."""
@@ -227,7 +235,7 @@ def _union(a: Pipeline, b: Pipeline) -> Result[Pipeline, PipelineError]:
         return Success(a)
     merged = [*a.construction_order, *extra]
     if any(n.name in a.graph.by_name for n in extra):
-        return Failure(_duplicate_names(merged, [(None, merged)]) or _missing_duplicate())
+        return Failure(duplicate_names(merged, [(None, merged)]) or _missing_duplicate())
     return _validated(merged, base=a, extra=extra)
 
 
@@ -307,7 +315,7 @@ def _from_items(items: Sequence[PipelineItem], tags: str | Iterable[str] | None)
                 f"pipeline() takes nodes and pipelines, got {type(item).__name__}: {item!r}"
             )
     sources.insert(0, (None, loose))
-    duplicates = _duplicate_names(flat, sources)
+    duplicates = duplicate_names(flat, sources)
     if duplicates is not None:
         return Failure(duplicates)
     tag_set = frozenset([tags]) if isinstance(tags, str) else frozenset(tags or ())
@@ -316,172 +324,86 @@ def _from_items(items: Sequence[PipelineItem], tags: str | Iterable[str] | None)
     return _validated(flat)
 
 
-def _duplicate_names(
-    flat: Sequence[Node], sources: Sequence[tuple[Pipeline | None, Sequence[Node]]]
-) -> PipelineError | None:
-    if len({n.name for n in flat}) == len(flat):
-        return None
-    # Rare path: attribute each repeated name to where it was seen again, as Kedro reports.
-    seen: set[str] = set()
-    again: dict[int, tuple[str, set[str]]] = {}
-    order: list[int] = []
-    for origin, members in _in_given_order(flat, sources):
-        for n in members:
-            if n.name in seen:
-                key = id(origin)
-                if key not in again:
-                    label = "Free nodes" if origin is None else repr(origin).replace("\n", "")
-                    again[key] = (label, set())
-                    order.append(key)
-                again[key][1].add(n.name)
-            else:
-                seen.add(n.name)
-    info = "".join(
-        f"{again[k][0]}:\n" + "\n".join(f"  - {name}" for name in sorted(again[k][1])) + "\n"
-        for k in order
-    )
-    names = tuple(sorted(set().union(*(again[k][1] for k in order))))
-    return PipelineError(
-        PipelineErrorReason.DUPLICATE_NODE_NAMES,
-        "Pipeline nodes must have unique names. The following node names appear more than "
-        f"once:\n\n{info}\nYou can name your nodes using the last argument of 'node()'.",
-        names=names,
-    )
-
-
-def _in_given_order(
-    flat: Sequence[Node], sources: Sequence[tuple[Pipeline | None, Sequence[Node]]]
-) -> list[tuple[Pipeline | None, Sequence[Node]]]:
-    # ``sources`` groups loose nodes first; rebuild the order in which items were given so
-    # that "seen again" is decided exactly as a single pass over the items would.
-    if len(sources) <= 1:
-        return list(sources)
-    position = {id(n): i for i, n in enumerate(flat)}
-    pieces: list[tuple[int, Pipeline | None, Sequence[Node]]] = []
-    for origin, members in sources:
-        if origin is None:
-            pieces.extend((position[id(n)], None, [n]) for n in members)
-        elif members:
-            pieces.append((position[id(members[0])], origin, members))
-    pieces.sort(key=lambda piece: piece[0])
-    return [(origin, members) for _, origin, members in pieces]
-
-
 def _validated(
     flat: Sequence[Node], *, base: Pipeline | None = None, extra: Sequence[Node] = ()
 ) -> Result[Pipeline, PipelineError]:
-    """Check a flat node list whose names are already known to be unique.
+    """Check a flat node list whose names are already known to be unique, and build it.
 
     With ``base``, ``flat`` is ``base``'s nodes followed by ``extra``: the checks and the
-    indexes then cost O(|extra|) plus C-speed copies of ``base``'s maps.
+    index then cost O(|extra|) plus C-speed copies of ``base``'s maps.
     """
-    new = extra if base is not None else flat
-    all_inputs: set[str] = set(base.all_inputs()) if base is not None else set()
-    all_outputs: set[str] = set(base.all_outputs()) if base is not None else set()
-    for n in new:
-        all_inputs.update(n.inputs)
-        all_outputs.update(n.outputs)
-    problem = (
-        _transcoding_problem(all_inputs | all_outputs)
-        or _not_unique(flat, "outputs", base=base, extra=extra)
-        or _not_unique(flat, "confirms")
-    )
-    if problem is not None:
-        return Failure(problem)
-    index = extend_index(base.graph, extra) if base is not None else index_nodes(flat)
-    layers = toposort_layers(index)
-    if layers is None:
-        cycle = find_cycle(index)
-        # Kedro prints the list of nodes itself: reprs, not quoted strings.
-        shown = "[" + ", ".join(repr(index.by_name[name]) for name in cycle) + "]"
-        return Failure(
-            CircularDependencyError(
-                f"Circular dependencies exist among the following {len(cycle)} item(s): {shown}",
-                names=tuple(sorted(cycle)),
-            )
+    with collector_paused():
+        new = extra if base is not None else flat
+        all_inputs = {i for n in new for i in n.inputs}
+        all_outputs = {o for n in new for o in n.outputs}
+        if base is not None:
+            all_inputs |= base.all_inputs()
+            all_outputs |= base.all_outputs()
+        transcoded = _any_transcoded(all_inputs, all_outputs)
+        problem = (
+            (transcoding_problem(all_inputs | all_outputs) if transcoded else None)
+            or _outputs_not_unique(flat, all_outputs, transcoded, base, extra)
+            or not_unique([n for n in flat if n.confirms], "confirms")
         )
-    return Success(_finish(flat, index, layers, frozenset(all_inputs), frozenset(all_outputs)))
+        if problem is not None:
+            return Failure(problem)
+        index = extend_index(base.graph, extra) if base is not None else index_nodes(flat)
+        order = layout(index)
+        if order is None:
+            return Failure(cycle_error(index))
+        return Success(_finish(index, order, all_inputs, all_outputs, transcoded))
+
+
+def _outputs_not_unique(
+    flat: Sequence[Node], all_outputs: set[str], transcoded: bool, base: Pipeline | None, extra: Sequence[Node]
+) -> PipelineError | None:
+    if base is not None:
+        return not_unique(flat, "outputs", produced=base.graph.producer, extra=extra)
+    # Without transcoding, raw names are base names: unique iff no name was counted twice.
+    if not transcoded and len(all_outputs) == sum([len(n.outputs) for n in flat]):
+        return None
+    return not_unique(flat, "outputs")
+
+
+def _any_transcoded(all_inputs: set[str], all_outputs: set[str]) -> bool:
+    # One C-speed scan over the joined names instead of a Python loop over each.
+    return TRANSCODING_SEPARATOR in "\n".join(all_inputs) or TRANSCODING_SEPARATOR in "\n".join(all_outputs)
 
 
 def _finish(
-    flat: Sequence[Node],
-    index: GraphIndex,
-    layers: tuple[tuple[Node, ...], ...],
-    all_inputs: frozenset[str],
-    all_outputs: frozenset[str],
+    index: GraphIndex, order: Layout, all_inputs: set[str], all_outputs: set[str], transcoded: bool
 ) -> Pipeline:
-    produced = frozenset(index.producer)
-    consumed = frozenset(index.consumers)
+    ids, ends = order
+    by_id = index.nodes
+    if transcoded:
+        produced = index.producer
+        consumed = index.consumers
+        free_inputs = frozenset([i for i in all_inputs if strip_transcoding(i) not in produced])
+        free_outputs = frozenset([o for o in all_outputs if strip_transcoding(o) not in consumed])
+    else:
+        # Raw names are base names: what is read but never written, and the converse.
+        free_inputs = frozenset(all_inputs - all_outputs)
+        free_outputs = frozenset(all_outputs - all_inputs)
     return Pipeline(
-        nodes=tuple(n for layer in layers for n in layer),
-        grouped_nodes=layers,
-        construction_order=tuple(flat),
+        nodes=tuple([by_id[i] for i in ids]),
+        construction_order=by_id,
         graph=index,
-        _all_inputs=all_inputs,
-        _all_outputs=all_outputs,
-        _free_inputs=frozenset(i for i in all_inputs if strip_transcoding(i) not in produced),
-        _free_outputs=frozenset(o for o in all_outputs if strip_transcoding(o) not in consumed),
+        _layer_ends=tuple(ends),
+        _all_inputs=frozenset(all_inputs),
+        _all_outputs=frozenset(all_outputs),
+        _free_inputs=free_inputs,
+        _free_outputs=free_outputs,
     )
 
 
 def _unchecked(flat: Sequence[Node]) -> Pipeline:
     """A pipeline from nodes already known to be valid together (a subset or a re-tagging of
     a valid pipeline): no check can fail, so only the indexes are built."""
-    all_inputs: set[str] = set()
-    all_outputs: set[str] = set()
-    for n in flat:
-        all_inputs.update(n.inputs)
-        all_outputs.update(n.outputs)
-    index = index_nodes(flat)
-    layers = toposort_layers(index)
-    if layers is None:  # pragma: no cover - a subset of an acyclic graph is acyclic
-        raise AssertionError("a subset of a valid pipeline cannot have a cycle")
-    return _finish(flat, index, layers, frozenset(all_inputs), frozenset(all_outputs))
-
-
-def _transcoding_problem(names: set[str]) -> PipelineError | None:
-    bare_and_transcoded = sorted(
-        {base for base in (strip_transcoding(n) for n in names if "@" in n) if base in names}
-    )
-    if not bare_and_transcoded:
-        return None
-    return PipelineError(
-        PipelineErrorReason.TRANSCODING_INCONSISTENT,
-        "The following datasets are used with transcoding, but were referenced without the "
-        f"separator: {', '.join(bare_and_transcoded)}.\n"
-        "Please specify a transcoding option or rename the datasets.",
-        names=tuple(bare_and_transcoded),
-    )
-
-
-def _not_unique(
-    flat: Sequence[Node], field: str, *, base: Pipeline | None = None, extra: Sequence[Node] = ()
-) -> PipelineError | None:
-    repeated: list[str]
-    if field == "outputs" and base is not None:
-        seen: set[str] = set()
-        clash: set[str] = set()
-        for n in extra:
-            for out in n.output_bases:
-                if out in base.graph.producer or out in seen:
-                    clash.add(out)
-                seen.add(out)
-        repeated = sorted(clash)
-    else:
-        counts: dict[str, int] = {}
-        for n in flat:
-            for name in n.output_bases if field == "outputs" else n.confirms:
-                stripped = strip_transcoding(name)
-                counts[stripped] = counts.get(stripped, 0) + 1
-        repeated = sorted(name for name, count in counts.items() if count > 1)
-    if not repeated:
-        return None
-    if field == "outputs":
-        return OutputNotUniqueError(
-            f"Output(s) {repeated} are returned by more than one nodes. Node outputs must be unique.",
-            names=tuple(repeated),
-        )
-    return ConfirmNotUniqueError(
-        f"{repeated} datasets are confirmed by more than one node. Node confirms must be unique.",
-        names=tuple(repeated),
-    )
+    with collector_paused():
+        all_inputs = {i for n in flat for i in n.inputs}
+        all_outputs = {o for n in flat for o in n.outputs}
+        index = index_nodes(flat)
+        order = layout(index)
+        if order is None:  # pragma: no cover - a subset of an acyclic graph is acyclic
+            raise AssertionError("a subset of a valid pipeline cannot have a cycle")
+        return _finish(index, order, all_inputs, all_outputs, _any_transcoded(all_inputs, all_outputs))

@@ -37,13 +37,26 @@ coordinating thread and report events there.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import final
 
 from core.pipeline import Pipeline
+from core.scheduler_state import (
+    COMPLETED,
+    FAILED,
+    READY,
+    STATUS,
+    SUBMITTED,
+    Board,
+    NodeStatus,
+    Progress,
+    Scheduler,
+    SchedulerMisuseError,
+    board_of,
+    moved,
+    plan_of,
+    position_of,
+    refusal,
+)
 
 __all__ = [
     "NodeStatus",
@@ -66,176 +79,6 @@ __all__ = [
 ]
 
 
-class SchedulerMisuseError(RuntimeError):
-    """A runner broke the scheduler's protocol (a bug, never an expected failure)."""
-
-
-class NodeStatus(enum.Enum):
-    """Where one node is in the run."""
-
-    #: some parent has not completed yet
-    PENDING = "pending"
-    #: every parent completed; not handed to a worker yet
-    READY = "ready"
-    #: handed to a worker, not finished
-    SUBMITTED = "submitted"
-    #: ran successfully
-    COMPLETED = "completed"
-    #: raised (or its outputs were rejected)
-    FAILED = "failed"
-
-
-class Progress(enum.Enum):
-    """Where the whole run is."""
-
-    #: no failure; some node is ready or in flight
-    RUNNING = "running"
-    #: a node failed; nothing new is handed out while nodes still in flight finish
-    DRAINING = "draining"
-    #: every node completed
-    SUCCEEDED = "succeeded"
-    #: a node failed and nothing is in flight any more
-    FAILED = "failed"
-    #: no failure, nothing ready or in flight, yet nodes are left (Kedro's "Unable to schedule
-    #: new tasks"; unreachable for a valid pipeline, kept so runners can report it)
-    STUCK = "stuck"
-
-
-# Node statuses as small ints in a bytearray: the hot loop compares bytes, not enum members.
-_PENDING, _READY, _SUBMITTED, _COMPLETED, _FAILED = 0, 1, 2, 3, 4
-_STATUS = (
-    NodeStatus.PENDING,
-    NodeStatus.READY,
-    NodeStatus.SUBMITTED,
-    NodeStatus.COMPLETED,
-    NodeStatus.FAILED,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What the scheduler needs to know about a pipeline, computed once in O(N + E).
-
-    A node is identified by its position in ``pipeline.nodes``.
-    """
-
-    names: tuple[str, ...]
-    position: Mapping[str, int]
-    parent_counts: tuple[int, ...]
-    #: children of each node, by ascending position
-    children: tuple[tuple[int, ...], ...]
-    inputs: tuple[tuple[str, ...], ...]
-    outputs: tuple[tuple[str, ...], ...]
-    #: raw dataset name -> how many times nodes read it (Kedro's ``load_counts``)
-    load_counts: Mapping[str, int]
-    retained: frozenset[str]
-
-
-def _plan(pipeline: Pipeline, retained: frozenset[str]) -> _Plan:
-    nodes = pipeline.nodes
-    graph = pipeline.graph
-    ids = graph.ids
-    parent_ids = graph.parent_ids
-    position = {n.name: i for i, n in enumerate(nodes)}
-    # graph id (construction order) -> position in ``pipeline.nodes`` (execution order)
-    at: list[int] = [0] * len(nodes)
-    node_ids = [ids[n.name] for n in nodes]
-    for i, graph_id in enumerate(node_ids):
-        at[graph_id] = i
-    children: list[list[int]] = [[] for _ in nodes]
-    loads: dict[str, int] = {}
-    for i, n in enumerate(nodes):
-        # Visiting children in position order appends them already sorted.
-        for p in parent_ids[node_ids[i]]:
-            children[at[p]].append(i)
-        for name in n.inputs:
-            loads[name] = loads.get(name, 0) + 1
-    return _Plan(
-        names=tuple(n.name for n in nodes),
-        position=MappingProxyType(position),
-        parent_counts=tuple([len(parent_ids[g]) for g in node_ids]),
-        children=tuple(tuple(c) for c in children),
-        inputs=tuple(n.inputs for n in nodes),
-        outputs=tuple(n.outputs for n in nodes),
-        load_counts=MappingProxyType(loads),
-        retained=retained,
-    )
-
-
-class _Board:
-    """The mutable bookkeeping behind one live :class:`Scheduler` handle."""
-
-    __slots__ = ("completed", "cursor", "failed", "in_flight", "loads", "plan", "ready", "status", "waiting")
-
-    def __init__(self, plan: _Plan) -> None:
-        self.plan = plan
-        self.status = bytearray(len(plan.names))
-        self.waiting = list(plan.parent_counts)
-        # Insertion-ordered set of READY positions (dict keys: O(1) add and remove).
-        self.ready: dict[int, None] = {}
-        for i, count in enumerate(plan.parent_counts):
-            if count == 0:
-                self.status[i] = _READY
-                self.ready[i] = None
-        self.loads = dict(plan.load_counts)
-        #: every position before it is SUBMITTED, COMPLETED or FAILED (never READY/PENDING)
-        self.cursor = 0
-        self.in_flight = 0
-        self.completed = 0
-        self.failed = 0
-
-
-@final
-class Scheduler:
-    """An owned handle on a run's scheduling state (see the module docstring).
-
-    Build one with :func:`start`; move it on with the transition functions, always keeping
-    only the handle they return.
-    """
-
-    __slots__ = ("_board",)
-
-    def __init__(self, board: _Board) -> None:
-        self._board: _Board | None = board
-
-    def __repr__(self) -> str:
-        board = self._board
-        if board is None:
-            return "Scheduler(<spent>)"
-        return (
-            f"Scheduler(nodes={len(board.plan.names)}, completed={board.completed}, "
-            f"in_flight={board.in_flight}, ready={len(board.ready)}, failed={board.failed})"
-        )
-
-
-def _board(s: Scheduler) -> _Board:
-    board = s._board
-    if board is None:
-        raise SchedulerMisuseError(
-            "This Scheduler was consumed by an earlier transition; use the value it returned."
-        )
-    return board
-
-
-def _move(s: Scheduler, board: _Board) -> Scheduler:
-    s._board = None
-    return Scheduler(board)
-
-
-def _position(board: _Board, name: str) -> int:
-    position = board.plan.position.get(name)
-    if position is None:
-        raise SchedulerMisuseError(f"The pipeline being run has no node named {name!r}.")
-    return position
-
-
-def _refuse(board: _Board, position: int, event: str) -> SchedulerMisuseError:
-    status = _STATUS[board.status[position]]
-    return SchedulerMisuseError(
-        f"Cannot mark node {board.plan.names[position]!r} {event}: it is {status.value}."
-    )
-
-
 # -- construction -------------------------------------------------------------------------
 
 
@@ -251,7 +94,7 @@ def start(pipeline: Pipeline, *, retained: frozenset[str] | None = None) -> Sche
         The owned scheduler for the run.
     """
     kept = pipeline.inputs() | pipeline.outputs() if retained is None else retained
-    return Scheduler(_Board(_plan(pipeline, kept)))
+    return Scheduler(Board(plan_of(pipeline, kept)))
 
 
 # -- queries (do not consume the handle) ---------------------------------------------------
@@ -263,7 +106,7 @@ def ready(s: Scheduler) -> tuple[str, ...]:
     Costs O(r log r) for r ready nodes (a C-level sort of positions that mostly arrive
     already in order).
     """
-    board = _board(s)
+    board = board_of(s)
     if board.failed or not board.ready:
         return ()
     names = board.plan.names
@@ -276,17 +119,17 @@ def next_ready(s: Scheduler) -> str | None:
     A loop that runs each node it takes to completion before taking the next therefore runs
     the nodes exactly in Kedro's sequential order, at O(1) amortised per call.
     """
-    board = _board(s)
+    board = board_of(s)
     if board.failed:
         return None
     status = board.status
     total = len(status)
     cursor = board.cursor
-    while cursor < total and status[cursor] >= _SUBMITTED:
+    while cursor < total and status[cursor] >= SUBMITTED:
         cursor += 1
     # Advancing the cursor changes no observable answer: it only skips settled nodes.
     board.cursor = cursor
-    if cursor < total and status[cursor] == _READY:
+    if cursor < total and status[cursor] == READY:
         return board.plan.names[cursor]
     if not board.ready:
         return None
@@ -296,13 +139,13 @@ def next_ready(s: Scheduler) -> str | None:
 
 def status_of(s: Scheduler, node_name: str) -> NodeStatus:
     """Where ``node_name`` is in the run."""
-    board = _board(s)
-    return _STATUS[board.status[_position(board, node_name)]]
+    board = board_of(s)
+    return STATUS[board.status[position_of(board, node_name)]]
 
 
 def progress(s: Scheduler) -> Progress:
     """Where the whole run is (O(1))."""
-    board = _board(s)
+    board = board_of(s)
     if board.failed:
         return Progress.DRAINING if board.in_flight else Progress.FAILED
     if board.completed == len(board.status):
@@ -341,7 +184,7 @@ class ScheduleView:
 
 def view(s: Scheduler) -> ScheduleView:
     """The names in each status, for reports and error messages."""
-    board = _board(s)
+    board = board_of(s)
     groups: tuple[list[str], ...] = ([], [], [], [], [])
     for name, code in zip(board.plan.names, board.status, strict=True):
         groups[code].append(name)
@@ -361,15 +204,15 @@ def mark_submitted(s: Scheduler, node_name: str) -> Scheduler:
     # The hot path inlines _board/_position/_move: a run makes three calls per node.
     board = s._board
     i = None if board is None else board.plan.position.get(node_name)
-    if board is None or i is None or board.failed or board.status[i] != _READY:
-        board = _board(s)
-        i = _position(board, node_name)
+    if board is None or i is None or board.failed or board.status[i] != READY:
+        board = board_of(s)
+        i = position_of(board, node_name)
         if board.failed:
             raise SchedulerMisuseError(
                 f"Cannot submit node {node_name!r}: the run already has a failed node."
             )
-        raise _refuse(board, i, "submitted")
-    board.status[i] = _SUBMITTED
+        raise refusal(board, i, "submitted")
+    board.status[i] = SUBMITTED
     del board.ready[i]
     board.in_flight += 1
     s._board = None
@@ -382,17 +225,17 @@ def take_ready(s: Scheduler) -> tuple[Scheduler, tuple[str, ...]]:
     Returns:
         The new scheduler and the submitted names, in ``pipeline.nodes`` order.
     """
-    board = _board(s)
+    board = board_of(s)
     if board.failed or not board.ready:
-        return _move(s, board), ()
+        return moved(s, board), ()
     positions = sorted(board.ready)
     board.ready.clear()
     status = board.status
     for i in positions:
-        status[i] = _SUBMITTED
+        status[i] = SUBMITTED
     board.in_flight += len(positions)
     names = board.plan.names
-    return _move(s, board), tuple(names[i] for i in positions)
+    return moved(s, board), tuple(names[i] for i in positions)
 
 
 def mark_completed(s: Scheduler, node_name: str) -> tuple[Scheduler, tuple[str, ...]]:
@@ -411,12 +254,12 @@ def mark_completed(s: Scheduler, node_name: str) -> tuple[Scheduler, tuple[str, 
     """
     board = s._board
     i = None if board is None else board.plan.position.get(node_name)
-    if board is None or i is None or board.status[i] != _SUBMITTED:
-        board = _board(s)
-        raise _refuse(board, _position(board, node_name), "completed")
+    if board is None or i is None or board.status[i] != SUBMITTED:
+        board = board_of(s)
+        raise refusal(board, position_of(board, node_name), "completed")
     status = board.status
     plan = board.plan
-    status[i] = _COMPLETED
+    status[i] = COMPLETED
     board.in_flight -= 1
     board.completed += 1
     waiting = board.waiting
@@ -425,7 +268,7 @@ def mark_completed(s: Scheduler, node_name: str) -> tuple[Scheduler, tuple[str, 
         left = waiting[child] - 1
         waiting[child] = left
         if left == 0:
-            status[child] = _READY
+            status[child] = READY
             ready_set[child] = None
     loads = board.loads
     retained = plan.retained
@@ -449,11 +292,11 @@ def mark_failed(s: Scheduler, node_name: str) -> Scheduler:
     Raises:
         SchedulerMisuseError: the node was not submitted, or ``s`` is spent.
     """
-    board = _board(s)
-    i = _position(board, node_name)
-    if board.status[i] != _SUBMITTED:
-        raise _refuse(board, i, "failed")
-    board.status[i] = _FAILED
+    board = board_of(s)
+    i = position_of(board, node_name)
+    if board.status[i] != SUBMITTED:
+        raise refusal(board, i, "failed")
+    board.status[i] = FAILED
     board.in_flight -= 1
     board.failed += 1
-    return _move(s, board)
+    return moved(s, board)

@@ -13,6 +13,7 @@ from returns.pipeline import is_successful
 
 from core.catalog import (
     EntrySource,
+    first_match,
     parse_catalog_config,
     parse_pattern,
     resolve_entry,
@@ -186,3 +187,32 @@ def test_resolution_of_an_explicit_entry_wins_over_patterns() -> None:
 
 
 logging.getLogger("kedro").setLevel(logging.ERROR)
+
+
+# Letters whose case folding is not ASCII's: the Kelvin sign folds to "k", the long s to "s",
+# the dotted capital I to "i̇" (two characters).
+_UNICODE_CASE = "kKsS\u212a\u017f\u0130\u0131iIé"
+
+
+@given(
+    st.lists(st.one_of(pattern_texts(), st.text(_UNICODE_CASE, min_size=1, max_size=2).map(lambda t: t + "{x}" + t)),
+             min_size=1, max_size=6, unique=True),
+    st.data(),
+)
+@example(["\u212a{x}"], None)
+@example(["k{x}s"], None)
+def test_first_match_is_the_first_regex_that_matches(texts: list[str], data: st.DataObject | None) -> None:
+    """The literal start/end pre-check never rules out a pattern whose regex matches."""
+    patterns = [parse_pattern(text).unwrap() for text in texts]
+    if data is None:
+        names = ["K-s", "\u212a-s", "k-\u017f", "KK", "x"]
+    else:
+        names = [
+            data.draw(st.one_of(names_for(texts), st.text(_LITERAL_CHARS + _UNICODE_CASE + "-", max_size=6)))
+            for _ in range(5)
+        ]
+    for name in names:
+        expected = next(
+            ((p, found.groupdict()) for p in patterns if (found := p.regex.fullmatch(name)) is not None), None
+        )
+        assert first_match(patterns, name) == expected

@@ -23,7 +23,7 @@ from core.config import FrozenConfig, freeze_mapping, thaw_mapping
 from core.errors import ConfigError, ConfigErrorReason
 from shell.config.parsing import document_from_config, parse_config_text, parse_plain_document
 from shell.config.resolution import resolve_config
-from shell.config.resolvers import resolver_scope
+from shell.config.resolvers import install_resolvers, resolver_scope
 
 PATH = "/conf/base/parameters.yml"
 
@@ -99,6 +99,7 @@ RUNTIME = {"r": {"deep": 3}, "name": "top"}
 
 def _whole_by_omegaconf(raw: FrozenConfig) -> Result[FrozenConfig, ConfigError]:
     """The reference: the whole configuration through OmegaConf, as before the fast paths."""
+    install_resolvers()  # a scope installs its resolvers on first use
     try:
         container = OmegaConf.to_container(OmegaConf.create(thaw_mapping(raw)), resolve=True)
     except OmegaConfBaseException as exc:

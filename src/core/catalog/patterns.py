@@ -68,6 +68,10 @@ class Pattern:
     specificity: int
     placeholder_count: int
     source: str
+    # The literal text before the first and after the last placeholder, lower-cased, when
+    # ASCII ("" otherwise): a cheap test that rules most names out before the regex runs.
+    head: str = field(default="", compare=False, repr=False)
+    tail: str = field(default="", compare=False, repr=False)
     # Compiled on first use: building a catalog should not pay for patterns it never
     # matches. A memo only, invisible to equality, hashing and repr.
     _compiled: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
@@ -156,7 +160,18 @@ def parse_pattern(text: str) -> Result[Pattern, DatasetError]:
         position = end + 1
     if count == 0:
         return _malformed(text, "it has no placeholder")
-    return Success(Pattern(text, tuple(fields), literal_length, count, "".join(parts)))
+    head, tail = text[: text.find("{")], text[text.rfind("}") + 1 :]
+    return Success(
+        Pattern(
+            text,
+            tuple(fields),
+            literal_length,
+            count,
+            "".join(parts),
+            head.lower() if head.isascii() else "",
+            tail.lower() if tail.isascii() else "",
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +218,12 @@ def order_patterns(patterns: Iterable[Pattern]) -> Result[OrderedPatterns, Datas
 
 def first_match(patterns: Iterable[Pattern], name: str) -> tuple[Pattern, Mapping[str, str]] | None:
     """The first pattern (in the given order) that matches ``name``, with its captures."""
+    # For an ASCII name, ignoring case is comparing lower-cased text: a pattern whose literal
+    # start or end the name lacks cannot match, and its regex is not run.
+    folded = name.lower() if name.isascii() else None
     for pattern in patterns:
+        if folded is not None and not (folded.endswith(pattern.tail) and folded.startswith(pattern.head)):
+            continue
         found = pattern.regex.fullmatch(name)
         if found is not None:
             return pattern, found.groupdict()

@@ -23,12 +23,18 @@ if TYPE_CHECKING:
     from shell.config.loading import load_config
     from shell.config.omegaconf_loader import OmegaConfigLoader
     from shell.config.resolvers import Resolver
-    from shell.config.source import ConfigSource, FsspecConfigSource, open_config_source
+    from shell.config.source import (
+        ConfigSource,
+        FsspecConfigSource,
+        LocalConfigSource,
+        open_config_source,
+    )
 
 __all__ = [
     "AbstractConfigLoader",
     "ConfigSource",
     "FsspecConfigSource",
+    "LocalConfigSource",
     "OmegaConfigLoader",
     "Resolver",
     "load_config",
@@ -42,6 +48,7 @@ _DEFINED_IN = {
     "AbstractConfigLoader": "shell.config.abstract",
     "ConfigSource": "shell.config.source",
     "FsspecConfigSource": "shell.config.source",
+    "LocalConfigSource": "shell.config.source",
     "OmegaConfigLoader": "shell.config.omegaconf_loader",
     "Resolver": "shell.config.resolvers",
     "load_config": "shell.config.loading",

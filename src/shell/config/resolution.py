@@ -10,14 +10,15 @@ holding interpolations when every interpolation calls ``globals:`` or ``runtime_
 (which read their arguments, never other keys). Any other interpolation (``${a.b}``,
 ``oc.select``, custom resolvers that may read the tree) resolves the whole configuration.
 Either way the result, and the first error with its ``full_key``, are OmegaConf's.
+OmegaConf is imported (and the scope's resolvers installed) only when something is handed
+to it.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf
-from omegaconf.errors import OmegaConfBaseException, UnsupportedInterpolationType
 from returns.result import Failure, Result, Success
 
 from core.config import (
@@ -30,6 +31,11 @@ from core.config import (
     thaw_mapping,
 )
 from core.errors import ConfigError, ConfigErrorReason
+from shell.config.resolvers import install_resolvers
+
+if TYPE_CHECKING:
+    from omegaconf import DictConfig
+    from omegaconf.errors import OmegaConfBaseException
 
 __all__ = ["dereference", "resolve_config", "resolve_document_in_place"]
 
@@ -39,6 +45,8 @@ _GLOBALS_RUNTIME_MESSAGE = "The `runtime_params:` resolver is not supported for 
 def _interpolation_error(
     exc: OmegaConfBaseException, path: str, *, globals_load: bool
 ) -> ConfigError:
+    from omegaconf.errors import UnsupportedInterpolationType
+
     if (
         globals_load
         and isinstance(exc, UnsupportedInterpolationType)
@@ -78,6 +86,10 @@ def resolve_config(
 def _resolve_whole(
     raw: FrozenConfig, *, path: str, globals_load: bool
 ) -> Result[FrozenConfig, ConfigError]:
+    install_resolvers()
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
     try:
         container = OmegaConf.to_container(OmegaConf.create(thaw_mapping(raw)), resolve=True)
     except OmegaConfBaseException as exc:
@@ -155,6 +167,10 @@ def resolve_document_in_place(
     Every interpolation of the file is resolved here, so credentials cannot refer to keys of
     another credentials file.
     """
+    install_resolvers()
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
     try:
         OmegaConf.resolve(config)
     except OmegaConfBaseException as exc:
@@ -173,6 +189,10 @@ def dereference(
     resolvers returning config nodes (such as ``${globals:...}``) count, resolvers returning
     plain values do not, and a failing interpolation is no container.
     """
+    install_resolvers()
+    from omegaconf import Container, DictConfig, ListConfig, Node, OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
     try:
         node: Container = OmegaConf.create(thaw_mapping(tree))
         for key in key_path[:-1]:

@@ -19,6 +19,10 @@ Inside a scope, as in Kedro:
 
 OmegaConf's registry is the private ``BaseContainer._resolvers`` (there is no public way to
 save and restore it); the swap touches nothing else.
+
+The swap happens on first use: code that hands a configuration to OmegaConf inside a scope
+calls :func:`install_resolvers` first. A lookup whose files are plain data (no ``${...}``)
+never imports OmegaConf at all.
 """
 
 from __future__ import annotations
@@ -27,25 +31,31 @@ import inspect
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 
-from omegaconf import OmegaConf
-from omegaconf.basecontainer import BaseContainer
-from omegaconf.errors import InterpolationResolutionError
-
-__all__ = ["Resolver", "resolver_scope"]
+__all__ = ["Resolver", "install_resolvers", "resolver_scope"]
 
 #: A resolver function, called with the interpolation's arguments.
 Resolver = Callable[..., object]
 
 _LOCK = threading.RLock()
 _NO_VALUE = object()
-# OmegaConf 2.4 renamed the (argument-parsing) registration to register_resolver and
-# deprecated register_new_resolver; in 2.3 register_resolver is the legacy string-only API.
-_MODERN_API = "annotation_validation" in inspect.signature(OmegaConf.register_resolver).parameters
+
+
+@cache
+def _modern_api() -> bool:
+    # OmegaConf 2.4 renamed the (argument-parsing) registration to register_resolver and
+    # deprecated register_new_resolver; in 2.3 register_resolver is the legacy string-only API.
+    from omegaconf import OmegaConf
+
+    return "annotation_validation" in inspect.signature(OmegaConf.register_resolver).parameters
 
 
 def _register(name: str, resolver: Resolver) -> None:
-    if _MODERN_API:
+    from omegaconf import OmegaConf
+
+    if _modern_api():
         OmegaConf.register_resolver(name, resolver, replace=True, annotation_validation="off")
     else:  # pragma: no cover - OmegaConf 2.3
         OmegaConf.register_new_resolver(name, resolver, replace=True)
@@ -55,6 +65,9 @@ def _globals_resolver(globals_: Mapping[str, object]) -> Resolver:
     built: list[object] = []
 
     def globals_value(variable: str, default: object = _NO_VALUE) -> object:
+        from omegaconf import OmegaConf
+        from omegaconf.errors import InterpolationResolutionError
+
         if variable.startswith("_"):
             raise InterpolationResolutionError(
                 "Keys starting with '_' are not supported for globals."
@@ -75,6 +88,9 @@ def _runtime_params_resolver(runtime_params: Mapping[str, object], found: set[st
     built: list[object] = []
 
     def runtime_value(variable: str, default: object = _NO_VALUE) -> object:
+        from omegaconf import OmegaConf
+        from omegaconf.errors import InterpolationResolutionError
+
         if not built:
             built.append(OmegaConf.create(dict(runtime_params)))
         value = OmegaConf.select(built[0], variable, default=_NO_VALUE)  # type: ignore[arg-type]
@@ -103,6 +119,22 @@ def _env_resolver(environ: Mapping[str, str]) -> Resolver:
     return env
 
 
+@dataclass(slots=True)
+class _Scope:
+    """One :func:`resolver_scope`'s resolvers, and the registry it replaced once installed."""
+
+    globals_: Mapping[str, object]
+    runtime_params: Mapping[str, object] | None
+    custom_resolvers: Mapping[str, Resolver]
+    environ: Mapping[str, str] | None
+    found_runtime_keys: set[str]
+    saved: dict[str, object] | None = None
+
+
+#: The open scopes, innermost last; only the thread holding ``_LOCK`` has any.
+_SCOPES: list[_Scope] = []
+
+
 @contextmanager
 def resolver_scope(
     *,
@@ -112,7 +144,10 @@ def resolver_scope(
     environ: Mapping[str, str] | None = None,
     found_runtime_keys: set[str] | None = None,
 ) -> Iterator[None]:
-    """Install this lookup's resolvers for the duration of the ``with`` block.
+    """Make this lookup's resolvers the ones OmegaConf uses for the ``with`` block.
+
+    They are installed by the first :func:`install_resolvers` inside the block (nothing is
+    imported or changed before), and the previous registry is put back when it ends.
 
     Args:
         globals_: The loaded globals (plain data) behind ``${globals:...}``.
@@ -122,21 +157,48 @@ def resolver_scope(
         environ: The environment behind ``${oc.env:...}``; ``None`` leaves it out.
         found_runtime_keys: Collects the runtime-parameter keys actually found.
     """
+    scope = _Scope(
+        globals_,
+        runtime_params,
+        custom_resolvers or {},
+        environ,
+        found_runtime_keys if found_runtime_keys is not None else set(),
+    )
     with _LOCK:
-        saved = BaseContainer._resolvers
-        BaseContainer._resolvers = dict(saved)
+        _SCOPES.append(scope)
         try:
-            OmegaConf.clear_resolver("oc.env")
-            OmegaConf.clear_resolver("runtime_params")
-            for name, resolver in (custom_resolvers or {}).items():
-                if not OmegaConf.has_resolver(name):
-                    _register(name, resolver)
-            _register("globals", _globals_resolver(globals_))
-            if runtime_params is not None:
-                hits = found_runtime_keys if found_runtime_keys is not None else set()
-                _register("runtime_params", _runtime_params_resolver(runtime_params, hits))
-            if environ is not None:
-                _register("oc.env", _env_resolver(environ))
             yield
         finally:
-            BaseContainer._resolvers = saved
+            _SCOPES.pop()
+            if scope.saved is not None:
+                from omegaconf.basecontainer import BaseContainer
+
+                BaseContainer._resolvers = scope.saved
+
+
+def install_resolvers() -> None:
+    """Install the innermost open scope's resolvers in OmegaConf, if not done yet.
+
+    Call before handing anything to OmegaConf inside a :func:`resolver_scope`; outside any
+    scope it does nothing.
+    """
+    with _LOCK:
+        if not _SCOPES or _SCOPES[-1].saved is not None:
+            return
+        from omegaconf import OmegaConf
+        from omegaconf.basecontainer import BaseContainer
+
+        scope = _SCOPES[-1]
+        saved = BaseContainer._resolvers
+        BaseContainer._resolvers = dict(saved)
+        scope.saved = saved
+        OmegaConf.clear_resolver("oc.env")
+        OmegaConf.clear_resolver("runtime_params")
+        for name, resolver in scope.custom_resolvers.items():
+            if not OmegaConf.has_resolver(name):
+                _register(name, resolver)
+        _register("globals", _globals_resolver(scope.globals_))
+        if scope.runtime_params is not None:
+            _register("runtime_params", _runtime_params_resolver(scope.runtime_params, scope.found_runtime_keys))
+        if scope.environ is not None:
+            _register("oc.env", _env_resolver(scope.environ))

@@ -36,6 +36,7 @@ from shell.runners.task import (
     _streams,
     log_running,
 )
+from shell.runners.timeouts import NodeTimedOut
 
 __all__ = ["_Client", "_Driver", "_Flight", "_Future"]
 
@@ -70,6 +71,16 @@ class _Client(Protocol):
 
     def close(self) -> None: ...
 
+    def retire_workers(self, workers: list[str], close_workers: bool, callback_timeout: float) -> object: ...
+
+    def subscribe_topic(
+        self, topic: str, handler: Callable[[tuple[float, Mapping[str, object]]], None]
+    ) -> None: ...
+
+    def unsubscribe_topic(self, topic: str) -> None: ...
+
+    def run_on_scheduler(self, function: Callable[..., object], *args: object) -> object: ...
+
 
 def _implemented(hooks: object, names: tuple[str, ...]) -> bool:
     """Whether any of the hooks ``names`` has an implementation registered."""
@@ -99,13 +110,17 @@ class _Flight:
 class _Driver:
     """The driver side of one run: submits nodes and settles their tasks.
 
-    ``held`` maps the names of in-cluster intermediates to their futures.
+    ``held`` maps the names of in-cluster intermediates to their futures. With a
+    ``start_topic`` every task reports its start on it (see :mod:`shell.runners.dask_timeouts`).
     """
 
-    def __init__(self, context: RunContext, client: _Client, distributed: ModuleType) -> None:
+    def __init__(
+        self, context: RunContext, client: _Client, distributed: ModuleType, *, start_topic: str | None = None
+    ) -> None:
         self._context = context
         self._client = client
         self._distributed = distributed
+        self._start_topic = start_topic
         self._held: dict[str, _Future] = {}
         hooks = context.hooks
         self._gather_inputs = _implemented(hooks, _INPUT_HOOKS)
@@ -150,6 +165,7 @@ class _Driver:
             copy_kwargs=tuple(
                 (k, m.mode) for k, m in slots.kwargs.items() if isinstance(m, _Copy)
             ),
+            start_topic=self._start_topic,
         )
         call = arguments.unwrap()
         try:
@@ -377,6 +393,15 @@ class _Driver:
         return _node_error(
             node, died, context.hooks, context.catalog, self._error_inputs(inputs),
             is_async=context.is_async, run_id=context.run_id, reason=RunErrorReason.WORKER_DIED,
+        )
+
+    def timed_out(self, flight: _Flight, seconds: float) -> RunError:
+        """The failure of a node stopped at its time limit (its task already cancelled)."""
+        context = self._context
+        return _node_error(
+            flight.node, NodeTimedOut(flight.node.name, seconds), context.hooks, context.catalog,
+            self._error_inputs(flight.inputs), is_async=context.is_async, run_id=context.run_id,
+            reason=RunErrorReason.TIMEOUT,
         )
 
     def _not_sent(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:
