@@ -131,9 +131,14 @@ CHECKPOINT_INTERVAL = 0.25
 
 
 def drive_concurrently(
-    context: RunContext, executor: Executor, *, on_interrupt: Callable[[], None] | None = None
+    context: RunContext,
+    executor: Executor,
+    *,
+    on_interrupt: Callable[[], None] | None = None,
+    run_one: Callable[..., Result[None, RunError]] = run_node,
 ) -> Result[None, RunError]:
-    """Run ready nodes concurrently on ``executor`` (threads running :func:`run_node`).
+    """Run ready nodes concurrently on ``executor`` (threads running ``run_one``, with
+    :func:`run_node`'s signature: the process runner's loads and saves in workers).
 
     After a failure nothing new is submitted; nodes already running finish and are recorded
     (so the resume plan knows what they saved), then the first failure is returned.
@@ -155,7 +160,7 @@ def drive_concurrently(
                 s, names = take_ready(s)
                 for name in names:
                     future = executor.submit(
-                        run_node,
+                        run_one,
                         by_name[name],
                         context.catalog,
                         context.hooks,
