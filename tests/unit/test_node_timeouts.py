@@ -1,6 +1,7 @@
 """Node time limits: ``--node-timeout`` and ``timeout-SECONDS`` tags stop a hanging node
 with ``RunError(TIMEOUT)`` and the resume plan, under the sequential, thread and process
-runners (real processes; the bounds only stop a hang, they time nothing)."""
+runners (real processes; the bounds only stop a hang, they time nothing). ``DaskRunner``'s
+own tests are in ``test_node_timeouts_dask.py``; the command line is tested with it here."""
 
 from __future__ import annotations
 
@@ -88,7 +89,10 @@ def test_nodes_within_their_limit_are_untouched() -> None:
     assert is_successful(runner.run(p, DataCatalog({"a": 1})))
 
 
-@pytest.mark.parametrize("runner", ["SequentialRunner", "ParallelRunner"])
+@pytest.mark.parametrize(
+    "runner",
+    ["SequentialRunner", "ParallelRunner", pytest.param("DaskRunner", marks=pytest.mark.slow)],
+)
 def test_the_cli_option_fails_the_run_with_the_resume_command(tmp_path: Path, runner: str) -> None:
     root = write_cli_project(tmp_path / "proj")
     done = subprocess.run(

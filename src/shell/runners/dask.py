@@ -16,9 +16,13 @@ node, submitted once the node's parents have completed.
   function is submitted with ``client.submit`` and those futures as arguments, so the task
   depends on them and intermediate data goes from worker to worker, never through here.
 * **Outputs.** An output stays in the cluster (as a future) when the catalog would have put
-  it in a plain ``MemoryDataset`` and it is not a free output of the pipeline. Every other
-  output (files, databases, cached datasets, free outputs) is gathered and saved by the
-  driver through the catalog, firing the save hooks. The scheduler's release decisions
+  it in a plain ``MemoryDataset`` and it is not a free output of the pipeline. An output
+  whose dataset can cross processes (it pickles, is not memory or single-process) is saved
+  by a task in the cluster, next to its data, when no hook needs the data: the bytes a
+  sequential run writes, not those of a copy re-pickled here (the record is the catalog's,
+  made here; see :mod:`shell.runners.worker_io`). Every other output (memory-like or
+  unpicklable datasets, or any output when a save or node hook is registered) is gathered
+  and saved by the driver through the catalog, firing the save hooks. The scheduler's release decisions
   cover both: a released intermediate's future is dropped, and the cluster frees its data.
 * **Hooks run in the driver**, with data, never futures. A node's in-cluster inputs are
   gathered when ``after_dataset_loaded``, ``before_node_run`` or ``after_node_run`` has an
@@ -41,6 +45,12 @@ node, submitted once the node's parents have completed.
   cancels (the cluster went away); the runner never waits on a task that cannot finish.
   The runner's own cluster never retries a task whose worker died (Kedro never retries);
   on a cluster you pass in, Dask's ``allowed-failures`` retries happen first.
+* **Time limits** (``node_timeout``, ``timeout-SECONDS`` tags): a node still running past
+  its limit, counted from when its worker starts it, fails with ``RunError(TIMEOUT)`` and
+  the resume plan, as under the other runners. On the runner's own cluster its worker is
+  retired (its data and queued tasks move to another worker) and killed; on a cluster you
+  pass in, only the task is cancelled: its thread runs on until the function returns, and
+  the run's tasks not started yet are cancelled too (see :mod:`shell.runners.dask_timeouts`).
 * **The cluster**: ``client`` if given (left open), else ``Client(address)`` (closed at the
   end), else a ``LocalCluster`` of two single-threaded worker processes made for the run
   and closed at the end. Functions and data are pickled with cloudpickle (lambdas work);
@@ -55,6 +65,8 @@ hooks.
 
 from __future__ import annotations
 
+import time
+from contextlib import ExitStack
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -65,6 +77,7 @@ from core.errors import RunError, RunErrorReason
 from core.scheduler import Progress, mark_failed, mark_submitted, next_ready, progress, start
 from shell import log_names
 from shell.runners.dask_driver import _Client, _Driver, _Flight
+from shell.runners.dask_timeouts import Limits, reporting_starts, stop_task
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind
 from shell.runners.runner import AbstractRunner, RunContext, _completed, _failed, _stuck
 
@@ -89,14 +102,31 @@ def _distributed() -> ModuleType:
 
 
 
-def _drive(context: RunContext, driver: _Driver, client: _Client, distributed: ModuleType) -> Result[None, RunError]:
-    """The loop over the core scheduler (the same shape as ``drive_concurrently``)."""
+def _drive(
+    context: RunContext,
+    driver: _Driver,
+    client: _Client,
+    distributed: ModuleType,
+    limits: Limits | None = None,
+    cluster: object | None = None,
+) -> Result[None, RunError]:
+    """The loop over the core scheduler (the same shape as ``drive_concurrently``).
+
+    With ``limits``, a node past its time limit is stopped (:func:`stop_task`; ``cluster``
+    is the runner's own, whose stuck worker may be killed) and fails with ``TIMEOUT``.
+    """
     s = start(context.pipeline)
     done: list[str] = []
     total = len(context.pipeline.nodes)
     by_name = context.pipeline.graph.by_name
     running: dict[str, _Flight] = {}
     first_error: RunError | None = None
+
+    def failed(name: str) -> None:
+        nonlocal s
+        s = mark_failed(s, name)
+        context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+
     try:
         while True:
             while first_error is None and (name := next_ready(s)) is not None:
@@ -107,12 +137,21 @@ def _drive(context: RunContext, driver: _Driver, client: _Client, distributed: M
                     flight = launched.unwrap()
                     running[flight.task.key] = flight
                 else:
-                    s = mark_failed(s, name)
-                    context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+                    failed(name)
                     first_error = launched.failure()
+            if limits is not None:
+                for flight, error in _stop_overdue(driver, client, limits, running, cluster):
+                    failed(flight.node.name)
+                    first_error = first_error or error
             if not running:
                 break
-            finished = distributed.wait([f.task for f in running.values()], return_when="FIRST_COMPLETED").done
+            waited = limits.wait_at_most(running.values(), time.monotonic()) if limits else None
+            try:
+                finished = distributed.wait(
+                    [f.task for f in running.values()], timeout=waited, return_when="FIRST_COMPLETED"
+                ).done
+            except TimeoutError:  # a time limit may have run out: look again
+                continue
             keys = {f.key for f in finished}
             for key in [k for k in running if k in keys]:
                 flight = running.pop(key)
@@ -122,8 +161,7 @@ def _drive(context: RunContext, driver: _Driver, client: _Client, distributed: M
                     s, released = _completed(context, s, name, done)
                     driver.release(released)
                 else:
-                    s = mark_failed(s, name)
-                    context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
+                    failed(name)
                     first_error = first_error or outcome.failure()
     except KeyboardInterrupt:
         client.cancel([f.task for f in running.values()])
@@ -135,6 +173,28 @@ def _drive(context: RunContext, driver: _Driver, client: _Client, distributed: M
     if progress(s) is Progress.STUCK:
         return Failure(_stuck(s, done))
     return Success(None)
+
+
+def _stop_overdue(
+    driver: _Driver, client: _Client, limits: Limits, running: dict[str, _Flight], cluster: object | None
+) -> list[tuple[_Flight, RunError | None]]:
+    """Stop (and drop from ``running``) the nodes past their limit: each with its
+    ``TIMEOUT`` error. On a cluster the runner does not own, the nodes not started yet are
+    cancelled too (``None``: no error of their own), as they may wait behind the stuck thread."""
+    overdue = limits.overdue(list(running.values()), time.monotonic())
+    stopped: list[tuple[_Flight, RunError | None]] = []
+    for flight, seconds, where in overdue:
+        del running[flight.task.key]
+        stop_task(client, flight.task, where, cluster)
+        stopped.append((flight, driver.timed_out(flight, seconds)))
+    if overdue and cluster is None:
+        waiting = [f for f in running.values() if limits.starts.of(f.task.key) is None]
+        if waiting:
+            client.cancel([f.task for f in waiting])
+        for flight in waiting:
+            del running[flight.task.key]
+            stopped.append((flight, None))
+    return stopped
 
 
 class DaskRunner(AbstractRunner):
@@ -176,23 +236,35 @@ class DaskRunner(AbstractRunner):
 
     def _run(self, context: RunContext) -> Result[None, RunError]:
         distributed = _distributed()
-        from shell.runners.dask_logs import forward_node_records
-
         if self._client is not None:
-            given = cast(_Client, self._client)
-            with forward_node_records(given):
-                return _drive(context, _Driver(context, given, distributed), given, distributed)
+            return self._run_on(context, cast(_Client, self._client), None, distributed)
         connected = self._connect(distributed)
         if not is_successful(connected):
             return Failure(connected.failure())
         cluster, client = connected.unwrap()
         try:
-            with forward_node_records(client):
-                return _drive(context, _Driver(context, client, distributed), client, distributed)
+            return self._run_on(context, client, cluster, distributed)
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
+
+    def _run_on(
+        self, context: RunContext, client: _Client, cluster: object | None, distributed: ModuleType
+    ) -> Result[None, RunError]:
+        """Drive the run on ``client``'s cluster (``cluster``: the runner's own, if it is)."""
+        from shell.runners.dask_logs import forward_node_records
+
+        timed = any(self.timeout_for(n) is not None for n in context.pipeline.nodes)
+        with ExitStack() as stack:
+            stack.enter_context(forward_node_records(client))
+            limits = None
+            if timed:
+                limits = Limits(stack.enter_context(reporting_starts(client)), self.timeout_for)
+            driver = _Driver(
+                context, client, distributed, start_topic=limits.starts.topic if limits else None
+            )
+            return _drive(context, driver, client, distributed, limits, cluster)
 
     def _connect(self, distributed: ModuleType) -> Result[tuple[Any, _Client], RunError]:
         """A client of ``address``, or of a local cluster made for this run (and the cluster)."""

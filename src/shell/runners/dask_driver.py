@@ -7,6 +7,7 @@ data, how failures are reported).
 from __future__ import annotations
 
 import inspect
+import logging
 import operator
 import uuid
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ from core.catalog.copy_modes import CopyMode
 from core.errors import DatasetError, RunError, RunErrorReason
 from core.node import NameForm, Node
 from core.node_call import call_arguments
+from shell import log_names
 from shell.hooks.manager import call_before_node_run
 from shell.io.memory import MemoryDataset
 from shell.runners.dask_worker import _Chunks, _Copy, _invoke, _OutputsRejected, _Work
@@ -36,8 +38,12 @@ from shell.runners.task import (
     _streams,
     log_running,
 )
+from shell.runners.timeouts import NodeTimedOut
+from shell.runners.worker_io import SaveProblem, crosses_processes, forget_versions, save_here
 
 __all__ = ["_Client", "_Driver", "_Flight", "_Future"]
+
+_CATALOG_LOGGER = logging.getLogger(log_names.CATALOG)
 
 #: Hooks that receive a node's input data.
 _INPUT_HOOKS = ("after_dataset_loaded", "before_node_run", "after_node_run")
@@ -70,6 +76,16 @@ class _Client(Protocol):
 
     def close(self) -> None: ...
 
+    def retire_workers(self, workers: list[str], close_workers: bool, callback_timeout: float) -> object: ...
+
+    def subscribe_topic(
+        self, topic: str, handler: Callable[[tuple[float, Mapping[str, object]]], None]
+    ) -> None: ...
+
+    def unsubscribe_topic(self, topic: str) -> None: ...
+
+    def run_on_scheduler(self, function: Callable[..., object], *args: object) -> object: ...
+
 
 def _implemented(hooks: object, names: tuple[str, ...]) -> bool:
     """Whether any of the hooks ``names`` has an implementation registered."""
@@ -99,19 +115,30 @@ class _Flight:
 class _Driver:
     """The driver side of one run: submits nodes and settles their tasks.
 
-    ``held`` maps the names of in-cluster intermediates to their futures.
+    ``held`` maps the names of in-cluster intermediates to their futures. With a
+    ``start_topic`` every task reports its start on it (see :mod:`shell.runners.dask_timeouts`).
     """
 
-    def __init__(self, context: RunContext, client: _Client, distributed: ModuleType) -> None:
+    def __init__(
+        self, context: RunContext, client: _Client, distributed: ModuleType, *, start_topic: str | None = None
+    ) -> None:
         self._context = context
         self._client = client
         self._distributed = distributed
+        self._start_topic = start_topic
         self._held: dict[str, _Future] = {}
         hooks = context.hooks
         self._gather_inputs = _implemented(hooks, _INPUT_HOOKS)
         self._gather_outputs = _implemented(hooks, _OUTPUT_HOOKS)
         self._gather_on_error = _implemented(hooks, ("on_node_error",))
         self._free_outputs = context.pipeline.outputs()
+        self._datasets = context.run_tools().datasets
+        #: outputs a task saves next to the data (see :meth:`_save_there`)
+        self._saved_there: frozenset[str] = frozenset(
+            name
+            for name, dataset in self._datasets.items()
+            if not self._gather_outputs and crosses_processes(dataset)
+        )
 
     # -- submitting ---------------------------------------------------------------------
 
@@ -150,6 +177,7 @@ class _Driver:
             copy_kwargs=tuple(
                 (k, m.mode) for k, m in slots.kwargs.items() if isinstance(m, _Copy)
             ),
+            start_topic=self._start_topic,
         )
         call = arguments.unwrap()
         try:
@@ -262,7 +290,9 @@ class _Driver:
         hooks = context.hooks
         futures = self._outputs(flight)
         kept = {name: f for name, f in futures.items() if self._keeps(name)}
-        wanted = futures if self._gather_outputs else {n: f for n, f in futures.items() if n not in kept}
+        wanted = futures if self._gather_outputs else {
+            n: f for n, f in futures.items() if n not in kept and n not in self._saved_there
+        }
         fetched = self._fetch(node, wanted, flight.inputs)
         if not is_successful(fetched):
             return Failure(fetched.failure())
@@ -288,6 +318,10 @@ class _Driver:
         hooks = context.hooks
         persisted = {name: value for name, value in outputs.items() if name not in kept}
         if context.is_async and len(persisted) > 1:
+            for name in [n for n in persisted if n in self._saved_there]:
+                there = self._save_there(node, name, persisted.pop(name))
+                if not is_successful(there):
+                    return there
             for name in kept:
                 hooks.hook.before_dataset_saved(dataset_name=name, data=outputs[name], node=node)
                 hooks.hook.after_dataset_saved(dataset_name=name, data=outputs[name], node=node)
@@ -298,9 +332,35 @@ class _Driver:
                 hooks.hook.before_dataset_saved(dataset_name=name, data=value, node=node)
                 hooks.hook.after_dataset_saved(dataset_name=name, data=value, node=node)
                 continue
-            saved = save_outputs(node, {name: value}, context.catalog, hooks, is_async=False)
+            if name in self._saved_there:
+                saved = self._save_there(node, name, value)
+            else:
+                saved = save_outputs(node, {name: value}, context.catalog, hooks, is_async=False)
             if not is_successful(saved):
                 return saved
+        return Success(None)
+
+    def _save_there(self, node: Node, name: str, future: object) -> Result[None, RunError]:
+        """Save output ``name`` in the cluster, next to its data (``future``), with the record
+        the catalog makes: the bytes a sequential run writes, where gathering the data here
+        to save it would write a re-pickled copy (see :mod:`shell.runners.worker_io`). Only
+        when no hook needs the data before the save; the driver's dataset then forgets its
+        cached versions, as its own save would have made it."""
+        dataset = self._datasets[name]
+        try:
+            task = self._client.submit(
+                save_here, name, dataset, future, key=f"save-{name}-{uuid.uuid4().hex}", pure=False
+            )
+            problem = self._client.gather({name: task})[name]
+        except (self._distributed.KilledWorker, CancelledError) as exc:
+            return Failure(self._worker_died(node, exc, {}))
+        except Exception as exc:  # task boundary: pickling the dataset runs its own code
+            return Failure(self._not_sent(node, exc, {}))
+        if not (isinstance(problem, SaveProblem) and not problem.recorded):
+            _CATALOG_LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
+        forget_versions(dataset)
+        if isinstance(problem, SaveProblem):
+            return Failure(dataset_failure(node, problem.error()))
         return Success(None)
 
     def _settle_chunks(self, flight: _Flight) -> Result[None, RunError]:
@@ -377,6 +437,15 @@ class _Driver:
         return _node_error(
             node, died, context.hooks, context.catalog, self._error_inputs(inputs),
             is_async=context.is_async, run_id=context.run_id, reason=RunErrorReason.WORKER_DIED,
+        )
+
+    def timed_out(self, flight: _Flight, seconds: float) -> RunError:
+        """The failure of a node stopped at its time limit (its task already cancelled)."""
+        context = self._context
+        return _node_error(
+            flight.node, NodeTimedOut(flight.node.name, seconds), context.hooks, context.catalog,
+            self._error_inputs(flight.inputs), is_async=context.is_async, run_id=context.run_id,
+            reason=RunErrorReason.TIMEOUT,
         )
 
     def _not_sent(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:

@@ -8,6 +8,7 @@ its result. Kept free of driver state so that pickling it sends only this.
 from __future__ import annotations
 
 import inspect
+import os
 from dataclasses import dataclass
 
 from returns.pipeline import is_successful
@@ -37,12 +38,15 @@ class _Work:
 
     ``copy_args`` and ``copy_kwargs`` name the arguments that are in-cluster intermediates
     and the copy mode of their memory dataset (``None``: inferred from the data).
+    ``start_topic``, when set, is the Dask event topic on which the worker reports that it
+    starts the node (the driver times node limits from that moment).
     """
 
     node: Node
     chunked: bool
     copy_args: tuple[tuple[int, CopyMode | None], ...]
     copy_kwargs: tuple[tuple[str, CopyMode | None], ...]
+    start_topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,16 @@ def _copied(value: object, mode: CopyMode | None) -> object:
     return copy_with_mode(value, mode if mode is not None else copy_mode_for(value))
 
 
+def _report_start(topic: str) -> None:
+    """Tell the driver (a Dask event) which task this worker starts, and where."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    worker.log_event(
+        topic, {"key": worker.get_current_task(), "worker": worker.address, "pid": os.getpid()}
+    )
+
+
 def _invoke(work: _Work, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
     """Run on a worker: copy in-cluster inputs, call the function, shape its result.
 
@@ -63,6 +77,8 @@ def _invoke(work: _Work, args: tuple[object, ...], kwargs: dict[str, object]) ->
     value}`` for several, or the collected chunks of a generator node.
     """
     node = work.node
+    if work.start_topic is not None:
+        _report_start(work.start_topic)
     positional = list(args)
     for index, mode in work.copy_args:
         positional[index] = _copied(positional[index], mode)

@@ -12,6 +12,8 @@ when its time is up fails with :class:`NodeTimedOut`, which the task turns into
 * ``ParallelRunner`` waits for the worker with the same limit and kills the worker processes
   (a stuck process cannot be stopped otherwise; other nodes running at that moment fail
   with ``WORKER_DIED``).
+* ``DaskRunner`` times each task from its start on a worker and stops it from the driver
+  (:mod:`shell.runners.dask_timeouts`).
 """
 
 from __future__ import annotations
