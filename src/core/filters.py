@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from returns.result import Failure, Result, Success
 
 from core.errors import PipelineError, PipelineErrorReason
-from core.pipeline import Pipeline, _unchecked
+from core.pipeline import Pipeline
+from core.pipeline_value import unchecked_pipeline
 from core.transcoding import strip_transcoding
 
 __all__ = [
@@ -56,7 +57,7 @@ def _subset_ids(p: Pipeline, ids: list[int]) -> Pipeline:
     if len(ids) == len(p.nodes):
         return p
     order = p.construction_order
-    return _unchecked([order[i] for i in ids])
+    return unchecked_pipeline([order[i] for i in ids])
 
 
 def _closure(p: Pipeline, start: Iterable[str], downstream: bool) -> frozenset[str]:

@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError, RunErrorReason
 from core.name_form import NameForm
-
-if TYPE_CHECKING:
-    from core.node import Node
+from core.node_view import NodeView
 
 __all__ = [
     "CallArguments",
+    "bound_arguments",
     "call_arguments",
     "fitting_arguments",
     "fitting_outputs",
@@ -42,11 +40,11 @@ def _sorted_keys(values: Mapping[str, object]) -> list[str]:
     return sorted(values)
 
 
-def _node_failed(n: Node, message: str) -> RunError:
+def _node_failed(n: NodeView, message: str) -> RunError:
     return RunError(RunErrorReason.NODE_FAILED, message, node=n.name)
 
 
-def call_arguments(n: Node, inputs: Mapping[str, object]) -> Result[CallArguments, RunError]:
+def call_arguments(n: NodeView, inputs: Mapping[str, object]) -> Result[CallArguments, RunError]:
     """The arguments for ``n``'s function, given ``{dataset name: loaded value}``.
 
     Returns:
@@ -78,7 +76,7 @@ def call_arguments(n: Node, inputs: Mapping[str, object]) -> Result[CallArgument
     return Success(CallArguments((), {param: inputs[dataset] for param, dataset in n.input_keywords}))
 
 
-def fitting_arguments(n: Node, inputs: Mapping[str, object]) -> CallArguments | None:
+def fitting_arguments(n: NodeView, inputs: Mapping[str, object]) -> CallArguments | None:
     """What :func:`call_arguments` succeeds with, or ``None`` where it fails (ask it why).
 
     The runners' per-node path: no ``Result`` and no message text are built for the usual case.
@@ -100,7 +98,20 @@ def fitting_arguments(n: Node, inputs: Mapping[str, object]) -> CallArguments | 
     return CallArguments((), {param: inputs[dataset] for param, dataset in keywords})
 
 
-def fitting_outputs(n: Node, returned: object) -> dict[str, object] | None:
+def bound_arguments(n: NodeView, inputs: Mapping[str, object]) -> tuple[tuple[object, ...], Mapping[str, object]]:
+    """``(args, kwargs)`` of :func:`call_arguments` for ``inputs`` that hold exactly ``n``'s
+    input names (what a runner loaded for it): no check, no container, no message.
+
+    Anything else in ``inputs`` (replacements a ``before_node_run`` hook added) must go
+    through :func:`fitting_arguments`, which checks.
+    """
+    if n.input_form is NameForm.DICT:
+        return (), {param: inputs[dataset] for param, dataset in n.input_keywords}
+    # Every other form binds ``n.inputs`` positionally, in order (none for ``NONE``).
+    return tuple([inputs[name] for name in n.inputs]), _NO_KWARGS
+
+
+def fitting_outputs(n: NodeView, returned: object) -> dict[str, object] | None:
     """What :func:`split_outputs` succeeds with, or ``None`` where it fails (ask it why)."""
     form = n.output_form
     if form is NameForm.NONE:
@@ -125,7 +136,7 @@ def _set_text(keys: object) -> str:
     return "{" + ", ".join(items) + "}"
 
 
-def split_outputs(n: Node, returned: object) -> Result[dict[str, object], RunError]:
+def split_outputs(n: NodeView, returned: object) -> Result[dict[str, object], RunError]:
     """``{dataset name: value}`` for what ``n``'s function returned.
 
     A node without outputs ignores its return value (see :func:`ignored_return_warning`).
@@ -180,7 +191,7 @@ def split_outputs(n: Node, returned: object) -> Result[dict[str, object], RunErr
     return Success({dataset: returned[key] for key, dataset in n.output_keys})
 
 
-def ignored_return_warning(n: Node, returned: object) -> str | None:
+def ignored_return_warning(n: NodeView, returned: object) -> str | None:
     """Kedro's warning text when a node without outputs returned a value, else ``None``."""
     if n.output_form is not NameForm.NONE or returned is None:
         return None

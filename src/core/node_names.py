@@ -10,7 +10,7 @@ from functools import partial
 
 from core.node_declaration import readable_func_name
 
-__all__ = ["VALID_NAME", "generated_name", "invalid_name_message", "tag_set"]
+__all__ = ["VALID_NAME", "generated_name", "invalid_name_message", "single_tag", "tag_set"]
 
 #: Letters, digits, ``_``, ``.`` and ``-``: what node names and tags may hold.
 VALID_NAME = re.compile(r"[\w\.-]+$")
@@ -39,7 +39,7 @@ def tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
         return _NO_TAGS
     if type(tags) is str:
         # One shared set per tag: big pipelines repeat a few tags on thousands of nodes.
-        return _single_tag(tags)
+        return single_tag(tags)
     given: frozenset[object] = frozenset([tags]) if isinstance(tags, str) else frozenset(tags)
     checked: set[str] = set()
     for tag in given:
@@ -50,7 +50,8 @@ def tag_set(tags: str | Iterable[str] | None) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _single_tag(tag: str) -> frozenset[str]:
+def single_tag(tag: str) -> frozenset[str]:
+    """One tag, checked, as a set shared by every node carrying it alone."""
     if not VALID_NAME.match(tag):
         raise ValueError(_invalid_tag_message(tag))
     return frozenset((tag,))

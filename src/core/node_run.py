@@ -9,20 +9,17 @@ raises propagates to the caller, as in Kedro.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result
 
 from core.errors import RunError, RunErrorReason
 from core.node_call import call_arguments, split_outputs
-
-if TYPE_CHECKING:
-    from core.node import Node
+from core.node_view import NodeView
 
 __all__ = ["run_node"]
 
 
-def run_node(n: Node, inputs: object = None) -> Result[dict[str, object], RunError]:
+def run_node(n: NodeView, inputs: object = None) -> Result[dict[str, object], RunError]:
     """Call ``n``'s function on ``inputs`` (``{dataset name: value}`` or ``None``).
 
     Returns:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from core.node import Node
+from core.node_view import NodeView
 
 __all__ = ["DOTTED_NAME_WARNING", "dotted_dataset_names", "shape_problem"]
 
 
-def shape_problem(n: Node) -> str | None:
+def shape_problem(n: NodeView) -> str | None:
     """Kedro's message when ``n`` repeats an output or reads what it writes, else ``None``."""
     outs = n.output_bases
     if len(outs) == 1 and outs[0] not in n.input_bases:
@@ -41,7 +38,7 @@ DOTTED_NAME_WARNING = (
 )
 
 
-def dotted_dataset_names(n: Node) -> tuple[str, ...]:
+def dotted_dataset_names(n: NodeView) -> tuple[str, ...]:
     """The dataset names of ``n`` that Kedro warns about: a ``.`` outside ``params:``, where
     the part before the last dot does not start with the node's top-level namespace."""
     top = n.namespace.split(".")[0] if n.namespace else None

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from core.name_form import NameForm
 from core.node_declaration import authored, node_label, readable_func_name
 
-__all__ = ["binding_order"]
+__all__ = ["binding_order", "bound_positions"]
 
 
 @functools.lru_cache(maxsize=4096)
-def _bound_positions(
+def bound_positions(
     func: Callable[..., object], by_keyword: bool, keys: tuple[str, ...], count: int
 ) -> tuple[int, ...] | None:
     """Where each declared input lands when bound to ``func``, in binding order.
@@ -50,12 +50,12 @@ def binding_order(
     by_keyword = form is NameForm.DICT
     try:
         try:
-            positions = _bound_positions(func, by_keyword, keys, len(names))
+            positions = bound_positions(func, by_keyword, keys, len(names))
         except TypeError as exc:
             if "unhashable" not in str(exc):
                 raise
             # An unhashable callable object cannot be memoised; bind it directly.
-            positions = _bound_positions.__wrapped__(func, by_keyword, keys, len(names))
+            positions = bound_positions.__wrapped__(func, by_keyword, keys, len(names))
     except TypeError as exc:
         parameters = list(inspect.signature(func, follow_wrapped=False).parameters.keys())
         raise TypeError(

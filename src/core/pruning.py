@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from core.catalog.snapshot import CatalogSnapshot
-from core.pipeline import Pipeline, _unchecked
+from core.pipeline import Pipeline
+from core.pipeline_value import unchecked_pipeline
 
 __all__ = ["NodeDecision", "PruneReason", "PruneReport", "prune_missing_outputs"]
 
@@ -174,7 +175,7 @@ def prune_missing_outputs(pipeline: Pipeline, snapshot: CatalogSnapshot) -> Prun
     if len(running) == len(pipeline.nodes):
         kept = pipeline
     else:
-        kept = _unchecked([n for n in pipeline.construction_order if n.name in running])
+        kept = unchecked_pipeline([n for n in pipeline.construction_order if n.name in running])
     return PruneReport(pipeline=kept, decisions=decisions, _by_node=MappingProxyType(decided))
 
 

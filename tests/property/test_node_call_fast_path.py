@@ -2,6 +2,7 @@
 
 ``fitting_arguments``/``fitting_outputs`` must succeed exactly when ``call_arguments``/
 ``split_outputs`` do, with the same value; the runner asks the slow one only for the message.
+``bound_arguments`` (inputs exactly as loaded, no check) gives ``call_arguments``' value.
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.node import NameForm, Node
-from core.node_call import call_arguments, fitting_arguments, fitting_outputs, split_outputs
+from core.node_call import (
+    CallArguments,
+    bound_arguments,
+    call_arguments,
+    fitting_arguments,
+    fitting_outputs,
+    split_outputs,
+)
 from core.strategies import nodes
 
 _EXTRA = st.sampled_from(["unexpected", "other"])
@@ -50,6 +58,13 @@ def test_fitting_arguments_accepts_exactly_the_declared_inputs(data: st.DataObje
     exact = {name: name for name in n.inputs}
 
     assert fitting_arguments(n, exact) == call_arguments(n, exact).unwrap()
+
+
+@given(n=nodes())
+def test_bound_arguments_are_the_call_arguments_of_the_loaded_inputs(n: Node) -> None:
+    exact = {name: f"value of {name}" for name in n.inputs}
+
+    assert CallArguments(*bound_arguments(n, exact)) == call_arguments(n, exact).unwrap()
 
 
 @given(data=st.data(), n=nodes())

@@ -261,3 +261,24 @@ def test_an_object_posing_as_a_dataframe_does_not_decide_for_its_type() -> None:
 
     assert copy_mode_for(Posing(pose=True)) is CopyMode.COPY
     assert copy_mode_for(Posing(pose=False)) is CopyMode.DEEPCOPY
+
+
+@pytest.mark.parametrize("value", [7, 2.5, True, 1j, "text", b"bytes", None])
+@pytest.mark.parametrize("mode", [None, "deepcopy", "assign"])
+def test_atomic_values_come_back_as_kedro_gives_them(value: object, mode: str | None) -> None:
+    """Copying an int or a str is skipped (deepcopy returns the object itself): the same
+    object comes back as from Kedro's dataset."""
+    from kedro.io import MemoryDataset as KedroMemoryDataset
+
+    ours, kedros = MemoryDataset(data=value, copy_mode=mode), KedroMemoryDataset(data=value, copy_mode=mode)  # type: ignore[arg-type]
+
+    assert ours.load() is value and kedros.load() is value
+
+
+def test_copy_mode_copy_on_an_int_fails_as_in_kedro() -> None:
+    from kedro.io import MemoryDataset as KedroMemoryDataset
+
+    with pytest.raises(AttributeError):
+        KedroMemoryDataset(data=3, copy_mode="copy")
+    with pytest.raises(AttributeError):
+        MemoryDataset(data=3, copy_mode="copy")

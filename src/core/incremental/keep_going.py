@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.pipeline import Pipeline, _unchecked
+from core.pipeline import Pipeline
+from core.pipeline_value import unchecked_pipeline
 
 __all__ = ["descendants", "keep_nodes", "next_round"]
 
@@ -23,7 +24,7 @@ def keep_nodes(pipeline: Pipeline, names: Iterable[str]) -> Pipeline:
     wanted = frozenset(names)
     if len(wanted) == len(pipeline.nodes):
         return pipeline
-    return _unchecked([n for n in pipeline.construction_order if n.name in wanted])
+    return unchecked_pipeline([n for n in pipeline.construction_order if n.name in wanted])
 
 
 def descendants(pipeline: Pipeline, roots: Iterable[str]) -> frozenset[str]:

@@ -25,7 +25,6 @@ unregistered during a run (by a hook, say) takes effect from the next call, as i
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import itemgetter
 from typing import Any
 
 from pluggy._callers import _multicall
@@ -80,24 +79,19 @@ def _through(hooks: HookManager, name: str, order: tuple[str, ...]) -> HookCall:
 
 def _shortcut(manager: Any, caller: Any, order: tuple[str, ...], *, firstresult: bool) -> HookCall:
     known: object = None
-    direct: Callable[[tuple[object, ...]], object] | None = None
+    #: the function of the one plain implementation (``None``: let pluggy call it)
+    function: Callable[..., object] | None = None
+    #: where its arguments are in ``order``; ``single``: the one position, when it takes one
+    positions: tuple[int, ...] = ()
+    single = -1
 
     def learn(impl: Any) -> None:
-        nonlocal known, direct
+        nonlocal known, function, positions, single
         known = impl
-        direct = None
-        if impl.hookwrapper or impl.wrapper or impl.kwargnames:
-            return
-        function = impl.function
+        plain = not (impl.hookwrapper or impl.wrapper or impl.kwargnames)
+        function = impl.function if plain else None
         positions = tuple(order.index(argument) for argument in impl.argnames)
-        if not positions:
-            direct = lambda args: function()  # noqa: E731 - one tiny adapter per case
-        elif len(positions) == 1:
-            (at,) = positions
-            direct = lambda args: function(args[at])  # noqa: E731
-        else:
-            pick = itemgetter(*positions)
-            direct = lambda args: function(*pick(args))  # noqa: E731
+        single = positions[0] if len(positions) == 1 else -1
 
     def call(*args: object) -> object:
         if manager._inner_hookexec is _PLUGGY_LOOP:
@@ -107,8 +101,11 @@ def _shortcut(manager: Any, caller: Any, order: tuple[str, ...], *, firstresult:
             if len(impls) == 1:
                 if impls[0] is not known:
                     learn(impls[0])
-                if direct is not None:
-                    result = direct(args)
+                if function is not None:
+                    if single >= 0:
+                        result = function(args[single])
+                    else:
+                        result = function(*[args[at] for at in positions])
                     if firstresult:
                         return result
                     return [] if result is None else [result]

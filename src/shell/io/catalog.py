@@ -336,15 +336,25 @@ class DataCatalog:
         """``get(name, fallback_to_runtime_pattern=True)`` for each of ``names`` under one
         lock, stopping at the first failure (a run's warm-up: one call, not one per dataset)."""
         found: dict[str, DatasetLike] = {}
+        # Without user patterns, an undeclared name can only fall back to the runtime
+        # default; when that is a plain memory dataset it is built directly (what
+        # ``_materialise`` would do for it, minus resolving the name once per dataset).
+        fast = RUNTIME_MEMORY.get(runtime_type_of(self._runtime_default()))
+        if self._config.pattern_configs:
+            fast = None
+        entries, lazy = self._config.entries, self._lazy
         with self._lock:
             datasets = self._datasets
             for name in names:
                 dataset = datasets.get(name)
                 if dataset is None:
-                    built = self._materialise(name, True)
-                    if not is_successful(built):
-                        return Failure(built.failure())
-                    dataset = built.unwrap()
+                    if fast is not None and name not in lazy and name not in entries:
+                        dataset = datasets[name] = fast()
+                    else:
+                        built = self._materialise(name, True)
+                        if not is_successful(built):
+                            return Failure(built.failure())
+                        dataset = built.unwrap()
                 found[name] = dataset
         return Success(found)
 

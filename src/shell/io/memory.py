@@ -14,7 +14,7 @@ from core.catalog.copy_modes import CopyMode, infer_copy_mode, parse_copy_mode
 from core.errors import DatasetError, DatasetErrorReason
 from shell.io.contract import AbstractDataset
 
-__all__ = ["MemoryDataset", "copy_mode_for", "copy_with_mode"]
+__all__ = ["MemoryDataset", "copied", "copy_mode_for", "copy_with_mode"]
 
 
 class _Empty:
@@ -76,6 +76,18 @@ def _infer_mode(data: object, kind: type) -> CopyMode:
     )
 
 
+#: Types whose ``copy.deepcopy`` is the object itself (``copy``'s atomic types): copying
+#: them can be skipped, with the same result, unless ``copy`` mode calls their ``.copy()``.
+_DEEPCOPY_SHARES: Final = frozenset({int, float, bool, complex, str, bytes, type(None)})
+
+
+def copied(data: object, mode: CopyMode | None) -> object:
+    """``data`` copied as ``mode`` says (``None``: Kedro's inferred mode)."""
+    if type(data) in _DEEPCOPY_SHARES and mode is not CopyMode.COPY:
+        return data
+    return copy_with_mode(data, mode if mode is not None else copy_mode_for(data))
+
+
 def copy_with_mode(data: object, mode: CopyMode) -> object:
     """Copy ``data`` as ``mode`` says."""
     if mode is CopyMode.DEEPCOPY:
@@ -120,9 +132,6 @@ class MemoryDataset(AbstractDataset):
             # Kedro's constructor stores any value, None included (a parameter set to null).
             self._store(data)
 
-    def _mode(self, data: object) -> CopyMode:
-        return self._copy_mode if self._copy_mode is not None else copy_mode_for(data)
-
     def load(self) -> object:
         """A copy of the stored data.
 
@@ -134,7 +143,7 @@ class MemoryDataset(AbstractDataset):
             raise DatasetError(
                 DatasetErrorReason.LOAD, "Data for MemoryDataset has not been saved yet."
             )
-        return copy_with_mode(data, self._mode(data))
+        return copied(data, self._copy_mode)
 
     def save(self, data: object) -> None:
         """Store a copy of ``data``.
@@ -147,7 +156,7 @@ class MemoryDataset(AbstractDataset):
         self._store(data)
 
     def _store(self, data: object) -> None:
-        self._data = copy_with_mode(data, self._mode(data))
+        self._data = copied(data, self._copy_mode)
 
     def _exists(self) -> bool:
         return self._data is not _EMPTY

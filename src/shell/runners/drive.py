@@ -36,7 +36,7 @@ from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.run_context import RunContext
 from shell.runners.task import _DONE, run_node
 
-__all__ = ["drive_concurrently", "drive_sequentially", "required_workers"]
+__all__ = ["CHECKPOINT_INTERVAL", "drive_concurrently", "drive_sequentially", "required_workers"]
 
 
 def _release(context: RunContext, names: Iterable[str]) -> None:
@@ -130,13 +130,18 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
 
 
 #: Seconds between two interrupt checkpoints of :func:`drive_concurrently` while it waits.
-_CHECKPOINT_INTERVAL = 0.25
+CHECKPOINT_INTERVAL = 0.25
 
 
 def drive_concurrently(
-    context: RunContext, executor: Executor, *, on_interrupt: Callable[[], None] | None = None
+    context: RunContext,
+    executor: Executor,
+    *,
+    on_interrupt: Callable[[], None] | None = None,
+    run_one: Callable[..., Result[None, RunError]] = run_node,
 ) -> Result[None, RunError]:
-    """Run ready nodes concurrently on ``executor`` (threads running :func:`run_node`).
+    """Run ready nodes concurrently on ``executor`` (threads running ``run_one``, with
+    :func:`run_node`'s signature: the process runner's loads and saves in workers).
 
     After a failure nothing new is submitted; nodes already running finish and are recorded
     (so the resume plan knows what they saved), then the first failure is returned.
@@ -158,7 +163,7 @@ def drive_concurrently(
                 s, names = take_ready(s)
                 for name in names:
                     future = executor.submit(
-                        run_node,
+                        run_one,
                         by_name[name],
                         context.catalog,
                         context.hooks,
@@ -176,7 +181,7 @@ def drive_concurrently(
             # Bounded waits make this loop a checkpoint even while nodes run for long: an
             # interrupt a finalizer swallowed is raised here within the interval.
             try:
-                batch = [finished.get(timeout=_CHECKPOINT_INTERVAL)]
+                batch = [finished.get(timeout=CHECKPOINT_INTERVAL)]
             except queue.Empty:
                 batch = []
             interrupts.raise_if_requested()

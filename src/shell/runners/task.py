@@ -14,6 +14,7 @@ import itertools
 import logging
 import warnings
 from collections.abc import Callable, Iterator
+from types import GeneratorType
 from typing import Any
 
 from returns.pipeline import is_successful
@@ -23,6 +24,7 @@ from core.errors import RunError, RunErrorReason
 from core.node import NameForm, Node
 from core.node_call import (
     CallArguments,
+    bound_arguments,
     call_arguments,
     fitting_arguments,
     fitting_outputs,
@@ -190,12 +192,19 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
     if replaced:
         inputs.update(replaced)
     _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
-    arguments = fitting_arguments(node, inputs)
-    if arguments is None:
-        problem = ValueError(call_arguments(node, inputs).failure().message)
-        raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+    if replaced:  # hooks may have added names the node does not take: check
+        arguments = fitting_arguments(node, inputs)
+        if arguments is None:
+            problem = ValueError(call_arguments(node, inputs).failure().message)
+            raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+        args, kwargs = arguments.args, arguments.kwargs
+    else:  # exactly the node's inputs, as loaded
+        args, kwargs = bound_arguments(node, inputs)
     try:
-        returned = call(node, arguments)
+        if call is call_here:  # the usual call, without building its argument record
+            returned = node.func(*args, **kwargs) if kwargs else node.func(*args)
+        else:
+            returned = call(node, CallArguments(args, kwargs))
     except WorkerDied as died:
         raise NodeAbort(
             _node_error(
@@ -218,7 +227,7 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
         _warn_ignored_return(node, returned)
     chunked = False
     produced: dict[str, Any] | None
-    if inspect.isgenerator(returned):
+    if isinstance(returned, GeneratorType):  # inspect.isgenerator, without the call
         chunked = True
         streams = _streams(node, returned)
         if not is_successful(streams):
@@ -239,7 +248,7 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
         for name, data in produced.items():
             tools.save(node, name, data)
         saved = _DONE
-    if not is_successful(saved):
+    if saved is not _DONE and not is_successful(saved):
         raise NodeAbort(saved.failure())
     for name in node.confirms:
         confirmed = catalog.confirm(name)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 from returns.result import Result
 
 from core.errors import RunError
 from shell import log_names
-from shell.runners.drive import drive_concurrently, required_workers
+from shell.runners.drive import required_workers
 from shell.runners.progress import ProgressCallback
 from shell.runners.run_context import RunContext
 from shell.runners.runner import AbstractRunner
+from shell.runners.thread_drive import drive_in_threads
 from shell.runners.workers import validate_max_workers
 
 __all__ = ["ThreadRunner"]
@@ -55,5 +55,4 @@ class ThreadRunner(AbstractRunner):
 
     def _run(self, context: RunContext) -> Result[None, RunError]:
         workers = required_workers(context.pipeline, self._max_workers)
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kedro-pure-node") as pool:
-            return drive_concurrently(context, pool)
+        return drive_in_threads(context, workers, name_prefix="kedro-pure-node")
