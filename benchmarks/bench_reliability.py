@@ -290,9 +290,9 @@ def main() -> None:
         print(f"{'  orphan processes 10 s later':<58} {orphans:>14}  0")
         print(f"{'  stale running records after reopen':<58} {stale:>14}  0")
         for runner, stopped, left, took in hanging_nodes(folder):
-            label = f"node sleeping 60 s, --node-timeout 1, {runner}: not stopped"
+            label = f"{runner} --node-timeout 1, 60 s node: not stopped"
             print(f"{label:<58} {int(not stopped):>14}  0")
-            print(f"{f'  processes left running; run ended {took:.1f} s after the node began':<58} {left:>14}  0")
+            print(f"{f'  processes left (run ended {took:.1f} s after node start)':<58} {left:>14}  0")
         drawn, duplicates = duplicate_ids(32, 200)
         print(f"{'session ids drawn by 32 processes at once':<58} {drawn:>14}")
         print(f"{'  duplicate ids':<58} {duplicates:>14}  0")
