@@ -157,6 +157,25 @@ class Collect(AbstractDataset):
         return {}
 
 
+class PidFile(AbstractDataset):
+    """A text file that records the process that saved it; ``load`` returns the data."""
+
+    def __init__(self, filepath: str) -> None:
+        self._path = Path(filepath)
+
+    def load(self) -> object:
+        return int(self._path.read_text().split()[1])
+
+    def save(self, data: object) -> None:
+        self._path.write_text(f"{os.getpid()} {data}")
+
+    def saved_by(self) -> int:
+        return int(self._path.read_text().split()[0])
+
+    def _describe(self) -> Mapping[str, object]:
+        return {"filepath": str(self._path)}
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 
@@ -333,6 +352,20 @@ def test_hooks_fire_in_the_driver_with_data_as_sequential_fires_them(client: Cli
     assert dask_hooks.pids == {os.getpid()}
     assert dask_hooks.calls == sequential.calls
     assert ("after_node_run", "increment", ({"b": 10}, {"c": 11})) in dask_hooks.calls
+
+
+def test_file_outputs_are_saved_next_to_their_data_unless_a_hook_needs_it(client: Client, tmp_path: Path) -> None:
+    """A dataset that pickles saves in the cluster (the bytes a sequential run writes, not a
+    re-pickled copy); with a hook given the data, the driver saves it as before."""
+    p = build(node(double, "a", "b", name="double"), node(increment, "b", "c", name="increment"))
+    there, here = PidFile(str(tmp_path / "there.txt")), PidFile(str(tmp_path / "here.txt"))
+
+    assert outputs(DaskRunner(client=client), p, DataCatalog({"a": 5, "b": there})) == {"c": 11}
+    assert outputs(DaskRunner(client=client), p, DataCatalog({"a": 5, "b": here}), manager_with(Recorder())) == {"c": 11}
+
+    assert there.saved_by() != os.getpid()
+    assert here.saved_by() == os.getpid()
+    assert there.load() == here.load() == 10
 
 
 def test_intermediates_stay_in_the_cluster_unless_a_hook_needs_them(client: Client) -> None:

@@ -290,13 +290,13 @@ class ProgressView:
             )
 
     def __enter__(self) -> ProgressView:
-        if self._bar is not None:
-            self._bar.start()
-            self._task = self._bar.add_task("Running", total=None, node="")
+        # The bar (and rich's refresh thread) starts at the first event, not here: a
+        # ParallelRunner forks its workers before any node event, and forks only while this
+        # process has a single thread (see shell.runners.parallel._start_method).
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.stop()
 
     def __call__(self, event: ProgressEvent) -> None:
@@ -310,7 +310,10 @@ class ProgressView:
             self.failed += 1
         elif event.kind is ProgressKind.SKIPPED:
             self.skipped += 1
-        if self._bar is not None and self._task is not None:
+        if self._bar is not None:
+            if self._task is None:
+                self._bar.start()
+                self._task = self._bar.add_task("Running", total=None, node="")
             self._bar.update(self._task, total=event.total, completed=self.completed, node=event.node)
 
 

@@ -153,7 +153,7 @@ class MemoryDataset(AbstractDataset):
         """
         if data is None:
             raise DatasetError(DatasetErrorReason.SAVE, "Saving 'None' to a 'Dataset' is not allowed")
-        self._store(data)
+        self._data = copied(data, self._copy_mode)
 
     def _store(self, data: object) -> None:
         self._data = copied(data, self._copy_mode)

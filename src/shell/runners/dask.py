@@ -16,9 +16,13 @@ node, submitted once the node's parents have completed.
   function is submitted with ``client.submit`` and those futures as arguments, so the task
   depends on them and intermediate data goes from worker to worker, never through here.
 * **Outputs.** An output stays in the cluster (as a future) when the catalog would have put
-  it in a plain ``MemoryDataset`` and it is not a free output of the pipeline. Every other
-  output (files, databases, cached datasets, free outputs) is gathered and saved by the
-  driver through the catalog, firing the save hooks. The scheduler's release decisions
+  it in a plain ``MemoryDataset`` and it is not a free output of the pipeline. An output
+  whose dataset can cross processes (it pickles, is not memory or single-process) is saved
+  by a task in the cluster, next to its data, when no hook needs the data: the bytes a
+  sequential run writes, not those of a copy re-pickled here (the record is the catalog's,
+  made here; see :mod:`shell.runners.worker_io`). Every other output (memory-like or
+  unpicklable datasets, or any output when a save or node hook is registered) is gathered
+  and saved by the driver through the catalog, firing the save hooks. The scheduler's release decisions
   cover both: a released intermediate's future is dropped, and the cluster frees its data.
 * **Hooks run in the driver**, with data, never futures. A node's in-cluster inputs are
   gathered when ``after_dataset_loaded``, ``before_node_run`` or ``after_node_run`` has an

@@ -7,6 +7,7 @@ data, how failures are reported).
 from __future__ import annotations
 
 import inspect
+import logging
 import operator
 import uuid
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ from core.catalog.copy_modes import CopyMode
 from core.errors import DatasetError, RunError, RunErrorReason
 from core.node import NameForm, Node
 from core.node_call import call_arguments
+from shell import log_names
 from shell.hooks.manager import call_before_node_run
 from shell.io.memory import MemoryDataset
 from shell.runners.dask_worker import _Chunks, _Copy, _invoke, _OutputsRejected, _Work
@@ -37,8 +39,11 @@ from shell.runners.task import (
     log_running,
 )
 from shell.runners.timeouts import NodeTimedOut
+from shell.runners.worker_io import SaveProblem, crosses_processes, forget_versions, save_here
 
 __all__ = ["_Client", "_Driver", "_Flight", "_Future"]
+
+_CATALOG_LOGGER = logging.getLogger(log_names.CATALOG)
 
 #: Hooks that receive a node's input data.
 _INPUT_HOOKS = ("after_dataset_loaded", "before_node_run", "after_node_run")
@@ -127,6 +132,13 @@ class _Driver:
         self._gather_outputs = _implemented(hooks, _OUTPUT_HOOKS)
         self._gather_on_error = _implemented(hooks, ("on_node_error",))
         self._free_outputs = context.pipeline.outputs()
+        self._datasets = context.run_tools().datasets
+        #: outputs a task saves next to the data (see :meth:`_save_there`)
+        self._saved_there: frozenset[str] = frozenset(
+            name
+            for name, dataset in self._datasets.items()
+            if not self._gather_outputs and crosses_processes(dataset)
+        )
 
     # -- submitting ---------------------------------------------------------------------
 
@@ -278,7 +290,9 @@ class _Driver:
         hooks = context.hooks
         futures = self._outputs(flight)
         kept = {name: f for name, f in futures.items() if self._keeps(name)}
-        wanted = futures if self._gather_outputs else {n: f for n, f in futures.items() if n not in kept}
+        wanted = futures if self._gather_outputs else {
+            n: f for n, f in futures.items() if n not in kept and n not in self._saved_there
+        }
         fetched = self._fetch(node, wanted, flight.inputs)
         if not is_successful(fetched):
             return Failure(fetched.failure())
@@ -304,6 +318,10 @@ class _Driver:
         hooks = context.hooks
         persisted = {name: value for name, value in outputs.items() if name not in kept}
         if context.is_async and len(persisted) > 1:
+            for name in [n for n in persisted if n in self._saved_there]:
+                there = self._save_there(node, name, persisted.pop(name))
+                if not is_successful(there):
+                    return there
             for name in kept:
                 hooks.hook.before_dataset_saved(dataset_name=name, data=outputs[name], node=node)
                 hooks.hook.after_dataset_saved(dataset_name=name, data=outputs[name], node=node)
@@ -314,9 +332,35 @@ class _Driver:
                 hooks.hook.before_dataset_saved(dataset_name=name, data=value, node=node)
                 hooks.hook.after_dataset_saved(dataset_name=name, data=value, node=node)
                 continue
-            saved = save_outputs(node, {name: value}, context.catalog, hooks, is_async=False)
+            if name in self._saved_there:
+                saved = self._save_there(node, name, value)
+            else:
+                saved = save_outputs(node, {name: value}, context.catalog, hooks, is_async=False)
             if not is_successful(saved):
                 return saved
+        return Success(None)
+
+    def _save_there(self, node: Node, name: str, future: object) -> Result[None, RunError]:
+        """Save output ``name`` in the cluster, next to its data (``future``), with the record
+        the catalog makes: the bytes a sequential run writes, where gathering the data here
+        to save it would write a re-pickled copy (see :mod:`shell.runners.worker_io`). Only
+        when no hook needs the data before the save; the driver's dataset then forgets its
+        cached versions, as its own save would have made it."""
+        dataset = self._datasets[name]
+        try:
+            task = self._client.submit(
+                save_here, name, dataset, future, key=f"save-{name}-{uuid.uuid4().hex}", pure=False
+            )
+            problem = self._client.gather({name: task})[name]
+        except (self._distributed.KilledWorker, CancelledError) as exc:
+            return Failure(self._worker_died(node, exc, {}))
+        except Exception as exc:  # task boundary: pickling the dataset runs its own code
+            return Failure(self._not_sent(node, exc, {}))
+        if not (isinstance(problem, SaveProblem) and not problem.recorded):
+            _CATALOG_LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
+        forget_versions(dataset)
+        if isinstance(problem, SaveProblem):
+            return Failure(dataset_failure(node, problem.error()))
         return Success(None)
 
     def _settle_chunks(self, flight: _Flight) -> Result[None, RunError]:

@@ -9,6 +9,7 @@ node's error gets the nodes that completed and the core's resume plan, whose
 
 from __future__ import annotations
 
+import logging
 import queue
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
@@ -34,7 +35,8 @@ from core.scheduler import (
 from shell import interrupts
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.run_context import RunContext
-from shell.runners.task import _DONE, run_node
+from shell.runners.run_tools import NodeAbort
+from shell.runners.task import run_node, run_steps
 
 __all__ = ["CHECKPOINT_INTERVAL", "drive_concurrently", "drive_sequentially", "required_workers"]
 
@@ -61,8 +63,9 @@ def _completed(
     s, releasable = mark_completed(s, name)
     done.append(name)
     total = len(context.pipeline.nodes)
-    context.logger.info("Completed node: %s", name)
-    context.logger.info("Completed %d out of %d tasks", len(done), total)
+    if context.log_gate.get(logging.INFO) is not False:  # see shell.log_gate
+        context.logger.info("Completed node: %s", name)
+        context.logger.info("Completed %d out of %d tasks", len(done), total)
     if context.listening:
         context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
     if releasable:
@@ -103,24 +106,18 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
     by_name = context.pipeline.graph.by_name
     tools = context.run_tools()
     listening = context.listening
+    is_async, run_id, call = context.is_async, context.run_id, context.call
     while (name := next_ready(s)) is not None:
         s = mark_submitted(s, name)
         if listening:
             context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
-        outcome = run_node(
-            by_name[name],
-            context.catalog,
-            context.hooks,
-            is_async=context.is_async,
-            run_id=context.run_id,
-            call=context.call,
-            tools=tools,
-        )
-        if outcome is not _DONE and not is_successful(outcome):
+        try:
+            run_steps(by_name[name], tools, is_async, run_id, call)
+        except NodeAbort as abort:
             s = mark_failed(s, name)
             if listening:
                 context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
-            return _failed(context, outcome.failure(), done)
+            return _failed(context, abort.error, done)
         s, _ = _completed(context, s, name, done)
         # A checkpoint: an interrupt a finalizer swallowed still stops the run here.
         interrupts.raise_if_requested()
@@ -134,9 +131,14 @@ CHECKPOINT_INTERVAL = 0.25
 
 
 def drive_concurrently(
-    context: RunContext, executor: Executor, *, on_interrupt: Callable[[], None] | None = None
+    context: RunContext,
+    executor: Executor,
+    *,
+    on_interrupt: Callable[[], None] | None = None,
+    run_one: Callable[..., Result[None, RunError]] = run_node,
 ) -> Result[None, RunError]:
-    """Run ready nodes concurrently on ``executor`` (threads running :func:`run_node`).
+    """Run ready nodes concurrently on ``executor`` (threads running ``run_one``, with
+    :func:`run_node`'s signature: the process runner's loads and saves in workers).
 
     After a failure nothing new is submitted; nodes already running finish and are recorded
     (so the resume plan knows what they saved), then the first failure is returned.
@@ -158,7 +160,7 @@ def drive_concurrently(
                 s, names = take_ready(s)
                 for name in names:
                     future = executor.submit(
-                        run_node,
+                        run_one,
                         by_name[name],
                         context.catalog,
                         context.hooks,

@@ -1,7 +1,9 @@
 """Loading a node's inputs and saving its outputs through the catalog, with dataset hooks.
 
 Both run in the driver process for every runner, so ``before/after_dataset_loaded`` and
-``before/after_dataset_saved`` hooks always fire where the caller can see their effects.
+``before/after_dataset_saved`` hooks always fire where the caller can see their effects
+(the process runners load and save persistent datasets in workers only where no such hook
+needs the data first, see :mod:`shell.runners.worker_io`).
 With ``is_async`` the loads (and the saves) of one node run concurrently in threads.
 """
 

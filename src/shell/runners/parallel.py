@@ -2,12 +2,17 @@
 
 Design (a deliberate departure from Kedro's, with the same results):
 
-* Datasets never leave the driver process. The driver loads a node's inputs (firing the
-  dataset hooks), sends the function and its arguments to a worker, receives the returned
-  values, and saves them (firing the hooks again). So no catalog is pickled per task (Kedro
-  unpickles the whole catalog for every task), every hook fires in the caller's process
-  where its side effects are visible, and datasets that cannot be pickled (or are
-  single-process, like a cache) still work.
+* Hooks fire in the driver process, where their side effects are visible, and no catalog is
+  pickled per task (Kedro unpickles the whole catalog for every task).
+* Where no hook needs a node's data before its outputs are saved, the node's *persistent*
+  datasets that can cross processes go to the worker, which loads those inputs, calls the
+  function and saves those outputs itself (:mod:`shell.runners.worker_io`): the files hold the
+  bytes a sequential run writes, and large loads run in parallel in the workers. Memory data
+  and parameters are loaded and saved by the driver, and so is everything of a dataset that
+  cannot be pickled or is single-process (a cache), which therefore still works.
+* Otherwise (such a hook is registered) the driver loads a node's inputs (firing the dataset
+  hooks), sends the function and its arguments to a worker, receives the returned values,
+  and saves them (firing the hooks again), as the in-process runners do.
 * What must cross process boundaries is each node's function and the data it reads and
   returns. Before any node runs, every node function is checked to pickle, and all
   offenders are reported in one ``Failure``. Data that turns out not to pickle fails its
@@ -29,11 +34,10 @@ hold loaded data at once), instead of a node's loads waiting for a worker to be 
 
 from __future__ import annotations
 
-import logging
 import os
 import pickle
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -46,7 +50,7 @@ from core.node_call import CallArguments
 from core.pipeline import Pipeline
 from shell import log_names
 from shell.io.catalog import DataCatalog
-from shell.runners import worker_logs
+from shell.runners import worker_logs, worker_path
 from shell.runners.lifeline import arm_worker, blocked_interrupts
 from shell.runners.progress import ProgressCallback
 from shell.runners.runner import (
@@ -58,6 +62,7 @@ from shell.runners.runner import (
 )
 from shell.runners.task import WorkerDied
 from shell.runners.timeouts import NodeTimedOut, TimeoutFor
+from shell.runners.worker_io import Returned, WorkerIO
 from shell.runners.workers import validate_max_workers
 
 # multiprocessing and the process pool are imported where they are used: importing them costs
@@ -82,7 +87,7 @@ class _Chunks:
     values: tuple[object, ...]
 
 
-def _invoke(payload: bytes) -> object:
+def _invoke(payload: bytes) -> Returned:
     """Run in the worker: unpickle the call, make it, and materialise a returned generator.
 
     The call arrives pickled by the driver, so a function that cannot be *unpickled* here
@@ -99,15 +104,7 @@ def _invoke(payload: bytes) -> object:
         except BaseException as exc:
             worker_logs.attach_records(exc, records)
             raise
-        return _Returned(tuple(records), returned)
-
-
-@dataclass(frozen=True, slots=True)
-class _Returned:
-    """A node's return value with the log records it made in the worker."""
-
-    records: tuple[logging.LogRecord, ...]
-    value: object
+        return Returned(tuple(records), returned)
 
 
 def _replay(chunks: _Chunks) -> Iterator[object]:
@@ -134,18 +131,26 @@ class _ProcessCall:
         self._suspects: tuple[str, ...] | None = None
 
     def __call__(self, node: Node, arguments: CallArguments) -> object:
-        from concurrent.futures.process import BrokenProcessPool
         from multiprocessing.reduction import ForkingPickler
 
         try:
             payload = ForkingPickler.dumps((node.func, arguments.args, dict(arguments.kwargs)))
         except (pickle.PicklingError, AttributeError, TypeError) as exc:
             raise _cannot_send(node, exc) from exc
+        returned = self.submit(node, _invoke, bytes(payload))
+        return _replay(returned) if isinstance(returned, _Chunks) else returned
+
+    def submit(self, node: Node, task: Callable[[bytes], Returned], payload: bytes) -> object:
+        """Run ``task(payload)`` in the pool for ``node``: its value, once the records it made
+        are replayed here; a dead worker, a timeout or data that cannot come back raised as
+        the runners expect, the node's own exception as it was raised."""
+        from concurrent.futures.process import BrokenProcessPool
+
         with self._lock:
             self._running.add(node.name)
         seconds = self._timeout_for(node) if self._timeout_for is not None else None
         try:
-            outcome = self._pool.submit(_invoke, bytes(payload)).result(timeout=seconds)
+            outcome = self._pool.submit(task, payload).result(timeout=seconds)
         except FutureTimeout:
             # A stuck worker can only be stopped by killing it; which process runs this node
             # is not known, so the pool's workers go (nodes running beside it fail too).
@@ -165,10 +170,9 @@ class _ProcessCall:
         finally:
             with self._lock:
                 self._running.discard(node.name)
-        assert isinstance(outcome, _Returned)
+        assert isinstance(outcome, Returned)
         worker_logs.replay(outcome.records)
-        returned = outcome.value
-        return _replay(returned) if isinstance(returned, _Chunks) else returned
+        return outcome.value
 
     def _died(self, node: Node) -> str:
         # A broken pool fails every node in flight at once, and which worker died first is
@@ -265,14 +269,24 @@ def _unpicklable_nodes(pipeline: Pipeline) -> list[Node]:
 
 
 def _start_method() -> str:
+    """``KEDRO_MP_CONTEXT`` if set; else ``fork`` while this process has a single thread,
+    else ``forkserver`` where available.
+
+    Forked workers start at once with everything the driver imported (the project's node
+    modules: pandas, scikit-learn...), as Kedro's do. But forking a process in which another
+    thread may hold a lock (a logging handler's, a progress bar's) can leave the child waiting
+    on it forever, so a threaded driver (the HTTP service, an embedding application) uses a
+    fork server, which forks from a clean single thread and preloads those modules once.
+    Every worker is started before the first driver thread (:func:`_start_every_worker`).
+    """
     import multiprocessing
 
     chosen = os.environ.get("KEDRO_MP_CONTEXT", "")
     if chosen in _START_METHODS:
         return chosen
-    # Workers are started from driver threads, and forking a threaded process can deadlock
-    # on a lock held by another thread; a fork server forks from a clean, single thread.
     available = multiprocessing.get_all_start_methods()
+    if "fork" in available and threading.active_count() == 1:
+        return "fork"
     return "forkserver" if "forkserver" in available else multiprocessing.get_start_method()
 
 
@@ -287,7 +301,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
     The pool has no public way to stop calls that are already running, so its worker
     processes are terminated; the driver threads waiting on them then see a broken pool and
-    return at once. Data is only saved by the driver, atomically, so nothing is half-written.
+    return at once. A worker killed while saving leaves kedro-pure's file datasets as they
+    were (they save atomically, through a temporary file); a dataset that writes in place
+    (Kedro's) may be left half-written, as Ctrl-C during its save in a sequential run would.
     """
     workers: dict[int, Any] = getattr(pool, "_processes", None) or {}
     for process in list(workers.values()):
@@ -356,10 +372,14 @@ class ParallelRunner(AbstractRunner):
             # the node functions there once (next to the main module, which multiprocessing
             # preloads by default) spares every worker of every run from importing them again
             # (pandas, scikit-learn... take seconds, on the critical path of the first nodes).
-            # The fork server gets the driver's sys.path; a module it cannot import is skipped
-            # there and imported by the worker as before. This takes effect when the fork
-            # server starts, and replaces any preload list set before that.
-            mp_context.set_forkserver_preload(["__main__", __name__, *_node_modules(context.pipeline)])
+            # The fork server gets the driver's sys.path through shell.runners.worker_path
+            # (imported first); a module it cannot import is skipped there and imported by the
+            # worker as before. This takes effect when the fork server starts, and replaces any
+            # preload list set before that.
+            os.environ[worker_path.PATH_VARIABLE] = worker_path.driver_path()
+            mp_context.set_forkserver_preload(
+                [worker_path.__name__, "__main__", __name__, *_node_modules(context.pipeline)]
+            )
         go = mp_context.Event()
         with (
             ProcessPoolExecutor(
@@ -378,8 +398,10 @@ class ParallelRunner(AbstractRunner):
                 raise
             if started is not None:
                 return Failure(started)
+            process_call = _ProcessCall(processes, self.timeout_for)
             return drive_concurrently(
-                replace(context, call=_ProcessCall(processes, self.timeout_for)),
+                replace(context, call=process_call),
                 drivers,
                 on_interrupt=lambda: _stop_workers(processes),
+                run_one=WorkerIO(context.run_tools(), process_call.submit, process_call),
             )

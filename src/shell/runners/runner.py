@@ -34,6 +34,7 @@ from shell.hooks.manager import HookManager, NullPluginManager
 from shell.io.catalog import DataCatalog
 from shell.io.contract import DatasetLike
 from shell.io.snapshot import snapshot_catalog
+from shell.log_gate import enabled_cache
 
 # The loops and the context are re-exported: runners elsewhere import them from here.
 from shell.runners.drive import (
@@ -164,6 +165,7 @@ class AbstractRunner(abc.ABC):
             progress=self._progress if observer is None else _both(self._progress, observer),
             logger=self._logger,
             tools=RunTools.of(catalog, hooks, prepared.direct),
+            log_gate=enabled_cache(self._logger),
         )
         if self.node_timeout is not None or any(
             tag.startswith(TIMEOUT_TAG) for n in pipeline.nodes for tag in n.tags
