@@ -61,6 +61,8 @@ _RUN_OPTION_NAMES = frozenset(
         "pipelines", "namespaces", "conf_source", "params", "only_missing_outputs",
     }
 )
+#: kedro-pure's own run settings a ``--config`` file may give too (Kedro has no equivalent).
+_OWN_CONFIG_KEYS = frozenset({"node_timeout"})
 
 
 def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -199,7 +201,7 @@ def load_config_defaults(ctx: click.Context, param: click.Parameter, value: str 
     if not isinstance(section, dict):
         raise click.BadParameter(f"The 'run' section of {value} must be a mapping.")
     for key in section:
-        if key not in _RUN_OPTION_NAMES:
+        if key not in _RUN_OPTION_NAMES | _OWN_CONFIG_KEYS:
             raise click.BadParameter(f"Key `{key}` in provided configuration is not valid.")
     renamed = {"nodes" if k == "node_names" else k: v for k, v in section.items()}
     ctx.default_map = {**(ctx.default_map or {}), **{("node_names" if k == "nodes" else k): _as_option_text(v) for k, v in renamed.items()}}
