@@ -19,7 +19,8 @@ the cost of the least work the feature cannot avoid.
    a full run with the journal, a full run with a store that keeps no journal, and no-op
    ``run --only-changed`` runs (nothing changed): the first after a full run (planned in
    full: it imports the project, then caches its decision), the next ones (served from the
-   plan cache, see ``shell.incremental.plan_cache``), and with ``--no-plan-cache``. Ratios
+   plan cache before the command line starts, see ``shell.incremental.plan_cache`` and
+   ``shell.incremental.fast_entry``), and with ``--no-plan-cache``. Ratios
    full / no-op; journal overhead in % of the full run. Floor: ``kedro-pure --version``
    (interpreter and CLI start-up). The processes keep a bytecode cache (in a temporary
    ``PYTHONPYCACHEPREFIX``), as an installed kedro-pure has; ``--no-bytecode-cache`` keeps
