@@ -279,3 +279,28 @@ def test_the_key_depends_on_every_part_and_not_on_their_order() -> None:
     assert cache_key(parts) == cache_key({"b": "2", "a": "1"})
     assert cache_key(parts) != cache_key({**parts, "b": "3"})
     assert cache_key(parts) != cache_key({**parts, "c": ""})
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run", "--only-changed"], (None, "run")),
+        (["-q", "-P", "proj", "plan", "--only-changed", "--json"], ("proj", "plan")),
+        (["--project=proj", "run", "--only-changed"], ("proj", "run")),
+        (["run"], None),
+        (["-v", "run", "--only-changed"], None),
+        (["run", "--only-changed", "--no-plan-cache"], None),
+        (["run", "--only-changed", "--config", "c.yml"], None),
+        (["run", "--only-changed", "-cc.yml"], None),
+        (["run", "--only-changed", "--resume"], None),
+        (["run", "--only-changed", "--help"], None),
+        (["sessions", "--only-changed"], None),
+        (["-P"], None),
+    ],
+)
+def test_only_plain_only_changed_command_lines_are_served_before_parsing(
+    argv: list[str], expected: tuple[str | None, str] | None
+) -> None:
+    from shell.incremental.fast_entry import _project_and_command
+
+    assert _project_and_command(argv) == expected
