@@ -16,9 +16,15 @@ the cost of the least work the feature cannot avoid.
    node). Per-node overhead, wall and CPU. Floor: one SHA-256 of a 200-byte text per node
    (fingerprint) and two empty committed SQLite transactions per node (journal).
 2. ``spaceflights``: the example project, whole ``kedro-pure`` processes (median of 3):
-   a full run with the journal, a full run with a store that keeps no journal, and a no-op
-   ``run --only-changed`` (nothing changed). Ratio full / no-op; journal overhead in % of
-   the full run. Floor: ``kedro-pure --version`` (interpreter and CLI start-up).
+   a full run with the journal, a full run with a store that keeps no journal, and no-op
+   ``run --only-changed`` runs (nothing changed): the first after a full run (planned in
+   full: it imports the project, then caches its decision), the next ones (served from the
+   plan cache before the command line starts, see ``shell.incremental.plan_cache`` and
+   ``shell.incremental.fast_entry``), and with ``--no-plan-cache``. Ratios
+   full / no-op; journal overhead in % of the full run. Floor: ``kedro-pure --version``
+   (interpreter and CLI start-up). The processes keep a bytecode cache (in a temporary
+   ``PYTHONPYCACHEPREFIX``), as an installed kedro-pure has; ``--no-bytecode-cache`` keeps
+   the environment's ``PYTHONDONTWRITEBYTECODE``, compiling every module at every start.
 3. ``digests``: a first fingerprint pass over SIZE MB of files (every byte hashed) and a
    second pass with the digest cache read back from the store (only ``stat`` calls).
    Floor: the ``stat`` calls alone.
@@ -162,17 +168,23 @@ def _empty_transactions(file: Path, count: int) -> None:
 # -- 2. spaceflights -----------------------------------------------------------------------
 
 
+_ENV: dict[str, str] = dict(os.environ)
+
+
 def _process(args: list[str], cwd: Path) -> tuple[float, float, float]:
     """Wall and CPU (children's user + system) seconds of one ``kedro-pure`` process, and the
     run's own seconds as its ``--json`` summary reports them (``session.run`` alone)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([_KEDRO_PURE, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    done = subprocess.run([_KEDRO_PURE, *args], cwd=cwd, capture_output=True, text=True, check=False, env=_ENV)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"kedro-pure {' '.join(args)} failed:\n{done.stderr}")
-    inner = float(json.loads(done.stdout)["seconds"]) if "--json" in args else 0.0
+    summary = json.loads(done.stdout) if "--json" in args else {}
+    inner = float(summary.get("seconds", 0.0))
+    if "--only-changed" in args and summary.get("nodes_run") != 0:
+        raise SystemExit(f"kedro-pure {' '.join(args)} was not a no-op: {summary}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), inner
 
 
@@ -193,35 +205,80 @@ def _clear_outputs(project: Path) -> None:
             shutil.rmtree(folder)
 
 
-def bench_spaceflights(repeat: int) -> None:
+def bench_spaceflights(repeat: int, *, bytecode_cache: bool) -> None:
     print("\n2. examples/spaceflights, whole kedro-pure processes (median wall / CPU)")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        if bytecode_cache:
+            _ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+            _ENV["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
+        print(f"   bytecode cache: {'on (as installed)' if bytecode_cache else 'as the environment says'}"
+              f", PYTHONDONTWRITEBYTECODE={_ENV.get('PYTHONDONTWRITEBYTECODE', '(unset)')}")
         journaled, plain = _fresh_example(root, journal=True), _fresh_example(root, journal=False)
+        _process(["-q", "run", "--json"], journaled)  # warm-up: fills the bytecode cache
         floor = [_process(["--version"], journaled) for _ in range(repeat)]
-        full_j, full_p, noop = [], [], []
+        full_j, full_p, cold, warm, uncached = [], [], [], [], []
         for _ in range(repeat):
             _clear_outputs(plain)
             full_p.append(_process(["-q", "run", "--json"], plain))
             _clear_outputs(journaled)
             full_j.append(_process(["-q", "run", "--json"], journaled))
-            noop.append(_process(["-q", "run", "--only-changed", "--json"], journaled))
+            cold.append(_process(["-q", "run", "--only-changed", "--json"], journaled))
+            warm.append(_process(["-q", "run", "--only-changed", "--json"], journaled))
+            uncached.append(_process(["-q", "run", "--only-changed", "--no-plan-cache", "--json"], journaled))
         rows = [
             ("full run, store without journal", full_p),
             ("full run, journaled (default)", full_j),
-            ("no-op run --only-changed", noop),
+            ("no-op, first after a run (full plan)", cold),
+            ("no-op, plan cache hit", warm),
+            ("no-op, --no-plan-cache", uncached),
             ("floor: kedro-pure --version", floor),
         ]
-        print(f"   {'':<34} {'process':>9}   {'cpu':>9}   {'session.run':>11}")
+        print(f"   {'':<38} {'process':>9}   {'cpu':>9}   {'session.run':>11}")
         for label, samples in rows:
             wall = statistics.median(s[0] for s in samples)
             cpu = statistics.median(s[1] for s in samples)
             inner = statistics.median(s[2] for s in samples)
-            print(f"   {label:<34} {wall:>7.3f} s   {cpu:>7.3f} s   {inner:>9.3f} s")
-        fj, fp, nw = (statistics.median(s[0] for s in rows_) for rows_ in (full_j, full_p, noop))
-        ij, ip, inn = (statistics.median(s[2] for s in rows_) for rows_ in (full_j, full_p, noop))
-        print(f"   journal + fingerprint overhead: {100 * (ij - ip) / ip:+.1f}% of session.run, {100 * (fj - fp) / fp:+.1f}% of the process")
-        print(f"   full / no-op --only-changed: {fj / nw:.2f}x whole process, {ij / inn:.2f}x session.run")
+            print(f"   {label:<38} {wall:>7.3f} s   {cpu:>7.3f} s   {inner:>9.3f} s")
+
+        def med(samples: list[tuple[float, float, float]], i: int) -> float:
+            return statistics.median(s[i] for s in samples)
+
+        ij, ip = med(full_j, 2), med(full_p, 2)
+        print(f"   journal + fingerprint overhead: {100 * (ij - ip) / ip:+.1f}% of session.run, "
+              f"{100 * (med(full_j, 0) - med(full_p, 0)) / med(full_p, 0):+.1f}% of the process")
+        for label, samples in (("plan cache hit", warm), ("first no-op", cold), ("--no-plan-cache", uncached)):
+            print(f"   full / no-op ({label}): {med(full_j, 0) / med(samples, 0):.2f}x wall, "
+                  f"{med(full_j, 1) / med(samples, 1):.2f}x CPU (whole process)")
+
+
+def bench_spaceflights_in_process(repeat: int) -> None:
+    """The journal's (fingerprints and SQLite) share of ``session.run`` on the example, in one
+    process (imports paid once): journaled and plain runs alternate, CPU beside wall."""
+    from shell.session import KedroSession
+
+    print("\n2b. examples/spaceflights in one process: session.run (median wall / CPU), alternating")
+    logging.getLogger().setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        journaled, plain = _fresh_example(root, journal=True), _fresh_example(root, journal=False)
+        samples: dict[str, list[tuple[float, float]]] = {"journaled": [], "plain": []}
+        for index in range(repeat + 1):
+            for label, project in (("plain", plain), ("journaled", journaled)):
+                _clear_outputs(project)
+                with KedroSession.create(project).unwrap() as session:
+                    c0, w0 = _cpu(), time.perf_counter()
+                    session.run().unwrap()
+                    wall, cpu = time.perf_counter() - w0, _cpu() - c0
+                if index:  # the first round imports the project's libraries
+                    samples[label].append((wall, cpu))
+        (pw, pc), (jw, jc) = (
+            (statistics.median(s[0] for s in samples[k]), statistics.median(s[1] for s in samples[k]))
+            for k in ("plain", "journaled")
+        )
+        print(f"   plain (store without journal)   {pw:>7.3f} s   {pc:>7.3f} s cpu")
+        print(f"   journaled (default)             {jw:>7.3f} s   {jc:>7.3f} s cpu")
+        print(f"   journal + fingerprint overhead: {100 * (jw - pw) / pw:+.1f}% wall, {100 * (jc - pc) / pc:+.1f}% CPU")
 
 
 # -- 3. the digest cache -------------------------------------------------------------------
@@ -264,15 +321,18 @@ def bench_digests(size_mb: int, files: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
-    parser.add_argument("--only", choices=["trivial", "spaceflights", "digests"], default=None)
+    parser.add_argument("--only", choices=["trivial", "spaceflights", "overhead", "digests"], default=None)
     parser.add_argument("--nodes", type=int, nargs="*", default=None, help="chain sizes for 'trivial'")
     parser.add_argument("--size-mb", type=int, default=None, help="total size of the files for 'digests'")
+    parser.add_argument("--no-bytecode-cache", action="store_true", help="keep the environment's PYTHONDONTWRITEBYTECODE")
     args = parser.parse_args()
     sizes = args.nodes or ([500] if args.quick else [500, 2000])
     if args.only in (None, "trivial"):
         bench_trivial(sizes, repeat=3 if args.quick else 5)
     if args.only in (None, "spaceflights"):
-        bench_spaceflights(repeat=2 if args.quick else 3)
+        bench_spaceflights(repeat=2 if args.quick else 5, bytecode_cache=not args.no_bytecode_cache)
+    if args.only in (None, "overhead"):
+        bench_spaceflights_in_process(repeat=3 if args.quick else 7)
     if args.only in (None, "digests"):
         bench_digests(args.size_mb or (128 if args.quick else 1024), files=16)
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 import bench_pipeline as bp
 import bench_runners as br
-from _harness import fmt
+from _harness import fmt, growth_exponent
 
 import core
 from core.filters import filter_pipeline, only_nodes_with_namespaces
@@ -87,41 +87,54 @@ def runners(repeat: int) -> None:
         row(label, measured, per=len(specs))
 
 
-def construction(repeat: int) -> None:
+def _chain_works(n: int) -> dict[str, Work]:
     from kedro.pipeline import Pipeline as KedroPipeline
 
-    chain = bp.make_specs("chain", 20_000, namespaced=False)
-    row(
-        "`node()` x 20k + `pipeline()` + `grouped_nodes`, chain",
-        alternating(
-            {
-                "ours": lambda: core.pipeline(bp.ours_nodes(chain)).unwrap().grouped_nodes,
-                "kedro": lambda: KedroPipeline(bp.kedro_nodes(chain)).grouped_nodes,
-                "floor": lambda: (bp.floor_nodes(chain), bp.floor_build(chain)),
-            },
-            repeat,
-        ),
-    )
-    layered = bp.make_specs("layered", 20_000, namespaced=False)
+    chain = bp.make_specs("chain", n, namespaced=False)
+    return {
+        "ours": lambda: core.pipeline(bp.ours_nodes(chain)).unwrap().grouped_nodes,
+        "kedro": lambda: KedroPipeline(bp.kedro_nodes(chain)).grouped_nodes,
+        "floor": lambda: (bp.floor_nodes(chain), bp.floor_build(chain)),
+    }
+
+
+def _layered_works(n: int) -> dict[str, Work]:
+    from kedro.pipeline import Pipeline as KedroPipeline
+
+    layered = bp.make_specs("layered", n, namespaced=False)
     combined = bp.filter_cases(layered, False)["combined"]
 
-    def ours_layered() -> object:
+    def ours() -> object:
         built = core.pipeline(bp.ours_nodes(layered)).unwrap()
         return filter_pipeline(built, **combined).unwrap().grouped_nodes
 
-    def kedro_layered() -> object:
+    def kedro() -> object:
         return KedroPipeline(bp.kedro_nodes(layered)).filter(**combined).grouped_nodes
 
-    def floor_layered() -> object:
+    def floor() -> object:
         records = bp.floor_nodes(layered)
         graph, _ = bp.floor_build(layered)
         kept = bp.floor_filter(layered, graph, combined)
         return records, bp.floor_build(kept)
 
-    row(
-        "20k layered: build + combined filter + `grouped_nodes`",
-        alternating({"ours": ours_layered, "kedro": kedro_layered, "floor": floor_layered}, repeat),
+    return {"ours": ours, "kedro": kedro, "floor": floor}
+
+
+def _growth(small: dict[str, tuple[float, float]], large: dict[str, tuple[float, float]], n: int) -> None:
+    exponents = ", ".join(
+        f"{who} {growth_exponent([n // 2, n], [small[who][1], large[who][1]]):.2f}" for who in ("ours", "kedro", "floor")
     )
+    print(f"|   growth exponent {n // 2000}k -> {n // 1000}k (CPU): {exponents} | | | | | | | |", flush=True)
+
+
+def construction(repeat: int) -> None:
+    for label, works in (
+        ("`node()` x 20k + `pipeline()` + `grouped_nodes`, chain", _chain_works),
+        ("20k layered: build + combined filter + `grouped_nodes`", _layered_works),
+    ):
+        large = alternating(works(20_000), repeat)
+        row(label, large)
+        _growth(alternating(works(10_000), repeat), large, 20_000)
 
 
 def namespaces(repeat: int) -> None:

@@ -8,7 +8,9 @@ sorting within layers.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from itertools import accumulate
 
 from core._graph import GraphIndex
 
@@ -70,22 +72,16 @@ def layout(index: GraphIndex) -> Layout | None:
             return None
     if not depth:
         return [], []
-    # Stable sort by layer, then by name within the layers holding more than one node.
+    # Stable sort by layer; layers are 0..deepest with none empty (a node's deepest parent
+    # sits one layer up), so their sizes and ends come from C-level counting.
     order = sorted(range(len(depth)), key=depth.__getitem__)
-    ends: list[int] = []
-    names = index.names
-    start = 0
-    current = depth[order[0]]
-    for position, i in enumerate(order):
-        layer = depth[i]
-        if layer != current:
-            if position - start > 1:
-                order[start:position] = sorted(order[start:position], key=names.__getitem__)
-            ends.append(position)
-            start, current = position, layer
-    if len(order) - start > 1:
-        order[start:] = sorted(order[start:], key=names.__getitem__)
-    ends.append(len(order))
+    counts = Counter(depth)
+    sizes = [counts[layer] for layer in range(len(counts))]
+    ends = list(accumulate(sizes))
+    names = index.names.__getitem__
+    for layer in [layer for layer, size in enumerate(sizes) if size > 1]:
+        start, end = ends[layer] - sizes[layer], ends[layer]
+        order[start:end] = sorted(order[start:end], key=names)
     return order, ends
 
 

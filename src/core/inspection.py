@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
+from core._collector import collector_paused
 from core.catalog.patterns import Pattern, first_match, is_pattern, order_patterns, parse_pattern
 from core.errors import DatasetError, DatasetErrorReason
 from core.node import Node
@@ -318,8 +319,12 @@ def build_project_snapshot(
     Returns:
         ``Success(ProjectSnapshot)`` or the ``DatasetError`` of :func:`dataset_snapshots`.
     """
-    pipeline_snapshots = tuple(pipeline_snapshot(name, p, locate) for name, p in pipelines.items())
-    return dataset_snapshots(catalog_config, pipeline_snapshots).map(
+    # Tens of thousands of small values and no reference cycle: collections on the way would
+    # only re-trace what is being built (see core._collector).
+    with collector_paused():
+        pipeline_snapshots = tuple(pipeline_snapshot(name, p, locate) for name, p in pipelines.items())
+        datasets = dataset_snapshots(catalog_config, pipeline_snapshots)
+    return datasets.map(
         lambda datasets: ProjectSnapshot(
             metadata=metadata,
             pipelines=pipeline_snapshots,

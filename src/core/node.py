@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from core.name_form import NameForm
-from core.node_declaration import DatasetNames, declare, invalid_node_message, node_label
+from core.node_declaration import DatasetNames, Declared, declare, invalid_node_message, node_label
 from core.node_names import VALID_NAME, invalid_name_message, single_tag, tag_set
 from core.node_shape import DOTTED_NAME_WARNING, dotted_dataset_names, shape_problem
 from core.node_signature import binding_order, bound_positions
 from core.node_value import Node, assemble_node
+
+_SINGLE = NameForm.SINGLE
 
 __all__ = [
     "DOTTED_NAME_WARNING",
@@ -70,8 +72,16 @@ def node(
                 f"first argument must be a function, not '{type(func).__name__}'.", node_label(func, name)
             )
         )
-    input_form, input_keys, declared_inputs = declare(inputs, "inputs", func, name)
-    output_form, output_keys, outputs_in_order = declare(outputs, "outputs", func, name)
+    # The two commonest declarations inline (node() is hot in big pipelines); declare()
+    # handles, and checks, everything else.
+    given_in: Declared = (
+        (_SINGLE, (), (inputs,)) if type(inputs) is str and inputs else declare(inputs, "inputs", func, name)
+    )
+    given_out: Declared = (
+        (_SINGLE, (), (outputs,)) if type(outputs) is str and outputs else declare(outputs, "outputs", func, name)
+    )
+    input_form, input_keys, declared_inputs = given_in
+    output_form, output_keys, outputs_in_order = given_out
     if not declared_inputs and not outputs_in_order:
         raise ValueError(invalid_node_message("it must have some 'inputs' or 'outputs'.", node_label(func, name)))
     if input_form is NameForm.DICT:

@@ -16,11 +16,13 @@ every time).
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import overload
 
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
@@ -32,6 +34,7 @@ from core.inspection import (
     ProjectSnapshot,
     SourceLocator,
     build_project_snapshot,
+    trusted,
 )
 from core.pipeline import Pipeline
 from shell.config.abstract import AbstractConfigLoader
@@ -193,23 +196,37 @@ def source_locator(project_path: Path) -> SourceLocator:
     """Finds where a node function is written, relative to ``project_path`` (Kedro's rules).
 
     ``None`` for partials, built-ins, lambdas, functions whose source cannot be read and
-    functions outside the project. Each function is looked up once (nodes often share one).
+    functions outside the project. Each function is looked up once (nodes often share one),
+    and each source file's place in the project is resolved once.
     """
     root = project_path.resolve()
     seen: dict[int, tuple[Callable[..., object], NodeSourceSnapshot | None]] = {}
+    files: dict[str, str | None] = {}
 
     def locate(func: Callable[..., object]) -> NodeSourceSnapshot | None:
         known = seen.get(id(func))
         if known is not None and known[0] is func:
             return known[1]
-        found = _source_of(func, root)
+        found = _source_of(func, root, files)
         seen[id(func)] = (func, found)  # the function is kept, so its id is not reused
         return found
 
     return locate
 
 
-def _source_of(func: Callable[..., object], root: Path) -> NodeSourceSnapshot | None:
+def _in_project(source_file: str, root: Path, files: dict[str, str | None]) -> str | None:
+    """``source_file`` relative to ``root`` (posix), or ``None`` outside it; memoised."""
+    if source_file in files:
+        return files[source_file]
+    resolved = Path(source_file).resolve()
+    relative = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else None
+    files[source_file] = relative
+    return relative
+
+
+def _source_of(
+    func: Callable[..., object], root: Path, files: dict[str, str | None]
+) -> NodeSourceSnapshot | None:
     if isinstance(func, partial) or inspect.isbuiltin(func) or getattr(func, "__name__", None) == "<lambda>":
         return None
     unwrapped = inspect.unwrap(func)
@@ -219,15 +236,46 @@ def _source_of(func: Callable[..., object], root: Path) -> NodeSourceSnapshot | 
         return None
     if source_file is None:
         return None
-    resolved = Path(source_file).resolve()
-    if not resolved.is_relative_to(root):
+    relative = _in_project(source_file, root, files)
+    if relative is None:
         return None
     try:
-        lines, start = inspect.getsourcelines(unwrapped)
+        # inspect.getsourcelines(f) is getblock(lines[start:]) after findsource(f); the
+        # slice copied the rest of the file for every function (quadratic in a module of
+        # many node functions), the view below does not.
+        lines, start = inspect.findsource(unwrapped)
+        block = inspect.getblock(_LinesFrom(lines, start))
     except (OSError, TypeError):
         return None
-    return NodeSourceSnapshot(
-        filepath=resolved.relative_to(root).as_posix(),
-        line_start=start,
-        line_end=start + len(lines) - 1,
+    return trusted(
+        NodeSourceSnapshot,
+        {"filepath": relative, "line_start": start + 1, "line_end": start + len(block)},
     )
+
+
+class _LinesFrom(Sequence[str]):
+    """``lines[start:]`` as a view (no copy): what ``inspect.getblock`` reads."""
+
+    __slots__ = ("_lines", "_start")
+
+    def __init__(self, lines: Sequence[str], start: int) -> None:
+        self._lines = lines
+        self._start = start
+
+    def __len__(self) -> int:
+        return max(len(self._lines) - self._start, 0)
+
+    def __iter__(self) -> Iterator[str]:
+        return itertools.islice(self._lines, self._start, None)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        positions = range(self._start, max(len(self._lines), self._start))
+        if isinstance(index, slice):
+            return [self._lines[i] for i in positions[index]]
+        return self._lines[positions[index]]

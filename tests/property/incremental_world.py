@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,9 +35,21 @@ from shell.runners import SequentialRunner, ThreadRunner
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.store.sqlite import SQLiteStore
 
-__all__ = ["RunResult", "World", "run", "scratch_files"]
+__all__ = ["RunResult", "World", "quiet_shell_records", "run", "scratch_files"]
 
-logging.getLogger("shell").setLevel(logging.ERROR)
+
+
+@contextmanager
+def quiet_shell_records() -> Iterator[None]:
+    """The worlds' runs log under ``shell``: only errors while the block runs (the level is
+    put back, so later ``caplog`` tests still see those records)."""
+    shell = logging.getLogger("shell")
+    saved = shell.level
+    shell.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        shell.setLevel(saved)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -186,7 +187,18 @@ def test_resolution_of_an_explicit_entry_wins_over_patterns() -> None:
     assert resolution.config["filepath"] == "cars.pkl"
 
 
-logging.getLogger("kedro").setLevel(logging.ERROR)
+@pytest.fixture(autouse=True, scope="module")
+def quiet_kedro_records() -> Iterator[None]:
+    """Pattern matches log a warning per dataset: silence Kedro's loggers for this module's
+    examples only (set at import time, the level outlived the module and hid the records
+    that later ``caplog`` tests look for)."""
+    kedro = logging.getLogger("kedro")
+    saved = kedro.level
+    kedro.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        kedro.setLevel(saved)
 
 
 # Letters whose case folding is not ASCII's: the Kelvin sign folds to "k", the long s to "s",

@@ -35,11 +35,25 @@ from core.incremental import ChangePlan, PlanMode, ReasonKind
 from core.incremental.journal import NodeEvent
 from core.strategies import pipelines
 from shell.runners import SequentialRunner, ThreadRunner
-from tests.property.incremental_world import KillPlan, World, plan, run, scratch_files
+from tests.property.incremental_world import (
+    KillPlan,
+    World,
+    plan,
+    quiet_shell_records,
+    run,
+    scratch_files,
+)
 
 _REPO = Path(__file__).resolve().parents[2]
 
 _LAWS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+
+@pytest.fixture(autouse=True, scope="module")
+def quiet_runs() -> Iterator[None]:
+    with quiet_shell_records():
+        yield
 
 
 @contextmanager

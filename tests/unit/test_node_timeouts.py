@@ -5,6 +5,7 @@ own tests are in ``test_node_timeouts_dask.py``; the command line is tested with
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import time
 from pathlib import Path
@@ -82,6 +83,22 @@ def test_parallel_runner_kills_the_stuck_worker() -> None:
     _timed_out(runner, nap)
 
 
+def doze(x: int) -> int:
+    time.sleep(3)
+    return x
+
+
+@pytest.mark.slow
+def test_parallel_runner_times_a_node_from_its_start_not_its_wait_for_a_worker() -> None:
+    # One worker, two 3 s nodes with 5 s each: the second waits 3 s for the worker first,
+    # which must not count against its limit (3 + 3 > 5 > 3).
+    p = pipeline([node(doze, "a", "b", name="one"), node(doze, "a", "c", name="two")]).unwrap()
+    runner = ParallelRunner(max_workers=1)
+    runner.node_timeout = 5.0
+    outcome = runner.run(p, DataCatalog({"a": 1}))
+    assert is_successful(outcome), outcome.failure()
+
+
 def test_nodes_within_their_limit_are_untouched() -> None:
     p = pipeline([node(inc, "a", "b", name="quick", tags=["timeout-30"])]).unwrap()
     runner = SequentialRunner()
@@ -107,3 +124,28 @@ def test_the_cli_option_fails_the_run_with_the_resume_command(tmp_path: Path, ru
     assert done.returncode == 5, done.stderr
     assert "node 'nap' did not finish within its time limit of 1 s" in done.stderr
     assert "--from-nodes" in done.stderr
+
+
+def test_a_tag_that_is_not_a_time_limit_is_named_and_ignored(caplog: pytest.LogCaptureFixture) -> None:
+    p = pipeline([node(inc, "a", "b", name="quick", tags=["timeout-soon"])]).unwrap()
+    with caplog.at_level(logging.WARNING):
+        assert is_successful(SequentialRunner().run(p, DataCatalog({"a": 1})))
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("Node 'quick' has the tag 'timeout-soon'" in m and "timeout-600" in m for m in warned)
+
+
+def test_a_config_file_sets_the_run_time_limit(tmp_path: Path) -> None:
+    root = write_cli_project(tmp_path / "proj")
+    config = tmp_path / "run.yml"
+    config.write_text("run:\n  pipelines: prep,report\n  node_timeout: 1\n")
+    done = subprocess.run(
+        [KEDRO_PURE, "run", "--config", str(config)],
+        cwd=root,
+        env=cli_env({"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}),
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        check=False,
+    )
+    assert done.returncode == 5, done.stderr
+    assert "node 'nap' did not finish within its time limit of 1 s" in done.stderr

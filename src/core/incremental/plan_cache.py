@@ -130,7 +130,9 @@ def cached_from_json(key: str, text: str) -> Result[CachedPlan, StoreError]:
     for item in decisions_json:
         if not isinstance(item, dict) or not isinstance(item.get("node"), str):
             return Failure(_corrupt("a decision has no node"))
-        fingerprint = fingerprint_from_json(json.dumps(item.get("fingerprint")), what="cached fingerprint")
+        fingerprint = fingerprint_from_json(
+            json.dumps(item.get("fingerprint")), what=f"the plan cache entry is damaged: the fingerprint of '{item['node']}'"
+        )
         if isinstance(fingerprint, Failure):
             return Failure(fingerprint.failure())
         outputs = item.get("outputs", {})

@@ -9,6 +9,7 @@ no dataset is loaded or saved (see the README's divergence list).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from shell.api import to_result
 from shell.incremental.digests import DigestCache
 from shell.io.timestamp import generate_id
 from shell.session_setup import _session_data
-from shell.store.sqlite import SQLiteStore, utc_now
+from shell.store.sqlite import SQLiteStore, store_file, utc_now
 
 __all__ = ["record_cached_run"]
 
@@ -41,6 +42,23 @@ def record_cached_run(
         ``Success((session_id, plan))``, or the ``StoreError`` of a store that cannot
         record it (nothing ran either way).
     """
+    # One connection held open for the whole recording: each store operation opens and
+    # closes its own, and the last one to close a WAL database checkpoints it (a sync to
+    # disk each time); held open, only the final close does.
+    try:
+        holder = sqlite3.connect(store_file(root / "sessions"), timeout=5.0)
+    except sqlite3.Error:
+        holder = None
+    try:
+        return _record(root, entry, env=env, runtime_params=runtime_params)
+    finally:
+        if holder is not None:
+            holder.close()
+
+
+def _record(
+    root: Path, entry: CachedPlan, *, env: str | None, runtime_params: Mapping[str, object] | None
+) -> Result[tuple[str, ChangePlan], KedroError]:
     session_id = generate_id()
     opened = to_result(SQLiteStore.open((root / "sessions").as_posix(), session_id))
     if isinstance(opened, Failure):

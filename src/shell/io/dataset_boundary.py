@@ -17,10 +17,12 @@ from returns.result import Failure, Result, Success
 from core.errors import DatasetError, DatasetErrorReason
 from shell import log_names
 from shell.io.contract import DatasetLike
+from shell.log_gate import enabled_cache
 
 __all__ = ["at_boundary", "load_resolved", "operation_failed", "release_resolved", "save_resolved"]
 
 _LOGGER = logging.getLogger(log_names.CATALOG)
+_INFO = enabled_cache(_LOGGER)
 
 _T = TypeVar("_T")
 
@@ -67,7 +69,8 @@ def at_boundary(
 
 def load_resolved(name: str, dataset: DatasetLike) -> object:
     """``DataCatalog.load(name)`` for ``dataset``, registered as ``name``; raises ``DatasetError``."""
-    _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
+    if _INFO.get(logging.INFO) is not False:  # see shell.log_gate
+        _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
     try:
         return dataset.load()
     except Exception as exc:  # the dataset boundary (see shell.io.catalog)
@@ -82,7 +85,8 @@ def save_resolved(name: str, dataset: DatasetLike, data: object) -> None:
         raise DatasetError(
             DatasetErrorReason.SAVE, f"{name}: Saving 'None' to a 'Dataset' is not allowed", dataset=name
         )
-    _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
+    if _INFO.get(logging.INFO) is not False:
+        _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
     try:
         dataset.save(data)
     except Exception as exc:  # the dataset boundary

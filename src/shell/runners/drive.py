@@ -9,6 +9,7 @@ node's error gets the nodes that completed and the core's resume plan, whose
 
 from __future__ import annotations
 
+import logging
 import queue
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
@@ -32,15 +33,16 @@ from core.scheduler import (
     view,
 )
 from shell import interrupts
-from shell.runners.progress import ProgressEvent, ProgressKind
+from shell.runners.progress import ProgressEvent, ProgressKind, ignore_progress
 from shell.runners.run_context import RunContext
-from shell.runners.task import _DONE, run_node
+from shell.runners.run_tools import NodeAbort
+from shell.runners.task import run_node, run_steps
 
 __all__ = ["CHECKPOINT_INTERVAL", "drive_concurrently", "drive_sequentially", "required_workers"]
 
 
 def _release(context: RunContext, names: Iterable[str]) -> None:
-    tools = context.run_tools()
+    tools = context.tools or context.run_tools()
     for name in names:
         problem = tools.release(name)
         if problem is not None:
@@ -61,9 +63,10 @@ def _completed(
     s, releasable = mark_completed(s, name)
     done.append(name)
     total = len(context.pipeline.nodes)
-    context.logger.info("Completed node: %s", name)
-    context.logger.info("Completed %d out of %d tasks", len(done), total)
-    if context.listening:
+    if context.log_gate.get(logging.INFO) is not False:  # see shell.log_gate
+        context.logger.info("Completed node: %s", name)
+        context.logger.info("Completed %d out of %d tasks", len(done), total)
+    if context.progress is not ignore_progress:  # RunContext.listening, without the call
         context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
     if releasable:
         _release(context, releasable)
@@ -103,24 +106,18 @@ def drive_sequentially(context: RunContext) -> Result[None, RunError]:
     by_name = context.pipeline.graph.by_name
     tools = context.run_tools()
     listening = context.listening
+    is_async, run_id, call = context.is_async, context.run_id, context.call
     while (name := next_ready(s)) is not None:
         s = mark_submitted(s, name)
         if listening:
             context.progress(ProgressEvent(ProgressKind.STARTED, name, len(done), total))
-        outcome = run_node(
-            by_name[name],
-            context.catalog,
-            context.hooks,
-            is_async=context.is_async,
-            run_id=context.run_id,
-            call=context.call,
-            tools=tools,
-        )
-        if outcome is not _DONE and not is_successful(outcome):
+        try:
+            run_steps(by_name[name], tools, is_async, run_id, call)
+        except NodeAbort as abort:
             s = mark_failed(s, name)
             if listening:
                 context.progress(ProgressEvent(ProgressKind.FAILED, name, len(done), total))
-            return _failed(context, outcome.failure(), done)
+            return _failed(context, abort.error, done)
         s, _ = _completed(context, s, name, done)
         # A checkpoint: an interrupt a finalizer swallowed still stops the run here.
         interrupts.raise_if_requested()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from core.catalog.snapshot import CatalogSnapshot
 from core.pipeline import Pipeline
@@ -32,6 +33,8 @@ class RunContext:
     call: NodeCall = call_here
     #: what the run resolved once (datasets, hooks with implementations); ``None``: nothing
     tools: RunTools | None = None
+    #: ``logger``'s cache of enabled levels (:mod:`shell.log_gate`); empty: always call it
+    log_gate: Mapping[int, bool] = field(default_factory=dict)
 
     @property
     def listening(self) -> bool:

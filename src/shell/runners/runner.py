@@ -29,11 +29,12 @@ from core.pipeline import Pipeline
 from core.pruning import prune_missing_outputs
 from core.resume import resume_plan
 from core.timeouts import TAG_PREFIX as TIMEOUT_TAG
-from core.timeouts import timeout_of
+from core.timeouts import bad_tags, timeout_of
 from shell.hooks.manager import HookManager, NullPluginManager
 from shell.io.catalog import DataCatalog
 from shell.io.contract import DatasetLike
 from shell.io.snapshot import snapshot_catalog
+from shell.log_gate import enabled_cache
 
 # The loops and the context are re-exported: runners elsewhere import them from here.
 from shell.runners.drive import (
@@ -68,6 +69,12 @@ SYNC_NOTE = (
     "Using synchronous mode for loading and saving data. Use the --async flag for potential "
     "performance gains. https://docs.kedro.org/en/stable/build/run_a_pipeline/"
     "#load-and-save-asynchronously"
+)
+
+#: A ``timeout-`` tag whose value is not a number of seconds is ignored, with this warning.
+_NOT_A_TIME_LIMIT = (
+    "Node '%s' has the tag '%s', which is not a time limit and is ignored: write "
+    "timeout-SECONDS with a positive number of seconds (e.g. timeout-600)."
 )
 
 
@@ -164,10 +171,13 @@ class AbstractRunner(abc.ABC):
             progress=self._progress if observer is None else _both(self._progress, observer),
             logger=self._logger,
             tools=RunTools.of(catalog, hooks, prepared.direct),
+            log_gate=enabled_cache(self._logger),
         )
-        if self.node_timeout is not None or any(
-            tag.startswith(TIMEOUT_TAG) for n in pipeline.nodes for tag in n.tags
-        ):
+        limited = [n for n in pipeline.nodes if any(t.startswith(TIMEOUT_TAG) for t in n.tags)]
+        for n in limited:
+            for tag in bad_tags(n.tags):
+                self._logger.warning(_NOT_A_TIME_LIMIT, n.name, tag)
+        if self.node_timeout is not None or limited:
             context = replace(context, call=timed(context.call, self.timeout_for))
         began = time.perf_counter()
         # What exists before the run (modules, the pipeline, the catalog) outlives it: the

@@ -33,11 +33,12 @@ from core.node_call import (
 from shell import log_names
 from shell.hooks.manager import HookManager
 from shell.io.catalog import DataCatalog
+from shell.log_gate import enabled_cache
 from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
 from shell.runners.run_tools import NodeAbort, RunTools
 from shell.runners.timeouts import NodeTimedOut
 
-__all__ = ["NodeCall", "WorkerDied", "call_here", "log_running", "run_node"]
+__all__ = ["NodeCall", "WorkerDied", "call_here", "log_running", "run_node", "run_steps"]
 
 #: How a node's function is called with its arguments (here, or in a worker).
 NodeCall = Callable[[Node, CallArguments], object]
@@ -99,6 +100,7 @@ _NO_CHUNK = object()
 
 #: Kedro's node logger: "Running node: ..." and a node function's failure.
 _NODE_LOGGER = logging.getLogger(log_names.NODE)
+_NODE_INFO = enabled_cache(_NODE_LOGGER)
 #: Node reprs hold brackets that rich would read as markup.
 _PLAIN = {"markup": False}
 
@@ -166,7 +168,7 @@ def run_node(
         failed) or ``HOOK`` (``before_node_run`` returned something other than a dict).
     """
     try:
-        _run_steps(node, tools or RunTools.of(catalog, hooks), is_async, run_id, call)
+        run_steps(node, tools or RunTools.of(catalog, hooks), is_async, run_id, call)
     except NodeAbort as abort:
         return Failure(abort.error)
     return _DONE
@@ -176,8 +178,9 @@ def run_node(
 _DONE: Result[None, RunError] = Success(None)
 
 
-def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, call: NodeCall) -> None:
-    """The steps of :func:`run_node`; every failure is raised as :class:`NodeAbort`."""
+def run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, call: NodeCall) -> None:
+    """The steps of :func:`run_node`; every failure is raised as :class:`NodeAbort` (the
+    in-process loops call this directly and catch it: no ``Result`` per node)."""
     catalog, hooks = tools.catalog, tools.hooks
     if is_async and inspect.isgeneratorfunction(node.func):
         raise NodeAbort(_async_generator_error(node))
@@ -187,11 +190,14 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
             raise NodeAbort(loaded.failure())
         inputs = loaded.unwrap()
     else:
-        inputs = {name: tools.load(node, name) for name in node.inputs}
+        inputs = {}
+        for name in node.inputs:  # a loop, not a comprehension: no frame per node
+            inputs[name] = tools.load(node, name)
     replaced = tools.replaced_inputs(node, inputs, is_async=is_async, run_id=run_id)
     if replaced:
         inputs.update(replaced)
-    _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
+    if _NODE_INFO.get(logging.INFO) is not False:  # see shell.log_gate
+        _NODE_LOGGER.info("Running node: %s", node, extra=_PLAIN)
     if replaced:  # hooks may have added names the node does not take: check
         arguments = fitting_arguments(node, inputs)
         if arguments is None:
@@ -223,11 +229,11 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
         raise NodeAbort(
             _node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id)
         ) from None
-    if node.output_form is NameForm.NONE and returned is not None:
-        _warn_ignored_return(node, returned)
     chunked = False
     produced: dict[str, Any] | None
     if isinstance(returned, GeneratorType):  # inspect.isgenerator, without the call
+        if node.output_form is NameForm.NONE:
+            _warn_ignored_return(node, returned)
         chunked = True
         streams = _streams(node, returned)
         if not is_successful(streams):
@@ -239,6 +245,9 @@ def _run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, 
         if produced is None:
             problem = ValueError(split_outputs(node, returned).failure().message)
             raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+        # Only a node without outputs ignores what it returned (nothing is split for it).
+        if not produced and returned is not None and node.output_form is NameForm.NONE:
+            _warn_ignored_return(node, returned)
     tools.after_node_run(node, catalog, inputs, produced, is_async, run_id)
     if chunked:
         saved = _save_chunks(node, produced, catalog, hooks)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import collections
 import threading
 
-from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from core.errors import RunError
@@ -32,8 +31,8 @@ from shell import interrupts
 from shell.runners.drive import CHECKPOINT_INTERVAL, _completed, _failed, _stuck
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.run_context import RunContext
-from shell.runners.run_tools import RunTools
-from shell.runners.task import _DONE, run_node
+from shell.runners.run_tools import NodeAbort, RunTools
+from shell.runners.task import run_steps
 
 __all__ = ["drive_in_threads"]
 
@@ -82,10 +81,10 @@ class _Board:
             # The worker settling takes one node itself; others are woken for the rest.
             self.work.notify(len(self.ready) - 1)
 
-    def record(self, name: str, outcome: Result[None, RunError]) -> None:
-        """Record one node's outcome (under the lock)."""
+    def record(self, name: str, error: RunError | None) -> None:
+        """Record one node's outcome, ``None`` or its error (under the lock)."""
         context = self.context
-        if outcome is _DONE or is_successful(outcome):
+        if error is None:
             self.scheduler, _ = _completed(context, self.scheduler, name, self.done)
             self.hand_out()
         else:
@@ -93,7 +92,7 @@ class _Board:
             if context.listening:
                 context.progress(ProgressEvent(ProgressKind.FAILED, name, len(self.done), self.total))
             if self.first_error is None:
-                self.first_error = outcome.failure()
+                self.first_error = error
 
     def stop(self, crash: BaseException | None = None) -> None:
         """Start no further node (under the lock); a ``crash`` is re-raised by the caller."""
@@ -116,17 +115,12 @@ class _Board:
                     return
                 name = self.ready.popleft()
                 self.running += 1
+            error: RunError | None = None
             try:
-                outcome = run_node(
-                    self.by_name[name],
-                    context.catalog,
-                    context.hooks,
-                    is_async=context.is_async,
-                    run_id=context.run_id,
-                    call=context.call,
-                    tools=self.tools,
-                )
-            except BaseException as escaped:  # not a node failure (those are values): stop the run
+                run_steps(self.by_name[name], self.tools, context.is_async, context.run_id, context.call)
+            except NodeAbort as abort:
+                error = abort.error
+            except BaseException as escaped:  # not a node failure (those are NodeAbort): stop the run
                 with self.lock:
                     self.running -= 1
                     self.stop(escaped)
@@ -134,7 +128,7 @@ class _Board:
             with self.lock:
                 self.running -= 1
                 try:
-                    self.record(name, outcome)
+                    self.record(name, error)
                 except BaseException as escaped:  # a progress callback or log handler raised
                     self.stop(escaped)
                     return
