@@ -19,7 +19,8 @@ the cost of the least work the feature cannot avoid.
    a full run with the journal, a full run with a store that keeps no journal, and no-op
    ``run --only-changed`` runs (nothing changed): the first after a full run (planned in
    full: it imports the project, then caches its decision), the next ones (served from the
-   plan cache, see ``shell.incremental.plan_cache``), and with ``--no-plan-cache``. Ratios
+   plan cache before the command line starts, see ``shell.incremental.plan_cache`` and
+   ``shell.incremental.fast_entry``), and with ``--no-plan-cache``. Ratios
    full / no-op; journal overhead in % of the full run. Floor: ``kedro-pure --version``
    (interpreter and CLI start-up). The processes keep a bytecode cache (in a temporary
    ``PYTHONPYCACHEPREFIX``), as an installed kedro-pure has; ``--no-bytecode-cache`` keeps
@@ -251,6 +252,35 @@ def bench_spaceflights(repeat: int, *, bytecode_cache: bool) -> None:
                   f"{med(full_j, 1) / med(samples, 1):.2f}x CPU (whole process)")
 
 
+def bench_spaceflights_in_process(repeat: int) -> None:
+    """The journal's (fingerprints and SQLite) share of ``session.run`` on the example, in one
+    process (imports paid once): journaled and plain runs alternate, CPU beside wall."""
+    from shell.session import KedroSession
+
+    print("\n2b. examples/spaceflights in one process: session.run (median wall / CPU), alternating")
+    logging.getLogger().setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        journaled, plain = _fresh_example(root, journal=True), _fresh_example(root, journal=False)
+        samples: dict[str, list[tuple[float, float]]] = {"journaled": [], "plain": []}
+        for index in range(repeat + 1):
+            for label, project in (("plain", plain), ("journaled", journaled)):
+                _clear_outputs(project)
+                with KedroSession.create(project).unwrap() as session:
+                    c0, w0 = _cpu(), time.perf_counter()
+                    session.run().unwrap()
+                    wall, cpu = time.perf_counter() - w0, _cpu() - c0
+                if index:  # the first round imports the project's libraries
+                    samples[label].append((wall, cpu))
+        (pw, pc), (jw, jc) = (
+            (statistics.median(s[0] for s in samples[k]), statistics.median(s[1] for s in samples[k]))
+            for k in ("plain", "journaled")
+        )
+        print(f"   plain (store without journal)   {pw:>7.3f} s   {pc:>7.3f} s cpu")
+        print(f"   journaled (default)             {jw:>7.3f} s   {jc:>7.3f} s cpu")
+        print(f"   journal + fingerprint overhead: {100 * (jw - pw) / pw:+.1f}% wall, {100 * (jc - pc) / pc:+.1f}% CPU")
+
+
 # -- 3. the digest cache -------------------------------------------------------------------
 
 
@@ -291,7 +321,7 @@ def bench_digests(size_mb: int, files: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
-    parser.add_argument("--only", choices=["trivial", "spaceflights", "digests"], default=None)
+    parser.add_argument("--only", choices=["trivial", "spaceflights", "overhead", "digests"], default=None)
     parser.add_argument("--nodes", type=int, nargs="*", default=None, help="chain sizes for 'trivial'")
     parser.add_argument("--size-mb", type=int, default=None, help="total size of the files for 'digests'")
     parser.add_argument("--no-bytecode-cache", action="store_true", help="keep the environment's PYTHONDONTWRITEBYTECODE")
@@ -301,6 +331,8 @@ def main() -> None:
         bench_trivial(sizes, repeat=3 if args.quick else 5)
     if args.only in (None, "spaceflights"):
         bench_spaceflights(repeat=2 if args.quick else 5, bytecode_cache=not args.no_bytecode_cache)
+    if args.only in (None, "overhead"):
+        bench_spaceflights_in_process(repeat=3 if args.quick else 7)
     if args.only in (None, "digests"):
         bench_digests(args.size_mb or (128 if args.quick else 1024), files=16)
 

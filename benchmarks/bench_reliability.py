@@ -18,6 +18,8 @@ Prints one figure per guarantee (each "must be 0" figure is a count of failures)
 * duplicate session ids across 32 processes drawing ids at once (0);
 * store records lost with 8, 32 and 64 concurrent writer processes (0), with the p50/p99
   latency of one write (session save, run start, run end) and the CPU time they used;
+* interrupts: ``ParallelRunner`` runs sent SIGINT at a random moment; runs whose exit code
+  and store record disagree (0), and the time from the signal to the exit;
 * hanging nodes: ``kedro-pure run --node-timeout 1`` with a node sleeping 60 s, under each
   runner that can stop a sleeping node; runs not stopped with ``RunError(TIMEOUT)`` (0) and
   processes of the run (workers, a Dask cluster) still alive after it ended (0);
@@ -152,6 +154,47 @@ def killed_runs(kills: int, folder: Path) -> tuple[int, int, int]:
     sessions = to_result(list_sessions(root / "sessions")).unwrap()
     stale = sum(1 for s in sessions for r in s.runs if r.outcome is RunOutcome.RUNNING)
     return kills, orphans, stale
+
+
+def interrupted_runs(count: int, folder: Path) -> tuple[int, int, float, float]:
+    """``ParallelRunner`` runs sent SIGINT (to the process group, as a terminal's Ctrl-C
+    does) at a random moment of their first 3 s. (runs interrupted, runs whose exit code and
+    store record disagree, median and slowest seconds from the signal to the exit)."""
+    root = write_cli_project(folder / "sigint-proj")
+    store = root / "sessions"
+    waits: list[float] = []
+    inconsistent = 0
+    for _ in range(count):
+        before = len(to_result(list_sessions(store)).unwrap()) if store.exists() else 0
+        proc = subprocess.Popen(
+            [KEDRO_PURE, "run", "--runner", "ParallelRunner", "--pipelines", "prep,scaling,modelling"],
+            cwd=root,
+            env=cli_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(random.uniform(0.0, 3.0))
+        sent = time.monotonic()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        waits.append(time.monotonic() - sent)
+        sessions = to_result(list_sessions(store)).unwrap()
+        outcomes = [r.outcome for r in sessions[-1].runs] if len(sessions) > before else []
+        expected: dict[int, list[list[RunOutcome]]] = {
+            0: [[RunOutcome.SUCCESS]],
+            130: [[], [RunOutcome.INTERRUPTED]],
+            -signal.SIGINT: [[]],  # before any kedro-pure code ran (Python's own handling)
+            1: [[]],  # the same, while Python imported ``site``
+        }
+        if outcomes not in expected.get(proc.returncode, []):
+            inconsistent += 1
+    return count, inconsistent, statistics.median(waits), max(waits)
 
 
 #: Runners whose time limit stops a node sleeping in ``time.sleep`` (``ThreadRunner`` stops a
@@ -289,6 +332,10 @@ def main() -> None:
         print(f"{'ParallelRunner runs killed with SIGKILL':<58} {done:>14}")
         print(f"{'  orphan processes 10 s later':<58} {orphans:>14}  0")
         print(f"{'  stale running records after reopen':<58} {stale:>14}  0")
+        runs, inconsistent, median_wait, slowest = interrupted_runs(run_kills, folder)
+        print(f"{'ParallelRunner runs sent SIGINT at a random moment':<58} {runs:>14}")
+        print(f"{'  exit code and store record disagree':<58} {inconsistent:>14}  0")
+        print(f"{'  signal to exit, median / slowest (s)':<58} {f'{median_wait:.2f} / {slowest:.2f}':>14}")
         for runner, stopped, left, took in hanging_nodes(folder):
             label = f"{runner} --node-timeout 1, 60 s node: not stopped"
             print(f"{label:<58} {int(not stopped):>14}  0")

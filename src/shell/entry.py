@@ -43,6 +43,16 @@ signal.signal(signal.SIGTERM, _stop_before_main)
 def main() -> int:
     """Run the command line (see :func:`shell.cli.main.main`) and return its exit code."""
     global _command_line_started
+    if "--only-changed" in sys.argv:
+        # A no-op run or plan the plan cache can answer is served before the command line
+        # (click, rich, logging) is even imported (see shell.incremental.fast_entry).
+        from shell.incremental.fast_entry import serve
+
+        served = serve(sys.argv[1:])
+        if served is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            return served
     from shell.cli.main import main as run_command_line
 
     _command_line_started = True

@@ -83,6 +83,22 @@ def test_parallel_runner_kills_the_stuck_worker() -> None:
     _timed_out(runner, nap)
 
 
+def doze(x: int) -> int:
+    time.sleep(3)
+    return x
+
+
+@pytest.mark.slow
+def test_parallel_runner_times_a_node_from_its_start_not_its_wait_for_a_worker() -> None:
+    # One worker, two 3 s nodes with 5 s each: the second waits 3 s for the worker first,
+    # which must not count against its limit (3 + 3 > 5 > 3).
+    p = pipeline([node(doze, "a", "b", name="one"), node(doze, "a", "c", name="two")]).unwrap()
+    runner = ParallelRunner(max_workers=1)
+    runner.node_timeout = 5.0
+    outcome = runner.run(p, DataCatalog({"a": 1}))
+    assert is_successful(outcome), outcome.failure()
+
+
 def test_nodes_within_their_limit_are_untouched() -> None:
     p = pipeline([node(inc, "a", "b", name="quick", tags=["timeout-30"])]).unwrap()
     runner = SequentialRunner()

@@ -124,6 +124,32 @@ def test_a_cache_hit_imports_none_of_the_project(cli: Cli) -> None:
     assert second[-1] == "NOT IMPORTED 0" and '"from_cache": true' in "".join(second)
 
 
+def test_a_command_line_seen_before_is_served_before_the_command_line_starts(cli: Cli) -> None:
+    _cached(cli)
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = [{KEDRO_PURE!r}, '-q', 'run', '--only-changed', '--json']\n"
+        "try:\n"
+        f"    runpy.run_path({KEDRO_PURE!r}, run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    print('EXIT', exit.code, 'click' in sys.modules, 'rich' in sys.modules)\n"
+    )
+
+    def run_script() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", probe], cwd=cli.project, env=cli.env,
+                              capture_output=True, text=True, timeout=TIMEOUT, check=True)
+        return done.stdout.strip().splitlines()
+
+    # `python -c` has another import path than the console script, a part of the key: the
+    # first plans in full through the command line, which caches the plan and remembers its
+    # parsing of these words; the second is served before click or rich are imported.
+    first, second = run_script(), run_script()
+    assert first[-1] == "EXIT 0 True True" and '"from_cache": false' in "".join(first)
+    assert second[-1] == "EXIT 0 False False" and '"from_cache": true' in "".join(second)
+    served = json.loads("".join(second[:-1]))
+    assert served["nodes_run"] == 0 and served["skipped"] == 10
+
+
 def _append_comment(project: Path) -> None:
     nodes = next((project / "src").glob("*/nodes.py"))
     nodes.write_text(nodes.read_text() + "\n# a comment: the bytes changed, the code did not\n")
@@ -253,3 +279,28 @@ def test_the_key_depends_on_every_part_and_not_on_their_order() -> None:
     assert cache_key(parts) == cache_key({"b": "2", "a": "1"})
     assert cache_key(parts) != cache_key({**parts, "b": "3"})
     assert cache_key(parts) != cache_key({**parts, "c": ""})
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run", "--only-changed"], (None, "run")),
+        (["-q", "-P", "proj", "plan", "--only-changed", "--json"], ("proj", "plan")),
+        (["--project=proj", "run", "--only-changed"], ("proj", "run")),
+        (["run"], None),
+        (["-v", "run", "--only-changed"], None),
+        (["run", "--only-changed", "--no-plan-cache"], None),
+        (["run", "--only-changed", "--config", "c.yml"], None),
+        (["run", "--only-changed", "-cc.yml"], None),
+        (["run", "--only-changed", "--resume"], None),
+        (["run", "--only-changed", "--help"], None),
+        (["sessions", "--only-changed"], None),
+        (["-P"], None),
+    ],
+)
+def test_only_plain_only_changed_command_lines_are_served_before_parsing(
+    argv: list[str], expected: tuple[str | None, str] | None
+) -> None:
+    from shell.incremental.fast_entry import _project_and_command
+
+    assert _project_and_command(argv) == expected

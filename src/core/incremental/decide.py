@@ -142,6 +142,10 @@ class ChangePlan:
         }
 
 
+#: Shared: states are immutable values.
+_UNKNOWN = DatasetState(StateKind.UNKNOWN)
+
+
 def declaration_digest(node: Node) -> str:
     """A digest of the node's name, declared inputs and outputs (as authored) and namespace."""
     text = repr((node.name, node.declared_inputs, node.declared_outputs, node.namespace))
@@ -171,11 +175,11 @@ def fingerprint_node(
     for name in node.inputs:
         if is_parameter(name):
             continue
-        state = observation.datasets.get(name, DatasetState(StateKind.UNKNOWN))
+        state = observation.datasets.get(name, _UNKNOWN)
         if state.kind is StateKind.MEMORY:
             producer = producer_of.get(strip_transcoding(name))
             digest = producer_digest.get(producer) if producer is not None else None
-            state = DatasetState(StateKind.MEMORY, digest) if digest else DatasetState(StateKind.UNKNOWN)
+            state = DatasetState(StateKind.MEMORY, digest) if digest else _UNKNOWN
         inputs[name] = state.token
     return make_fingerprint(seen.code, seen.declaration, seen.parameters, inputs)
 

@@ -57,6 +57,8 @@ class CliState:
     verbose: bool
     quiet: bool
     project: Path | None
+    #: the words after ``kedro-pure`` (empty when the group was invoked without them)
+    argv: tuple[str, ...] = ()
 
 
 def configure_logging(*, verbose: bool, quiet: bool) -> None:

@@ -84,7 +84,8 @@ def _add_catalog_commands(group: click.Command) -> None:
 def cli(ctx: click.Context, project: Path | None, verbose: bool, quiet: bool) -> None:
     """kedro-pure: Kedro 1.7's pipelines, runners and sessions, with errors as values."""
     configure_logging(verbose=verbose, quiet=quiet)
-    ctx.obj = CliState(verbose=verbose, quiet=quiet, project=project)
+    argv = tuple(str(word) for word in ctx.obj) if isinstance(ctx.obj, tuple) else ()
+    ctx.obj = CliState(verbose=verbose, quiet=quiet, project=project, argv=argv)
 
 
 @cli.command("new")
@@ -124,7 +125,9 @@ def _main(argv: Sequence[str] | None) -> int:
     # parent left (a shell starts background jobs with SIGINT ignored).
     interrupts.install(settle_on_outcome=True)
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="kedro-pure", standalone_mode=False)
+        args = list(argv) if argv is not None else sys.argv[1:]
+        # The words as typed reach the commands (the plan cache remembers them).
+        cli.main(args=args, prog_name="kedro-pure", standalone_mode=False, obj=tuple(args))
     except click.exceptions.Abort as exc:  # click's form of a KeyboardInterrupt
         return _interrupted(exc.__cause__)
     except click.ClickException as exc:

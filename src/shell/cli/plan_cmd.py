@@ -15,9 +15,10 @@ from returns.pipeline import is_successful
 
 from core.cli_args import split_load_versions
 from core.errors import DatasetError, RunError, RunErrorReason
-from core.incremental import ChangePlan, PlanMode
+from core.incremental import ChangePlan
 from core.incremental.keep_going import keep_nodes
 from core.incremental.plan_cache import served_from_cache
+from core.incremental.plan_text import change_plan_json, change_plan_text
 from core.pipeline import Pipeline
 from core.pruning import PruneReport, prune_missing_outputs
 from shell.cli.common import CliState, emit_json, fail, project_root
@@ -112,21 +113,12 @@ def render_change_plan(pipeline: Pipeline | None, plan: ChangePlan, fmt: str) ->
         running = keep_nodes(pipeline, plan.to_run)
         groups = [[n.name for n in layer] for layer in running.grouped_nodes]
     if fmt == "json":
-        return {"groups": groups, **plan.to_json()}
+        return change_plan_json(plan, groups)
     if fmt in ("mermaid", "dot"):
         if pipeline is None:
             raise ValueError("a graph of the plan needs the pipeline")
         return _graph(pipeline, {d.node: (d.runs, d.explanation) for d in plan.decisions}, fmt)
-    flag = "--resume" if plan.mode is PlanMode.RESUME else "--only-changed"
-    lines = [f"{len(plan.to_run)} of {len(plan.decisions)} node(s) would run ({flag}), in {len(groups)} group(s):"]
-    lines.extend(f"  group {index}: {', '.join(group)}" for index, group in enumerate(groups, start=1))
-    lines.append("Why:")
-    lines.extend(f"  {d.node}: {'runs' if d.runs else 'skipped'} ({d.explanation})" for d in plan.decisions)
-    if plan.stale:
-        lines.append("The resume would be refused: outputs these nodes saved are stale:")
-        lines.extend(f"  {d.node}: {d.explanation}" for d in plan.stale)
-    lines.append(f"Note: {plan.coverage}")
-    return "\n".join(lines)
+    return change_plan_text(plan, groups)
 
 
 @click.command("plan")
@@ -155,7 +147,8 @@ def plan_command(state: CliState, /, fmt: str, as_json: bool, only_changed: bool
         fail(resumed.failure(), verbose=state.verbose, as_json=fmt == "json")
     chosen, arguments, chosen_versions, resume_id = resumed.unwrap()
     if only_changed and resume_id is None and not no_plan_cache and fmt in ("text", "json"):
-        probe = plan_cache_probe(root, chosen, plan_key_options(arguments, chosen_versions, code_scope))
+        probe = plan_cache_probe(root, chosen, plan_key_options(arguments, chosen_versions, code_scope),
+                                 state=state, command="plan", as_json=fmt == "json")
         if probe is not None and probe.hit is not None:
             _show(render_change_plan(None, served_from_cache(probe.hit.plan), fmt))
             return

@@ -359,7 +359,7 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     probe: CacheProbe | None = None
     if only_changed and not no_plan_cache:
         key_options = plan_key_options(run_arguments, chosen_versions, code_scope, runner, runner_params, is_async)
-        probe = plan_cache_probe(root, chosen, key_options)
+        probe = plan_cache_probe(root, chosen, key_options, state=state, command="run", as_json=as_json)
         if probe is not None and probe.hit is not None:
             _serve_cached_run(state, root, probe, chosen, as_json=as_json)
             return
@@ -430,12 +430,16 @@ def plan_key_options(
     }
 
 
-def plan_cache_probe(root: Path, chosen: Selection, key_options: Mapping[str, object]) -> CacheProbe | None:
+def plan_cache_probe(
+    root: Path, chosen: Selection, key_options: Mapping[str, object], *, state: CliState, command: str, as_json: bool
+) -> CacheProbe | None:
     """Look the command up in the plan cache (``None``: the project cannot use it, e.g. a
-    remote configuration source). A miss is logged (``--verbose``) with its reason."""
+    remote configuration source). A miss is logged (``--verbose``) with its reason; a hit
+    remembers the command line, so the next identical one is served before it is parsed
+    (:mod:`shell.incremental.fast_entry`)."""
     import logging
 
-    from shell.incremental.plan_cache import CacheRequest, probe
+    from shell.incremental.plan_cache import CacheRequest, Invocation, probe, remember_invocation
     from shell.project.bootstrap import read_metadata
 
     if chosen.conf_source is not None and "://" in chosen.conf_source:
@@ -445,9 +449,12 @@ def plan_cache_probe(root: Path, chosen: Selection, key_options: Mapping[str, ob
         return None
     conf = Path(chosen.conf_source) if chosen.conf_source else root / "conf"
     options = {**key_options, "env": chosen.env, "conf_source": chosen.conf_source, "params": chosen.params}
-    looked = probe(CacheRequest(root.resolve(), metadata.unwrap().source_dir, conf.resolve(), options))
+    invocation = Invocation(state.argv, command, as_json, state.quiet) if state.argv else None
+    looked = probe(CacheRequest(root.resolve(), metadata.unwrap().source_dir, conf.resolve(), options), invocation)
     if looked.hit is None:
         logging.getLogger("shell.incremental.plan_cache").info("Planning in full (plan cache: %s).", looked.why)
+    else:
+        remember_invocation(looked)
     return looked
 
 

@@ -47,6 +47,10 @@ class Fingerprintable(Protocol):
         ...
 
 
+#: States are values: the common ones are shared.
+_MEMORY = DatasetState(StateKind.MEMORY)
+
+
 def _custom(dataset: object) -> DatasetState | None:
     method = getattr(dataset, "fingerprint", None)
     if not callable(method):
@@ -94,7 +98,7 @@ def dataset_state(dataset: object, cache: DigestCache) -> DatasetState:
         if custom is not None:
             return custom
         if is_ephemeral(dataset):
-            return DatasetState(StateKind.MEMORY)
+            return _MEMORY
         if isinstance(dataset, FileDataset):
             return _file_state(dataset, cache)
         kedro = _kedro_file_state(dataset, cache)

@@ -73,9 +73,14 @@ class Observer:
 
     def node(self, node: Node) -> Result[NodeObservation, DatasetError]:
         """The node's code, declaration and parameter values (cached per node)."""
+        seen = self._seen(node)
+        return Failure(seen) if isinstance(seen, DatasetError) else Success(seen)
+
+    def _seen(self, node: Node) -> NodeObservation | DatasetError:
+        # Plain values rather than Results: this runs at every node's start (the hot path).
         seen = self._nodes.get(node.name)
         if seen is not None:
-            return Success(seen)
+            return seen
         func = node.func
         code = self._code.get(id(func))
         if code is None:
@@ -85,11 +90,12 @@ class Observer:
             if is_parameter(name):
                 value = self._parameter(name)
                 if isinstance(value, Failure):
-                    return Failure(value.failure())
+                    error: DatasetError = value.failure()
+                    return error
                 parameters[name] = value.unwrap()
         seen = NodeObservation(code, declaration_digest(node), parameters)
         self._nodes[node.name] = seen
-        return Success(seen)
+        return seen
 
     def _parameter(self, name: str) -> Result[str, DatasetError]:
         known = self._params.get(name)
@@ -109,19 +115,24 @@ class Observer:
 
     def dataset(self, name: str) -> Result[DatasetState, DatasetError]:
         """The dataset's current state (undeclared names are the run's memory datasets)."""
+        state = self._state(name)
+        return Failure(state) if isinstance(state, DatasetError) else Success(state)
+
+    def _state(self, name: str) -> DatasetState | DatasetError:
         fixed = self._fixed.get(name)
         if fixed is not None:
-            return Success(fixed)
+            return fixed
         dataset = self._datasets.get(name)
         if dataset is None:
             got = self._catalog.get(name, fallback_to_runtime_pattern=True)
-            if not is_successful(got):
-                return Failure(got.failure())
+            if isinstance(got, Failure):
+                error: DatasetError = got.failure()
+                return error
             dataset = self._datasets[name] = got.unwrap()
         state = dataset_state(dataset, self._cache)
         if state.kind is StateKind.MEMORY:
             self._fixed[name] = state
-        return Success(state)
+        return state
 
     def observe(self, pipeline: Pipeline) -> Result[Observation, DatasetError]:
         """Every node and every non-parameter dataset of ``pipeline``."""
@@ -146,18 +157,18 @@ class Observer:
         self, pipeline: Pipeline, node: Node, producer_digest: Mapping[str, str]
     ) -> Result[Fingerprint, DatasetError]:
         """The node's fingerprint now, its inputs observed as they are (at the node's start)."""
-        seen = self.node(node)
-        if isinstance(seen, Failure):
-            return Failure(seen.failure())
+        seen = self._seen(node)
+        if isinstance(seen, DatasetError):
+            return Failure(seen)
         datasets: dict[str, DatasetState] = {}
         for name in node.inputs:
             if is_parameter(name):
                 continue
-            state = self.dataset(name)
-            if isinstance(state, Failure):
-                return Failure(state.failure())
-            datasets[name] = state.unwrap()
-        observation = Observation({node.name: seen.unwrap()}, datasets)
+            state = self._state(name)
+            if isinstance(state, DatasetError):
+                return Failure(state)
+            datasets[name] = state
+        observation = Observation({node.name: seen}, datasets)
         return Success(fingerprint_node(node, observation, producer_digest, pipeline.graph.producer))
 
     def output_tokens(self, node: Node) -> dict[str, str]:

@@ -37,7 +37,17 @@ from core.incremental.plan_cache import CachedPlan, cache_key, cached_from_json,
 from core.pipeline import Pipeline
 from shell.incremental.digests import DigestCache
 
-__all__ = ["CacheProbe", "CacheRequest", "default_store_file", "probe", "remember"]
+__all__ = [
+    "CacheProbe",
+    "CacheRequest",
+    "Invocation",
+    "default_store_file",
+    "find_invocation",
+    "invocation_key",
+    "probe",
+    "remember",
+    "remember_invocation",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -45,6 +55,10 @@ _LOGGER = logging.getLogger(__name__)
 _KEPT = 16
 
 _TABLE = "CREATE TABLE IF NOT EXISTS plan_cache (key TEXT PRIMARY KEY, entry TEXT NOT NULL, written INTEGER NOT NULL)"
+_INVOCATIONS = (
+    "CREATE TABLE IF NOT EXISTS plan_cache_invocations "
+    "(argv_key TEXT PRIMARY KEY, invocation TEXT NOT NULL, written INTEGER NOT NULL)"
+)
 _SKIPPED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"})
 
 
@@ -71,6 +85,24 @@ class CacheRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class Invocation:
+    """A command line as typed (for :mod:`shell.incremental.fast_entry`, which serves it
+    before the command line is even parsed) and how its output is shown.
+
+    Attributes:
+        argv: the words after ``kedro-pure``.
+        command: ``run`` or ``plan``.
+        as_json: ``--json`` (``plan``: ``--format json`` too).
+        quiet: ``--quiet``.
+    """
+
+    argv: tuple[str, ...]
+    command: str
+    as_json: bool
+    quiet: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CacheProbe:
     """A lookup's result: the key's parts as observed, and the entry when it is valid.
 
@@ -80,6 +112,8 @@ class CacheProbe:
         path_entries: the import path at the start (its directories' mtimes are a part).
         hit: the valid entry, or ``None`` (the project is planned in full).
         why: why there was no hit (for ``--verbose``).
+        invocation: the command line, remembered with the entry when one is written (under
+            ``argv_key``, computed before the project's source folder joined the import path).
     """
 
     request: CacheRequest
@@ -87,6 +121,9 @@ class CacheProbe:
     path_entries: tuple[str, ...]
     hit: CachedPlan | None
     why: str
+    invocation: Invocation | None = None
+    #: :func:`invocation_key` of the invocation, computed with the probe's import path
+    argv_key: str = ""
 
 
 def _file_digest(path: Path) -> str:
@@ -134,6 +171,100 @@ def _environment_digest() -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def _process_parts(path_entries: Iterable[str]) -> dict[str, str]:
+    """The parts observed of this process: what it runs on, and what it was given."""
+    return {
+        "kedro_pure": __version__,
+        "python": f"{sys.executable}\x00{sys.version}",
+        "packages": _packages_digest(path_entries),
+        "environment": _environment_digest(),
+        "cwd": os.getcwd(),
+    }
+
+
+def invocation_key(argv: Iterable[str]) -> str:
+    """The key of a command line: its words, in this process's working directory,
+    environment, interpreter and installed packages (what parsing it depends on)."""
+    return cache_key({**_process_parts(sys.path), "argv": json.dumps(list(argv))})
+
+
+def _invocation_row(probe_: CacheProbe) -> tuple[str, str] | None:
+    invocation = probe_.invocation
+    if invocation is None:
+        return None
+    request = probe_.request
+    text = json.dumps(
+        {
+            "root": str(request.root), "source_dir": str(request.source_dir),
+            "conf_source": str(request.conf_source), "options": dict(request.options),
+            "command": invocation.command, "as_json": invocation.as_json, "quiet": invocation.quiet,
+        },
+        sort_keys=True, default=str,
+    )
+    return probe_.argv_key, text
+
+
+def _write_invocation(connection: sqlite3.Connection, row: tuple[str, str]) -> None:
+    connection.execute(_INVOCATIONS)
+    connection.execute(
+        "INSERT OR REPLACE INTO plan_cache_invocations (argv_key, invocation, written) VALUES (?, ?, "
+        "COALESCE((SELECT MAX(written) FROM plan_cache_invocations), 0) + 1)",
+        row,
+    )
+    connection.execute(
+        "DELETE FROM plan_cache_invocations WHERE written <= (SELECT MAX(written) FROM plan_cache_invocations) - ?",
+        (_KEPT,),
+    )
+
+
+def remember_invocation(probe_: CacheProbe) -> None:
+    """Remember the command line of a probe that hit, so the next identical one is served
+    before the command line is parsed. Best effort: a store that cannot take it only loses
+    that shortcut."""
+    row = _invocation_row(probe_)
+    if row is None or probe_.hit is None:
+        return
+    try:
+        connection = sqlite3.connect(default_store_file(probe_.request.root), timeout=5.0, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            _write_invocation(connection, row)
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        _LOGGER.debug("The plan cache could not remember the command line: %s", exc)
+
+
+def find_invocation(root: Path, argv: Iterable[str]) -> tuple[CacheRequest, Invocation] | None:
+    """The request and output settings remembered for this exact command line, or ``None``."""
+    file = default_store_file(root)
+    if not file.is_file():
+        return None
+    words = tuple(argv)
+    try:
+        connection = _connect(file)
+        try:
+            if not _has_table(connection, "plan_cache_invocations"):
+                return None
+            row = connection.execute(
+                "SELECT invocation FROM plan_cache_invocations WHERE argv_key = ?", (invocation_key(words),)
+            ).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    try:
+        value = json.loads(str(row[0]))
+        request = CacheRequest(Path(value["root"]), Path(value["source_dir"]), Path(value["conf_source"]), dict(value["options"]))
+        invocation = Invocation(words, str(value["command"]), bool(value["as_json"]), bool(value["quiet"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return request, invocation
+
+
 def _file_parts(request: CacheRequest) -> dict[str, str]:
     """The parts read from the project's files (observed again before an entry is written)."""
     return {
@@ -161,31 +292,28 @@ def _connect(file: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True, timeout=5.0)
 
 
-def probe(request: CacheRequest) -> CacheProbe:
+def probe(request: CacheRequest, invocation: Invocation | None = None) -> CacheProbe:
     """Look the command up in the cache and check the entry against the files as they are now.
 
     Never fails: anything unreadable or changed is a miss (with the reason), and the
     project is planned in full.
     """
     path_entries = tuple(sys.path)
+    argv_key = "" if invocation is None else invocation_key(invocation.argv)
     parts: dict[str, str] = {
-        "kedro_pure": __version__,
-        "python": f"{sys.executable}\x00{sys.version}",
-        "packages": _packages_digest(path_entries),
-        "environment": _environment_digest(),
-        "cwd": os.getcwd(),
+        **_process_parts(path_entries),
         "root": str(request.root),
         "options": json.dumps(dict(request.options), sort_keys=True, default=str),
     }
     if request.source_dir == request.root or request.conf_source == request.root:
-        return CacheProbe(request, parts, path_entries, None, "the source or configuration folder is the project root")
+        return CacheProbe(request, parts, path_entries, None, "the source or configuration folder is the project root", invocation, argv_key)
     try:
         parts.update(_file_parts(request))
     except OSError as exc:
-        return CacheProbe(request, parts, path_entries, None, f"project files unreadable: {exc}")
+        return CacheProbe(request, parts, path_entries, None, f"project files unreadable: {exc}", invocation, argv_key)
     file = default_store_file(request.root)
     if not file.is_file():
-        return CacheProbe(request, parts, path_entries, None, "no session store yet")
+        return CacheProbe(request, parts, path_entries, None, "no session store yet", invocation, argv_key)
     try:
         connection = _connect(file)
         try:
@@ -197,19 +325,19 @@ def probe(request: CacheRequest) -> CacheProbe:
         finally:
             connection.close()
     except sqlite3.Error as exc:
-        return CacheProbe(request, parts, path_entries, None, f"session store unreadable: {exc}")
+        return CacheProbe(request, parts, path_entries, None, f"session store unreadable: {exc}", invocation, argv_key)
     if row is None:
-        return CacheProbe(request, parts, path_entries, None, "no entry for these files, options and journal")
+        return CacheProbe(request, parts, path_entries, None, "no entry for these files, options and journal", invocation, argv_key)
     decoded = cached_from_json(cache_key(parts), str(row[0]))
     if isinstance(decoded, Failure):
-        return CacheProbe(request, parts, path_entries, None, decoded.failure().message)
+        return CacheProbe(request, parts, path_entries, None, decoded.failure().message, invocation, argv_key)
     entry = decoded.unwrap()
     changed = _changed_file(entry.files, DigestCache(digests)) or next(
         (folder for folder, listing in entry.versions.items() if version_listing(folder) != listing), None
     )
     if changed is not None:
-        return CacheProbe(request, parts, path_entries, None, f"'{changed}' changed")
-    return CacheProbe(request, parts, path_entries, entry, "")
+        return CacheProbe(request, parts, path_entries, None, f"'{changed}' changed", invocation, argv_key)
+    return CacheProbe(request, parts, path_entries, entry, "", invocation, argv_key)
 
 
 def _digest_rows(connection: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
@@ -354,6 +482,9 @@ def remember(
             connection.execute(
                 "DELETE FROM plan_cache WHERE written <= (SELECT MAX(written) FROM plan_cache) - ?", (_KEPT,)
             )
+            invocation = _invocation_row(cache_probe)
+            if invocation is not None:
+                _write_invocation(connection, invocation)
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:

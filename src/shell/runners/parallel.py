@@ -122,9 +122,14 @@ def _cannot_send(node: Node, exc: BaseException) -> TypeError:
 class _ProcessCall:
     """The call strategy: run the function in ``pool`` and wait for it."""
 
-    def __init__(self, pool: ProcessPoolExecutor, timeout_for: TimeoutFor | None = None) -> None:
+    def __init__(
+        self, pool: ProcessPoolExecutor, timeout_for: TimeoutFor | None = None, *, slots: int | None = None
+    ) -> None:
         self._pool = pool
         self._timeout_for = timeout_for
+        #: With time limits, at most ``slots`` (the workers) tasks are in the pool at once: a
+        #: task queued there behind a busy worker would spend its node's time waiting.
+        self._slots = threading.BoundedSemaphore(slots) if slots is not None else None
         self._lock = threading.Lock()
         self._running: set[str] = set()
         #: the nodes that were running when the pool broke (fixed by the first to notice)
@@ -146,9 +151,11 @@ class _ProcessCall:
         the runners expect, the node's own exception as it was raised."""
         from concurrent.futures.process import BrokenProcessPool
 
+        seconds = self._timeout_for(node) if self._timeout_for is not None else None
+        if self._slots is not None:
+            self._slots.acquire()
         with self._lock:
             self._running.add(node.name)
-        seconds = self._timeout_for(node) if self._timeout_for is not None else None
         try:
             outcome = self._pool.submit(task, payload).result(timeout=seconds)
         except FutureTimeout:
@@ -168,6 +175,8 @@ class _ProcessCall:
             worker_logs.replay(worker_logs.records_of(exc))
             raise
         finally:
+            if self._slots is not None:
+                self._slots.release()
             with self._lock:
                 self._running.discard(node.name)
         assert isinstance(outcome, Returned)
@@ -398,7 +407,8 @@ class ParallelRunner(AbstractRunner):
                 raise
             if started is not None:
                 return Failure(started)
-            process_call = _ProcessCall(processes, self.timeout_for)
+            timed = any(self.timeout_for(n) is not None for n in context.pipeline.nodes)
+            process_call = _ProcessCall(processes, self.timeout_for, slots=workers if timed else None)
             return drive_concurrently(
                 replace(context, call=process_call),
                 drivers,

@@ -11,7 +11,8 @@ when its time is up fails with :class:`NodeTimedOut`, which the task turns into
   is stopped when that call returns);
 * ``ParallelRunner`` waits for the worker with the same limit and kills the worker processes
   (a stuck process cannot be stopped otherwise; other nodes running at that moment fail
-  with ``WORKER_DIED``).
+  with ``WORKER_DIED``); with limits it submits at most one task per worker, so the limit
+  is not spent waiting in the pool's queue.
 * ``DaskRunner`` times each task from its start on a worker and stops it from the driver
   (:mod:`shell.runners.dask_timeouts`).
 """
