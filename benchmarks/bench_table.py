@@ -20,6 +20,7 @@ The real-data case is ``bench_starter.py``; the CPU-bound speed-up is ``bench_ru
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import statistics
@@ -152,6 +153,22 @@ def construction(repeat: int) -> None:
         _growth(alternating(works(10_000), repeat), large, 20_000)
 
 
+def collector(repeat: int) -> None:
+    """The cyclic collector's share of kedro-pure's chain row: CPU with it on and off."""
+    ours = _chain_works(20_000)["ours"]
+
+    def without_collector() -> object:
+        gc.disable()
+        try:
+            return ours()
+        finally:
+            gc.enable()
+
+    measured = alternating({"on": ours, "off": without_collector}, repeat)
+    on, off = measured["on"][1], measured["off"][1]
+    print(f"\nCollector's share of the chain row (CPU): {fmt(on)} with it, {fmt(off)} without: {(on - off) / on:.0%}")
+
+
 def namespaces(repeat: int) -> None:
     from kedro.pipeline import Pipeline as KedroPipeline
 
@@ -182,15 +199,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--only", choices=("runners", "construction", "namespaces"), action="append", help="rows to measure (repeatable)"
+        "--only", choices=("runners", "construction", "namespaces", "collector"), action="append", help="rows to measure (repeatable)"
     )
     args = parser.parse_args(argv)
-    chosen = set(args.only or ("runners", "construction", "namespaces"))
+    chosen = set(args.only or ("runners", "construction", "namespaces", "collector"))
     logging.disable(logging.INFO)
     print(f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print("| workload | Kedro 1.7.0 wall | CPU | kedro-pure wall | CPU | floor CPU | Kedro / ours (CPU) | ours / floor (CPU) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, rows in (("runners", runners), ("construction", construction), ("namespaces", namespaces)):
+    steps = (("runners", runners), ("construction", construction), ("namespaces", namespaces), ("collector", collector))
+    for name, rows in steps:
         if name in chosen:
             rows(args.repeat)
     print(f"\nLoad average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
