@@ -8,6 +8,7 @@ failure (a progress callback raising) still ends the run with that exception.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -109,3 +110,31 @@ def test_an_empty_pipeline_and_more_workers_than_nodes_finish() -> None:
 
     assert is_successful(ThreadRunner(max_workers=8).run(empty, DataCatalog(dict(catalog))))
     assert is_successful(ThreadRunner(max_workers=8).run(one, DataCatalog(dict(catalog))))
+
+
+class _Threads(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seen: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append((record.getMessage(), record.threadName or ""))
+
+
+def test_completion_records_come_from_the_worker_thread_that_ran_the_node() -> None:
+    """Divergence (README): Kedro logs completions from the main thread."""
+    runner = ThreadRunner(max_workers=2)
+    logger = logging.getLogger(runner.logger_name)
+    handler = _Threads()
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        p = pipeline([node(lambda x: x, "seed", "a", name="a")]).unwrap()
+        assert is_successful(runner.run(p, DataCatalog({"seed": MemoryDataset(data=1)})))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    completed = [thread for message, thread in handler.seen if message.startswith("Completed")]
+    assert len(completed) == 2 and all(t.startswith("kedro-pure-node_") for t in completed)
