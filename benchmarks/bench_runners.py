@@ -249,35 +249,53 @@ def bench_sequential(sizes: list[int], kedro_limit: float, *, threads: bool = Fa
 
 
 def bench_breakdown(n: int) -> None:
-    """Where a kedro-pure ``SequentialRunner`` run spends its time, per node (chain of ``n``)."""
-    from core.node_call import call_arguments, split_outputs
+    """Where a kedro-pure ``SequentialRunner`` run spends its CPU time, per node (chain of ``n``).
+
+    Each part is the same work the run does, timed alone: the warm-up, the scheduler's three
+    calls per node, the six hook calls (through :mod:`shell.hooks.dispatch`, one no-op
+    implementation each), loading, saving and releasing the resolved memory datasets
+    (without hooks), and binding the arguments and splitting the outputs. "The rest" is the
+    runner's own glue (loop, log gates, error plumbing); a hook manager is built per run, as
+    in the other measurements.
+    """
+    from core.node_call import bound_arguments, fitting_outputs
     from core.scheduler import mark_completed, mark_submitted, next_ready, start
+    from shell.hooks import NullPluginManager
+    from shell.runners.run_tools import RunTools
+    from shell.runners.warm_up import warm
 
     p = ours_pipeline(make_specs("chain", n))
     hooks = _create_hook_manager()
     hooks.register(NoOpHooks())
-    one = core.node(step, "a", "b", name="x")
-    catalog = DataCatalog({"a": MemoryDataset(data=1), "b": MemoryDataset()})
+    one = core.node(step, ["a"], "b", name="x")
+    datasets = {"a": MemoryDataset(data=1), "b": MemoryDataset()}
+    catalog = DataCatalog(dict(datasets))
+    hooked = RunTools.of(catalog, hooks, datasets)
+    bare = RunTools.of(catalog, NullPluginManager(), datasets)
+
+    def manager() -> None:
+        _create_hook_manager().register(NoOpHooks())
 
     def hook_calls() -> None:
-        h = hooks.hook
+        t = hooked
         for _ in range(n):
-            h.before_dataset_loaded(dataset_name="a", node=one)
-            h.after_dataset_loaded(dataset_name="a", data=1, node=one)
-            h.before_node_run(node=one, catalog=catalog, inputs={"a": 1}, is_async=False, run_id=None)
-            h.after_node_run(node=one, catalog=catalog, inputs={"a": 1}, outputs={"b": 1}, is_async=False, run_id=None)
-            h.before_dataset_saved(dataset_name="b", data=1, node=one)
-            h.after_dataset_saved(dataset_name="b", data=1, node=one)
+            t.before_dataset_loaded("a", one)
+            t.after_dataset_loaded("a", 1, one)
+            t.before_node_run(one, catalog, {"a": 1}, False, None)
+            t.after_node_run(one, catalog, {"a": 1}, {"b": 1}, False, None)
+            t.before_dataset_saved("b", 1, one)
+            t.after_dataset_saved("b", 1, one)
 
-    def catalog_calls() -> None:
+    def data_calls() -> None:
         for _ in range(n):
-            catalog.load("a")
-            catalog.save("b", 1)
-            catalog.release("b")
+            bare.load(one, "a")
+            bare.save(one, "b", 1)
+            bare.release("b")
 
     def shapes() -> None:
         for _ in range(n):
-            split_outputs(one, step(*call_arguments(one, {"a": 1}).unwrap().args))
+            args, _ = bound_arguments(one, {"a": 1})
+            fitting_outputs(one, step(*args))
 
     def scheduler() -> None:
         s = start(p)
@@ -286,22 +304,26 @@ def bench_breakdown(n: int) -> None:
             s, _ = mark_completed(s, name)
 
     def warm_up() -> None:
-        SequentialRunner()._warm_up(p, DataCatalog({"source": 1}))
+        warm(p, DataCatalog({"source": MemoryDataset(data=1)}))
 
-    whole = median_seconds(lambda: run_ours(SequentialRunner(), p, {"source": 1}), repeat=7) / n
+    def cpu(work: Callable[[], object]) -> float:
+        return float(cpu_of(median_seconds(work, repeat=9))) / n
+
+    whole = cpu(lambda: run_ours(SequentialRunner(), p, {"source": 1}))
     parts = {
-        "warm-up (materialise every dataset, check free inputs)": median_seconds(warm_up, repeat=7) / n,
-        "scheduler (next ready, submit, complete, releases)": median_seconds(scheduler, repeat=7) / n,
-        "hook dispatch (6 pluggy calls)": median_seconds(hook_calls, repeat=7) / n,
-        "catalog load + save + release (memory datasets)": median_seconds(catalog_calls, repeat=7) / n,
-        "call arguments + split outputs": median_seconds(shapes, repeat=7) / n,
+        "hook manager built and the hooks registered (once per run)": cpu(manager),
+        "warm-up (every dataset resolved once, free inputs checked)": cpu(warm_up),
+        "scheduler (next ready, submit, complete with releases)": cpu(scheduler),
+        "6 hook calls (shell.hooks.dispatch: one plain implementation, called directly)": cpu(hook_calls),
+        "load + save + release of the resolved memory datasets (log gates included)": cpu(data_calls),
+        "bound arguments + split outputs + the node function": cpu(shapes),
     }
-    print(f"\n### kedro-pure SequentialRunner: cost per node, chain of {n:,} (medians)\n")
+    print(f"\n### kedro-pure SequentialRunner: CPU per node, chain of {n:,} (medians)\n")
     print("| part | per node |")
     print("|---|---:|")
     for part, seconds in parts.items():
         print(f"| {part} | {fmt(seconds)} |")
-    print(f"| the rest: runner glue (Result values, progress events, log calls, copies) | {fmt(whole - sum(parts.values()))} |")
+    print(f"| the rest: the runner's loop, records, error plumbing | {fmt(whole - sum(parts.values()))} |")
     print(f"| **whole run** | **{fmt(whole)}** |")
 
 

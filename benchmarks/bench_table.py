@@ -20,6 +20,7 @@ The real-data case is ``bench_starter.py``; the CPU-bound speed-up is ``bench_ru
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import statistics
@@ -62,12 +63,25 @@ def row(label: str, measured: dict[str, tuple[float, float]], per: int = 1) -> N
 
 
 def runners(repeat: int) -> None:
+    """The runner rows at 1k nodes, then the growth exponent of CPU time: kedro-pure and the
+    floor from 1k to 4k nodes, Kedro from 0.5k to 1k (its runs at 4k take minutes)."""
     from kedro.runner import SequentialRunner as KedroSequential
     from kedro.runner import ThreadRunner as KedroThread
 
-    specs = br.make_specs("chain", 1_000)
-    ours_p, kedro_p = br.ours_pipeline(specs), br.kedro_pipeline(specs)
     free: dict[str, object] = {"source": 1}
+
+    def works(n: int, ours: Callable[[], object], kedro: Callable[[], object], who: tuple[str, ...]) -> dict[str, Work]:
+        specs = br.make_specs("chain", n)
+        ours_p = br.ours_pipeline(specs) if "ours" in who else None
+        kedro_p = br.kedro_pipeline(specs) if "kedro" in who else None
+        made: dict[str, Work] = {
+            "ours": lambda: br.run_ours(ours(), ours_p, free),  # type: ignore[arg-type]
+            "kedro": lambda: br.run_kedro(kedro, kedro_p, free),
+            "floor": lambda: br.floor_run(specs, free),
+        }
+        return {name: made[name] for name in who}
+
+    everyone = ("ours", "kedro", "floor")
     for label, ours, kedro in (
         ("SequentialRunner, 1k chain, 6 hooks, per node", SequentialRunner, KedroSequential),
         (
@@ -76,15 +90,17 @@ def runners(repeat: int) -> None:
             lambda: KedroThread(max_workers=2),
         ),
     ):
-        measured = alternating(
-            {
-                "ours": lambda ours=ours: br.run_ours(ours(), ours_p, free),  # type: ignore[misc]
-                "kedro": lambda kedro=kedro: br.run_kedro(kedro, kedro_p, free),  # type: ignore[misc]
-                "floor": lambda: br.floor_run(specs, free),
-            },
-            repeat,
+        at_1k = alternating(works(1_000, ours, kedro, everyone), repeat)
+        row(label, at_1k, per=1_000)
+        at_4k = alternating(works(4_000, ours, kedro, ("ours", "floor")), repeat)
+        kedro_half = alternating(works(500, ours, kedro, ("kedro",)), repeat)
+        print(
+            f"|   growth exponent (CPU): ours 1k -> 4k "
+            f"{growth_exponent([1_000, 4_000], [at_1k['ours'][1], at_4k['ours'][1]]):.2f}, floor "
+            f"{growth_exponent([1_000, 4_000], [at_1k['floor'][1], at_4k['floor'][1]]):.2f}, Kedro 0.5k -> 1k "
+            f"{growth_exponent([500, 1_000], [kedro_half['kedro'][1], at_1k['kedro'][1]]):.2f} | | | | | | | |",
+            flush=True,
         )
-        row(label, measured, per=len(specs))
 
 
 def _chain_works(n: int) -> dict[str, Work]:
@@ -137,6 +153,22 @@ def construction(repeat: int) -> None:
         _growth(alternating(works(10_000), repeat), large, 20_000)
 
 
+def collector(repeat: int) -> None:
+    """The cyclic collector's share of kedro-pure's chain row: CPU with it on and off."""
+    ours = _chain_works(20_000)["ours"]
+
+    def without_collector() -> object:
+        gc.disable()
+        try:
+            return ours()
+        finally:
+            gc.enable()
+
+    measured = alternating({"on": ours, "off": without_collector}, repeat)
+    on, off = measured["on"][1], measured["off"][1]
+    print(f"\nCollector's share of the chain row (CPU): {fmt(on)} with it, {fmt(off)} without: {(on - off) / on:.0%}")
+
+
 def namespaces(repeat: int) -> None:
     from kedro.pipeline import Pipeline as KedroPipeline
 
@@ -167,15 +199,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--only", choices=("runners", "construction", "namespaces"), action="append", help="rows to measure (repeatable)"
+        "--only", choices=("runners", "construction", "namespaces", "collector"), action="append", help="rows to measure (repeatable)"
     )
     args = parser.parse_args(argv)
-    chosen = set(args.only or ("runners", "construction", "namespaces"))
+    chosen = set(args.only or ("runners", "construction", "namespaces", "collector"))
     logging.disable(logging.INFO)
     print(f"Load average (1, 5, 15 min) at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print("| workload | Kedro 1.7.0 wall | CPU | kedro-pure wall | CPU | floor CPU | Kedro / ours (CPU) | ours / floor (CPU) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, rows in (("runners", runners), ("construction", construction), ("namespaces", namespaces)):
+    steps = (("runners", runners), ("construction", construction), ("namespaces", namespaces), ("collector", collector))
+    for name, rows in steps:
         if name in chosen:
             rows(args.repeat)
     print(f"\nLoad average (1, 5, 15 min) at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

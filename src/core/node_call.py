@@ -108,7 +108,10 @@ def bound_arguments(n: NodeView, inputs: Mapping[str, object]) -> tuple[tuple[ob
     if n.input_form is NameForm.DICT:
         return (), {param: inputs[dataset] for param, dataset in n.input_keywords}
     # Every other form binds ``n.inputs`` positionally, in order (none for ``NONE``).
-    return tuple([inputs[name] for name in n.inputs]), _NO_KWARGS
+    names = n.inputs
+    if len(names) == 1:
+        return (inputs[names[0]],), _NO_KWARGS
+    return tuple([inputs[name] for name in names]), _NO_KWARGS
 
 
 def fitting_outputs(n: NodeView, returned: object) -> dict[str, object] | None:

@@ -196,11 +196,11 @@ class Node:
 
 class _Draft:
     """A node under construction: ``Node``'s exact slot layout without its frozen
-    ``__setattr__``, so that ``_assemble`` fills it with plain attribute stores and then turns
+    ``__setattr__``, so that :func:`assemble_node` fills it with plain attribute stores and then turns
     it into a ``Node`` (``__class__`` assignment between equal layouts).
 
     Why: a frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``;
-    with seventeen fields that was the largest single cost of ``node()`` in big pipelines.
+    with eighteen fields that was the largest single cost of ``node()`` in big pipelines.
     ``dataclasses.replace`` and unpickling still go through ``Node`` itself.
     """
 

@@ -117,13 +117,14 @@ def plan_of(pipeline: Pipeline, retained: frozenset[str]) -> Plan:
             children[at[p]].append(i)
         for name in n.inputs:
             loads[name] = loads.get(name, 0) + 1
+    # Lists inside ``tuple()``, not generator expressions: a run builds this once, per node.
     return Plan(
-        names=tuple(n.name for n in nodes),
+        names=tuple(position),
         position=MappingProxyType(position),
         parent_counts=tuple([len(parent_ids[g]) for g in node_ids]),
-        children=tuple(tuple(c) for c in children),
-        inputs=tuple(n.inputs for n in nodes),
-        outputs=tuple(n.outputs for n in nodes),
+        children=tuple([tuple(c) for c in children]),
+        inputs=tuple([n.inputs for n in nodes]),
+        outputs=tuple([n.outputs for n in nodes]),
         load_counts=MappingProxyType(loads),
         retained=retained,
     )
@@ -136,14 +137,13 @@ class Board:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.status = bytearray(len(plan.names))
+        status = self.status = bytearray(len(plan.names))
         self.waiting = list(plan.parent_counts)
         # Insertion-ordered set of READY positions (dict keys: O(1) add and remove).
-        self.ready: dict[int, None] = {}
-        for i, count in enumerate(plan.parent_counts):
-            if count == 0:
-                self.status[i] = READY
-                self.ready[i] = None
+        ready: dict[int, None] = {i: None for i, count in enumerate(plan.parent_counts) if count == 0}
+        self.ready = ready
+        for i in ready:
+            status[i] = READY
         self.loads = dict(plan.load_counts)
         #: every position before it is SUBMITTED, COMPLETED or FAILED (never READY/PENDING)
         self.cursor = 0

@@ -7,10 +7,23 @@ handlers (:mod:`shell.interrupts`), the handlers set here end the process at onc
 the usual message and exit code (130, or 143 for SIGTERM): nothing has been recorded or
 written yet, so there is nothing to clean up. Once the command line has returned its exit
 code, later signals are ignored: the process is exiting with the outcome it reported.
+
+The process also tunes the cyclic garbage collector, for this process only (the library
+leaves it alone): a run allocates millions of short-lived containers (imports, pandas
+parsing a spreadsheet), and at the default first-generation threshold of 700 the collector
+ran ~1,300 times and took ~10% of the CPU of the Kedro starter's run; at
+:data:`FIRST_GENERATION` it runs ~50 times, for ~4%. Reference counting still frees nearly
+everything at once; only cyclic garbage waits a little longer. And once the exit code is
+decided, everything still alive is frozen (``gc.freeze``): the interpreter's shutdown then
+skips its full collections over the whole heap (~0.3 s of CPU after a starter run), while
+modules are still torn down, ``atexit`` handlers run and files are flushed and closed as
+usual. (An object kept alive only by a reference cycle at exit is then not finalized; the
+interpreter never promised that finalization anyway.)
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -39,10 +52,15 @@ def _stop_before_main(signum: int, frame: FrameType | None) -> None:
 signal.signal(signal.SIGINT, _stop_before_main)
 signal.signal(signal.SIGTERM, _stop_before_main)
 
+#: The collector's first-generation threshold in a ``kedro-pure`` process (module docstring).
+FIRST_GENERATION = 10_000
+
 
 def main() -> int:
     """Run the command line (see :func:`shell.cli.main.main`) and return its exit code."""
     global _command_line_started
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(FIRST_GENERATION, older, oldest)
     if "--only-changed" in sys.argv:
         # A no-op run or plan the plan cache can answer is served before the command line
         # (click, rich, logging) is even imported (see shell.incremental.fast_entry).
@@ -61,4 +79,5 @@ def main() -> int:
     # signal then would kill the process and hide that code: ignore them from here on.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    gc.freeze()
     return code

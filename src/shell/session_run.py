@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -259,9 +260,11 @@ def _catalog(
     load_versions: Mapping[str, str] | None,
 ) -> Result[DataCatalog, KedroError]:
     from shell.io.catalog import DataCatalog
-    from shell.runners.parallel import ParallelRunner
 
-    if isinstance(runner, ParallelRunner):
+    # A ParallelRunner exists only once its module is imported: a sequential run need not
+    # import it (nor multiprocessing) to find out.
+    parallel = sys.modules.get("shell.runners.parallel")
+    if parallel is not None and isinstance(runner, parallel.ParallelRunner):
         # Imported here: it pulls in multiprocessing, which only a parallel run needs.
         from shell.io.shared_catalog import SharedMemoryDataCatalog
 

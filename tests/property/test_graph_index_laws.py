@@ -55,3 +55,14 @@ def test_the_namespace_index_selects_what_a_scan_selects(p: Pipeline) -> None:
         selected = only_nodes_with_namespaces(p, [prefix]).unwrap()
 
         assert list(selected.construction_order) == scanned
+
+
+@given(pipelines())
+def test_layers_are_the_same_whether_nodes_follow_their_parents_or_not(p: Pipeline) -> None:
+    # Execution order puts parents first (the one-pass path); reversed, every edge points
+    # backwards (Kahn's algorithm). Both must give Kedro's layers.
+    forwards = pipeline(list(p.nodes)).unwrap()
+    backwards = pipeline(list(reversed(p.nodes))).unwrap()
+
+    assert forwards.grouped_nodes == backwards.grouped_nodes == p.grouped_nodes
+    assert forwards.nodes == backwards.nodes == p.nodes

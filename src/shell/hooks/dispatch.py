@@ -96,19 +96,17 @@ def _shortcut(manager: Any, caller: Any, order: tuple[str, ...], *, firstresult:
     def call(*args: object) -> object:
         if manager._inner_hookexec is _PLUGGY_LOOP:
             impls = caller._hookimpls
-            if not impls:
-                return None if firstresult else []
-            if len(impls) == 1:
+            count = len(impls)
+            if count == 1:
                 if impls[0] is not known:
                     learn(impls[0])
                 if function is not None:
-                    if single >= 0:
-                        result = function(args[single])
-                    else:
-                        result = function(*[args[at] for at in positions])
+                    result = function(args[single]) if single >= 0 else function(*[args[at] for at in positions])
                     if firstresult:
                         return result
                     return [] if result is None else [result]
+            elif count == 0:
+                return None if firstresult else []
         return caller(**dict(zip(order, args, strict=True)))
 
     return call

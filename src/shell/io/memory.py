@@ -143,7 +143,10 @@ class MemoryDataset(AbstractDataset):
             raise DatasetError(
                 DatasetErrorReason.LOAD, "Data for MemoryDataset has not been saved yet."
             )
-        return copied(data, self._copy_mode)
+        mode = self._copy_mode
+        if type(data) in _DEEPCOPY_SHARES and mode is not CopyMode.COPY:  # copied(), inlined
+            return data
+        return copied(data, mode)
 
     def save(self, data: object) -> None:
         """Store a copy of ``data``.
@@ -153,7 +156,11 @@ class MemoryDataset(AbstractDataset):
         """
         if data is None:
             raise DatasetError(DatasetErrorReason.SAVE, "Saving 'None' to a 'Dataset' is not allowed")
-        self._data = copied(data, self._copy_mode)
+        mode = self._copy_mode
+        if type(data) in _DEEPCOPY_SHARES and mode is not CopyMode.COPY:  # copied(), inlined
+            self._data = data
+        else:
+            self._data = copied(data, mode)
 
     def _store(self, data: object) -> None:
         self._data = copied(data, self._copy_mode)

@@ -33,7 +33,7 @@ from core.scheduler import (
     view,
 )
 from shell import interrupts
-from shell.runners.progress import ProgressEvent, ProgressKind
+from shell.runners.progress import ProgressEvent, ProgressKind, ignore_progress
 from shell.runners.run_context import RunContext
 from shell.runners.run_tools import NodeAbort
 from shell.runners.task import run_node, run_steps
@@ -42,7 +42,7 @@ __all__ = ["CHECKPOINT_INTERVAL", "drive_concurrently", "drive_sequentially", "r
 
 
 def _release(context: RunContext, names: Iterable[str]) -> None:
-    tools = context.run_tools()
+    tools = context.tools or context.run_tools()
     for name in names:
         problem = tools.release(name)
         if problem is not None:
@@ -66,7 +66,7 @@ def _completed(
     if context.log_gate.get(logging.INFO) is not False:  # see shell.log_gate
         context.logger.info("Completed node: %s", name)
         context.logger.info("Completed %d out of %d tasks", len(done), total)
-    if context.listening:
+    if context.progress is not ignore_progress:  # RunContext.listening, without the call
         context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
     if releasable:
         _release(context, releasable)

@@ -23,13 +23,14 @@ from typing import TypeVar
 from returns.pipeline import is_successful
 from returns.result import Result
 
-from core.errors import DatasetError, RunError, RunErrorReason
+from core.errors import DatasetError, DatasetErrorReason, RunError, RunErrorReason
 from core.hook_merge import merge_before_node_run_results
 from core.node import Node
 from shell.hooks.dispatch import HookCall, dispatch
 from shell.hooks.manager import HookManager
-from shell.io.catalog import DataCatalog, load_resolved, release_resolved, save_resolved
+from shell.io.catalog import DataCatalog, load_resolved, save_resolved
 from shell.io.contract import DatasetLike
+from shell.io.dataset_boundary import operation_failed
 
 __all__ = ["NodeAbort", "RunTools"]
 
@@ -139,10 +140,12 @@ class RunTools:
         if dataset is None:
             released = self.catalog.release(name)
             return None if is_successful(released) else released.failure()
-        try:
-            release_resolved(name, dataset)
-        except DatasetError as error:
-            return error
+        try:  # release_resolved, inlined (once per dataset per run)
+            dataset.release()
+        except Exception as exc:  # the dataset boundary: a dataset's own code may raise anything
+            return operation_failed(
+                name, dataset, exc, DatasetErrorReason.RELEASE, "Failed during release for dataset"
+            )
         return None
 
 

@@ -190,7 +190,9 @@ def run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, c
             raise NodeAbort(loaded.failure())
         inputs = loaded.unwrap()
     else:
-        inputs = {name: tools.load(node, name) for name in node.inputs}
+        inputs = {}
+        for name in node.inputs:  # a loop, not a comprehension: no frame per node
+            inputs[name] = tools.load(node, name)
     replaced = tools.replaced_inputs(node, inputs, is_async=is_async, run_id=run_id)
     if replaced:
         inputs.update(replaced)
@@ -227,11 +229,11 @@ def run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, c
         raise NodeAbort(
             _node_error(node, exc, hooks, catalog, inputs, is_async=is_async, run_id=run_id)
         ) from None
-    if node.output_form is NameForm.NONE and returned is not None:
-        _warn_ignored_return(node, returned)
     chunked = False
     produced: dict[str, Any] | None
     if isinstance(returned, GeneratorType):  # inspect.isgenerator, without the call
+        if node.output_form is NameForm.NONE:
+            _warn_ignored_return(node, returned)
         chunked = True
         streams = _streams(node, returned)
         if not is_successful(streams):
@@ -243,6 +245,9 @@ def run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, c
         if produced is None:
             problem = ValueError(split_outputs(node, returned).failure().message)
             raise NodeAbort(_node_error(node, problem, hooks, catalog, inputs, is_async=is_async, run_id=run_id))
+        # Only a node without outputs ignores what it returned (nothing is split for it).
+        if not produced and returned is not None and node.output_form is NameForm.NONE:
+            _warn_ignored_return(node, returned)
     tools.after_node_run(node, catalog, inputs, produced, is_async, run_id)
     if chunked:
         saved = _save_chunks(node, produced, catalog, hooks)
