@@ -87,9 +87,9 @@ class Watch:
 
     def _land(self, flight: Flight) -> None:
         with self._lock:
-            del self._flights[flight.node.name]
-            if flight.abandoned:
+            if flight.abandoned:  # overdue() already took it off the board
                 raise Abandoned(flight.node.name) from None
+            del self._flights[flight.node.name]
 
     def overdue(self) -> list[Flight]:
         """Take the flights past their deadline, marking them abandoned (a flight that
