@@ -294,3 +294,34 @@ def test_the_cli_exits_with_the_timeout_code_without_waiting_for_the_thread(tmp_
     )
     assert "failed" in sessions.stdout, sessions.stdout + sessions.stderr
 
+
+
+class Dozer:
+    """Sleeps as long as its limit: it ends just before or after it (the load decides)."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, x: int) -> int:
+        self.threads.append(threading.current_thread())
+        time.sleep(0.1)
+        return x
+
+
+def test_a_node_ending_at_its_limit_either_finishes_or_times_out_never_both() -> None:
+    for _ in range(15):
+        dozer, recorder = Dozer(), Recorder()
+        hooks = _create_hook_manager()
+        hooks.register(recorder)
+        catalog = DataCatalog({"a": 1})
+        p = pipeline([node(dozer, "a", "b", name="dozer", tags=["timeout-0.1"])]).unwrap()
+        outcome = ThreadRunner().run(p, catalog, hooks)
+        for thread in dozer.threads:
+            thread.join(JOIN_BOUND)
+        if is_successful(outcome):
+            assert (recorder.errors, recorder.ran, recorder.saved) == ([], ["dozer"], ["b"])
+        else:
+            assert outcome.failure().reason is RunErrorReason.TIMEOUT
+            assert [name for name, _, _ in recorder.errors] == ["dozer"]
+            assert (recorder.ran, recorder.saved) == ([], [])
+            assert catalog.exists("b").unwrap() is False
