@@ -55,6 +55,7 @@ from shell.project.bootstrap import ProjectMetadata, bootstrap_project
 from shell.project.registry import ProjectPipelines
 from shell.project.settings import validate_settings
 from shell.session_context import config_loader, load_context
+from shell.session_info import _session_data
 from shell.session_launch import launch_run, refuse_per_run_arguments
 from shell.session_plan import plan_changes
 from shell.session_run import RUNNER_CLASS_MESSAGE
@@ -63,7 +64,6 @@ from shell.session_setup import (
     _empty_pipeline,
     _raise_on_failure,
     _resolve_project_path,
-    _session_data,
     open_store,
 )
 from shell.store.base import BaseSessionStore

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,7 @@ from shell import log_names
 if TYPE_CHECKING:
     import click
 
-__all__ = ["_describe_git", "_jsonify_cli_context", "current_cli_context", "username"]
+__all__ = ["_describe_git", "_jsonify_cli_context", "_session_data", "current_cli_context", "username"]
 
 logger = logging.getLogger(log_names.SESSION)
 
@@ -91,3 +93,25 @@ def username() -> str | None:
     except (KeyError, OSError) as exc:
         logger.debug("Unable to get username. Full exception: %s", exc)
         return None
+
+
+def _session_data(
+    project_path: Path, session_id: str, env: str | None, runtime_params: Mapping[str, object] | None
+) -> dict[str, object]:
+    data: dict[str, object] = {
+        "project_path": project_path,
+        "session_id": session_id,
+    }
+    cli = current_cli_context()
+    if cli:
+        data["cli"] = cli
+    chosen_env = env or os.environ.get("KEDRO_ENV")
+    if chosen_env:
+        data["env"] = chosen_env
+    if runtime_params:
+        data["runtime_params"] = dict(runtime_params)
+    user = username()
+    if user:
+        data["username"] = user
+    data.update(_describe_git(project_path))
+    return data

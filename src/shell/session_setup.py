@@ -8,7 +8,6 @@ parameters, user, git). Plus the small conversions the session shares with its r
 from __future__ import annotations
 
 import copy
-import os
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +19,6 @@ from returns.result import Failure, Result, Success
 from core.errors import ConfigError, ConfigErrorReason, KedroError
 from shell.project.discovery import find_kedro_project
 from shell.project.settings import resolve_class
-from shell.session_info import _describe_git, current_cli_context, username
 from shell.store.base import BaseSessionStore
 
 if TYPE_CHECKING:
@@ -70,28 +68,6 @@ def _describe_exception(
     module = exc_type.__module__
     name = exc_type.__qualname__ if module == "builtins" else f"{module}.{exc_type.__qualname__}"
     return {"type": name, "value": str(exc_value), "traceback": traceback.format_tb(tb)}
-
-
-def _session_data(
-    project_path: Path, session_id: str, env: str | None, runtime_params: Mapping[str, object] | None
-) -> dict[str, object]:
-    data: dict[str, object] = {
-        "project_path": project_path,
-        "session_id": session_id,
-    }
-    cli = current_cli_context()
-    if cli:
-        data["cli"] = cli
-    chosen_env = env or os.environ.get("KEDRO_ENV")
-    if chosen_env:
-        data["env"] = chosen_env
-    if runtime_params:
-        data["runtime_params"] = dict(runtime_params)
-    user = username()
-    if user:
-        data["username"] = user
-    data.update(_describe_git(project_path))
-    return data
 
 
 def _empty_pipeline() -> Pipeline:

@@ -23,7 +23,7 @@ from core.store_records import RunOutcome
 from shell.api import to_result
 from shell.incremental.digests import DigestCache
 from shell.io.timestamp import generate_id
-from shell.session_setup import _session_data
+from shell.session_info import _session_data
 from shell.store.sqlite import SQLiteStore, store_file, utc_now
 
 __all__ = ["record_cached_run"]

@@ -62,12 +62,11 @@ def _completed(
     """
     s, releasable = mark_completed(s, name)
     done.append(name)
-    total = len(context.pipeline.nodes)
     if context.log_gate.get(logging.INFO) is not False:  # see shell.log_gate
         context.logger.info("Completed node: %s", name)
-        context.logger.info("Completed %d out of %d tasks", len(done), total)
+        context.logger.info("Completed %d out of %d tasks", len(done), len(context.pipeline.nodes))
     if context.progress is not ignore_progress:  # RunContext.listening, without the call
-        context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), total))
+        context.progress(ProgressEvent(ProgressKind.COMPLETED, name, len(done), len(context.pipeline.nodes)))
     if releasable:
         _release(context, releasable)
     return s, releasable

@@ -103,7 +103,7 @@ class RunTools:
         return data
 
     def replaced_inputs(
-        self, node: Node, inputs: dict[str, object], *, is_async: bool, run_id: str | None
+        self, node: Node, inputs: dict[str, object], is_async: bool, run_id: str | None
     ) -> dict[str, object] | None:
         """Fire ``before_node_run``; the inputs its hooks replace (``None``: none replaced).
 

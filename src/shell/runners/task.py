@@ -193,7 +193,7 @@ def run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, c
         inputs = {}
         for name in node.inputs:  # a loop, not a comprehension: no frame per node
             inputs[name] = tools.load(node, name)
-    replaced = tools.replaced_inputs(node, inputs, is_async=is_async, run_id=run_id)
+    replaced = tools.replaced_inputs(node, inputs, is_async, run_id)
     if replaced:
         inputs.update(replaced)
     if _NODE_INFO.get(logging.INFO) is not False:  # see shell.log_gate
