@@ -35,7 +35,7 @@ from shell.runners import ThreadRunner
 from shell.runners.task import call_here
 from shell.runners.thread_timeouts import Watch, Withdrawn
 from shell.store.history import list_sessions
-from tests.unit.cli_projects import cli_env, write_cli_project
+from tests.unit.cli_projects import cli_env, interrupt_when, kedro_pure, write_cli_project
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -155,6 +155,49 @@ def test_an_interrupt_abandons_a_node_blocked_in_a_c_call(blocker: Blocker, sign
     assert catalog.exists("d").unwrap() is False
 
 
+class Checkpointing:
+    """A node that polls for an interrupt (a checkpoint of its own) and then returns at once."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+
+    def __call__(self, x: int) -> int:
+        self.entered.set()
+        while interrupts.requested() is None:
+            threading.Event().wait(0.01)
+        return x
+
+
+def test_a_node_returning_within_the_grace_is_saved_and_recorded(blocker: Blocker) -> None:
+    recorder = Recorder()
+    hooks = _create_hook_manager()
+    hooks.register(recorder)
+    catalog = DataCatalog({"a": 1})
+    polite = Checkpointing()
+    nodes = [
+        node(polite, "a", "b", name="polite"),
+        node(blocker, "a", "c", name="stuck"),
+        node(inc, "b", "d", name="after_polite"),
+    ]
+    interrupts.install()
+    try:
+        def send() -> None:
+            if polite.entered.wait(BOUND) and blocker.entered.wait(BOUND):
+                os.kill(os.getpid(), signal.SIGINT)
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        with pytest.raises(KeyboardInterrupt):
+            ThreadRunner(max_workers=2).run(pipeline(nodes).unwrap(), catalog, hooks)
+        sender.join(BOUND)
+    finally:
+        interrupts.reset()
+    blocker.release()
+    # "polite" returned within the grace: saved and recorded; nothing started after it.
+    assert (recorder.errors, recorder.ran, recorder.saved) == ([], ["polite"], ["b"])
+    assert catalog.exists("c").unwrap() is False
+
+
 def test_no_call_starts_once_the_board_is_closed() -> None:
     called: list[int] = []
 
@@ -206,3 +249,22 @@ def test_session_run_returns_the_interrupted_failure_while_the_node_still_sleeps
     assert (done.returncode, done.stdout.strip()) == (0, "INTERRUPTED"), done.stderr
     sessions = to_result(list_sessions(root / "sessions")).unwrap()
     assert [run.outcome for run in sessions[-1].runs] == [RunOutcome.INTERRUPTED]
+
+
+def test_ctrl_c_on_the_command_line_is_journaled_as_interrupted_and_resume_finishes(tmp_path: Path) -> None:
+    root = write_cli_project(tmp_path / "proj")
+    done = interrupt_when(["run", "--runner", "ThreadRunner"], cwd=root, marker=tmp_path / "sleeping")
+    assert done.code == 130, done
+    assert "pipeline_error KeyboardInterrupt" in done.log, done.log
+    assert "Traceback" not in done.stderr
+    listed = kedro_pure("sessions", "list", "--json", cwd=root).json()
+    assert isinstance(listed, list)
+    run_id = str(listed[-1]["runs"][-1]["run_id"])
+    shown = kedro_pure("sessions", "show", run_id, "--json", cwd=root).json()
+    assert isinstance(shown, dict)
+    nodes = {n["node"]: n for n in shown["runs"][0]["nodes"]}
+    assert nodes["nap"]["status"] == "interrupted" and nodes["nap"]["error"] == "KeyboardInterrupt"
+    assert "nap" not in done.ran  # its thread was abandoned: nothing of it recorded
+    resumed = kedro_pure("run", "--resume", "--runner", "ThreadRunner", cwd=root)
+    assert resumed.code == 0, resumed
+    assert "nap" in resumed.ran
