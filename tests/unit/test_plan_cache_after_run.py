@@ -125,3 +125,19 @@ def test_the_served_no_op_after_a_run_imports_none_of_the_project(cli: Cli) -> N
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(write_cli_project(tmp_path / "proj"), tmp_path / "ran.log")
+
+
+def test_a_served_no_op_calls_no_hook_and_no_plan_cache_calls_them(cli: Cli) -> None:
+    # A documented divergence: the project's hook (RanLog, writing KP_RAN_LOG) is not started.
+    _after_a_run_that_ran_nodes(cli)
+    cli.log.write_text("")
+
+    served = cli("run", "--only-changed")
+    planned = subprocess.run([KEDRO_PURE, "plan", "--only-changed"], cwd=cli.project, env=cli.env,
+                             capture_output=True, text=True, timeout=TIMEOUT, check=True)
+    assert served["from_cache"] is True and cli.log.read_text() == ""
+    assert "no hook was called" in planned.stdout and "--no-plan-cache starts the project" in planned.stdout
+
+    full = cli("run", "--only-changed", "--no-plan-cache")
+    assert full["from_cache"] is False and full["nodes_run"] == 0
+    assert cli.log.read_text().startswith("run_params ")  # before_pipeline_run fired

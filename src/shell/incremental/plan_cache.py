@@ -9,7 +9,10 @@ row (``success``) and one ``skipped`` journal entry per node, with the plan's re
 The command line asks :func:`probe` first; on a hit nothing of the project is imported (no
 ``settings.py``, no pipeline modules, no hooks: nothing runs, nothing is loaded or saved). On
 a miss it hands the probe to the session, whose plan (:func:`shell.incremental.planning.
-prepare_run`) writes the entry when it runs nothing (:func:`remember`).
+prepare_run`) writes the entry when it runs nothing (:func:`remember`); a successful run
+that ran nodes plans again at its end and writes the next no-op's entry under the same
+probe's key, observed before the project was imported (:func:`shell.incremental.planning.
+remember_after_run`).
 
 Only the default session store is used (``<project>/sessions``, ``SQLiteStore``), with the
 configuration folder the settings name by default or ``--conf-source`` names.

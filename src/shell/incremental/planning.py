@@ -124,7 +124,9 @@ class IncrementalOptions:
         keep_going: after a node fails, run every node not depending on a failed one.
         code_scope: what a node's code fingerprint covers.
         plan_cache: the command line's plan cache lookup that missed: a plan that runs
-            nothing is written to the cache under its key (:mod:`shell.incremental.plan_cache`).
+            nothing is written to the cache under its key (:mod:`shell.incremental.plan_cache`),
+            before the run or, when the run ran nodes and succeeded, at its end
+            (:func:`remember_after_run`).
     """
 
     only_changed: bool = False
