@@ -21,7 +21,7 @@ Prints one figure per guarantee (each "must be 0" figure is a count of failures)
 * interrupts: ``ParallelRunner`` runs sent SIGINT at a random moment; runs whose exit code
   and store record disagree (0), and the time from the signal to the exit;
 * hanging nodes: ``kedro-pure run --node-timeout 1`` with a node sleeping 60 s, under each
-  runner that can stop a sleeping node; runs not stopped with ``RunError(TIMEOUT)`` (0) and
+  runner; runs not stopped with ``RunError(TIMEOUT)`` (0) and
   processes of the run (workers, a Dask cluster) still alive after it ended (0);
 * secrets found: a planted credential searched in the output of every listing command, a
   run's output, the store and the data folder (0).
@@ -197,9 +197,8 @@ def interrupted_runs(count: int, folder: Path) -> tuple[int, int, float, float]:
     return count, inconsistent, statistics.median(waits), max(waits)
 
 
-#: Runners whose time limit stops a node sleeping in ``time.sleep`` (``ThreadRunner`` stops a
-#: node only when it runs Python code again: its tests use a busy loop).
-TIMED_RUNNERS = ("SequentialRunner", "ParallelRunner", "DaskRunner")
+#: Every runner: a node sleeping in ``time.sleep`` is stopped, or (``ThreadRunner``) abandoned.
+TIMED_RUNNERS = ("SequentialRunner", "ThreadRunner", "ParallelRunner", "DaskRunner")
 
 
 def hanging_nodes(folder: Path) -> list[tuple[str, bool, int, float]]:

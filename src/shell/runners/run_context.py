@@ -13,6 +13,7 @@ from shell.io.catalog import DataCatalog
 from shell.runners.progress import ProgressCallback, ignore_progress
 from shell.runners.run_tools import RunTools
 from shell.runners.task import NodeCall, call_here
+from shell.runners.timeouts import TimeoutFor
 
 __all__ = ["RunContext"]
 
@@ -35,6 +36,8 @@ class RunContext:
     tools: RunTools | None = None
     #: ``logger``'s cache of enabled levels (:mod:`shell.log_gate`); empty: always call it
     log_gate: Mapping[int, bool] = field(default_factory=dict)
+    #: each node's time limit when the run has any (``call`` then enforces it); ``None``: none
+    timeout_for: TimeoutFor | None = None
 
     @property
     def listening(self) -> bool:

@@ -178,7 +178,7 @@ class AbstractRunner(abc.ABC):
             for tag in bad_tags(n.tags):
                 self._logger.warning(_NOT_A_TIME_LIMIT, n.name, tag)
         if self.node_timeout is not None or limited:
-            context = replace(context, call=timed(context.call, self.timeout_for))
+            context = replace(context, call=timed(context.call, self.timeout_for), timeout_for=self.timeout_for)
         began = time.perf_counter()
         # What exists before the run (modules, the pipeline, the catalog) outlives it: the
         # collector need not trace it on every full collection the run's allocations trigger.

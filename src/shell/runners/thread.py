@@ -28,6 +28,12 @@ class ThreadRunner(AbstractRunner):
             with ``is_async=False``.
         progress: optional progress callback.
 
+    A node past its time limit (``node_timeout``, ``timeout-SECONDS`` tags) inside a C call
+    (``time.sleep``, a blocking socket read) cannot be stopped: the run fails it with
+    ``RunError(TIMEOUT)`` and returns without waiting for its thread, which runs on in the
+    process until the call returns; what it returns then is dropped
+    (:mod:`shell.runners.thread_timeouts`).
+
     Raises:
         ValueError: ``max_workers`` is not positive.
     """

@@ -15,16 +15,21 @@ waits in bounded steps, so an interrupt a finalizer swallowed is raised there wi
 :data:`~shell.runners.drive.CHECKPOINT_INTERVAL`; on an interrupt no further node starts,
 running ones finish, then the interrupt propagates. What a completion logs and reports now
 comes from the worker thread that ran the node (in Kedro, from the main thread).
+
+With time limits, the calling thread also gives up on a node still running at its limit
+(:mod:`shell.runners.thread_timeouts`): it fails the node as if it had stopped, and neither
+the run nor the interpreter's exit waits for that thread (workers are daemon threads).
 """
 
 from __future__ import annotations
 
 import collections
 import threading
+from dataclasses import replace
 
 from returns.result import Failure, Result, Success
 
-from core.errors import RunError
+from core.errors import RunError, RunErrorReason
 from core.node import Node
 from core.scheduler import Progress, mark_failed, progress, start, take_ready
 from shell import interrupts
@@ -32,7 +37,9 @@ from shell.runners.drive import CHECKPOINT_INTERVAL, _completed, _failed, _stuck
 from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.run_context import RunContext
 from shell.runners.run_tools import NodeAbort, RunTools
-from shell.runners.task import run_steps
+from shell.runners.task import _node_error, run_steps
+from shell.runners.thread_timeouts import Abandoned, Watch
+from shell.runners.timeouts import NodeTimedOut
 
 __all__ = ["drive_in_threads"]
 
@@ -120,23 +127,51 @@ class _Board:
                 run_steps(self.by_name[name], self.tools, context.is_async, context.run_id, context.call)
             except NodeAbort as abort:
                 error = abort.error
+            except Abandoned:  # the run gave up on this node and no longer counts it
+                return
             except BaseException as escaped:  # not a node failure (those are NodeAbort): stop the run
                 with self.lock:
                     self.running -= 1
                     self.stop(escaped)
                 return
-            with self.lock:
-                self.running -= 1
-                try:
-                    self.record(name, error)
-                except BaseException as escaped:  # a progress callback or log handler raised
+            if not self.land(name, error):
+                return
+
+    def land(self, name: str, error: RunError | None) -> bool:
+        """Count a running node as over and record it; ``False`` if that stopped the run."""
+        with self.lock:
+            self.running -= 1
+            try:
+                self.record(name, error)
+            except BaseException as escaped:  # a progress callback or log handler raised
+                self.stop(escaped)
+                return False
+            self.settle()
+        return True
+
+    def abandon_overdue(self, watch: Watch) -> None:
+        """Fail the nodes past their time limit that are still running (see module doc)."""
+        context = self.context
+        for flight in watch.overdue():
+            try:
+                error = _node_error(
+                    flight.node, NodeTimedOut(flight.node.name, flight.seconds), context.hooks,
+                    context.catalog, flight.inputs(), is_async=context.is_async,
+                    run_id=context.run_id, reason=RunErrorReason.TIMEOUT,
+                )
+            except BaseException as escaped:  # an on_node_error hook raised: stop the run
+                with self.lock:
+                    self.running -= 1
                     self.stop(escaped)
-                    return
-                self.settle()
+                continue
+            self.land(flight.node.name, error)
 
 
 def drive_in_threads(context: RunContext, workers: int, *, name_prefix: str) -> Result[None, RunError]:
     """Run the nodes of ``context`` on ``workers`` self-scheduling threads (see module doc)."""
+    watch = Watch(context.call, context.timeout_for) if context.timeout_for is not None else None
+    if watch is not None:
+        context = replace(context, call=watch.call)
     board = _Board(context)
     with board.lock:
         board.hand_out()
@@ -148,17 +183,17 @@ def drive_in_threads(context: RunContext, workers: int, *, name_prefix: str) -> 
         thread.start()
     try:
         # Bounded waits make this a checkpoint even while nodes run for long.
-        while not board.finished.wait(CHECKPOINT_INTERVAL):
+        while not _wait(board, watch):
             interrupts.raise_if_requested()
         interrupts.raise_if_requested()
     except BaseException:
         with board.lock:
             board.stop()
-        for thread in threads:
-            thread.join()
+        while not _wait(board, watch):  # running nodes finish (or run out of time)
+            pass
+        _join(threads, watch)
         raise
-    for thread in threads:
-        thread.join()
+    _join(threads, watch)
     if board.crash is not None:
         raise board.crash
     if board.first_error is not None:
@@ -166,3 +201,20 @@ def drive_in_threads(context: RunContext, workers: int, *, name_prefix: str) -> 
     if progress(board.scheduler) is Progress.STUCK:
         return Failure(_stuck(board.scheduler, board.done))
     return Success(None)
+
+
+def _wait(board: _Board, watch: Watch | None) -> bool:
+    """Wait a checkpoint interval (less if a time limit runs out sooner); whether the run is over."""
+    if watch is None:
+        return board.finished.wait(CHECKPOINT_INTERVAL)
+    if board.finished.wait(watch.wait_hint(CHECKPOINT_INTERVAL)):
+        return True
+    board.abandon_overdue(watch)
+    return board.finished.is_set()
+
+
+def _join(threads: list[threading.Thread], watch: Watch | None) -> None:
+    """Wait for the worker threads to end, except those running an abandoned node."""
+    for thread in threads:
+        if watch is None or thread not in watch.abandoned:
+            thread.join()

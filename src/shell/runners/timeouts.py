@@ -7,8 +7,9 @@ when its time is up fails with :class:`NodeTimedOut`, which the task turns into
 * in the main thread (``SequentialRunner``), a real-time timer (``SIGALRM``) raises it in
   the node, even inside ``time.sleep`` or a blocking read;
 * in another thread (``ThreadRunner``), it is raised asynchronously in that thread, which
-  happens as soon as the node next runs Python code (a node blocked inside one long C call
-  is stopped when that call returns);
+  happens as soon as the node next runs Python code; a node blocked inside a C call never
+  sees it, so the thread runner's driver abandons it at its limit
+  (:mod:`shell.runners.thread_timeouts`);
 * ``ParallelRunner`` waits for the worker with the same limit and kills the worker processes
   (a stuck process cannot be stopped otherwise; other nodes running at that moment fail
   with ``WORKER_DIED``); with limits it submits at most one task per worker, so the limit
