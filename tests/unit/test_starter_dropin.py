@@ -146,10 +146,11 @@ def test_the_migrated_starter_runs_as_kedro_runs_the_original(
     assert_same_run(ours, kedro_outcomes(scenario))
 
 
-def test_the_migrated_starter_under_thread_runner_writes_kedros_bytes(
-    tmp_path: Path, kedro_outcomes: KedroOutcomes
+@pytest.mark.parametrize("runner", ["ThreadRunner", "ParallelRunner"])
+def test_the_migrated_starter_under_concurrent_runners_writes_kedros_bytes(
+    runner: str, tmp_path: Path, kedro_outcomes: KedroOutcomes
 ) -> None:
-    ours = play("kedro-pure", migrated_starter(tmp_path / "sp"), (("--runner", "ThreadRunner"),))
+    ours = play("kedro-pure", migrated_starter(tmp_path / "sp"), (("--runner", runner),))
 
     assert_same_run(ours, kedro_outcomes("default"), ordered=False)
 

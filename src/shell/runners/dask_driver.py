@@ -39,7 +39,8 @@ from shell.runners.task import (
     log_running,
 )
 from shell.runners.timeouts import NodeTimedOut
-from shell.runners.worker_io import SaveProblem, crosses_processes, forget_versions, save_here
+from shell.runners.worker_io import crosses_processes, forget_versions
+from shell.runners.worker_job import SaveProblem, save_here
 
 __all__ = ["_Client", "_Driver", "_Flight", "_Future"]
 

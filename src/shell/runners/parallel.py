@@ -62,7 +62,8 @@ from shell.runners.runner import (
 )
 from shell.runners.task import WorkerDied
 from shell.runners.timeouts import NodeTimedOut, TimeoutFor
-from shell.runners.worker_io import Returned, WorkerIO
+from shell.runners.worker_io import WorkerIO
+from shell.runners.worker_job import Returned
 from shell.runners.workers import validate_max_workers
 
 # multiprocessing and the process pool are imported where they are used: importing them costs

@@ -40,23 +40,19 @@ from __future__ import annotations
 
 import inspect
 import logging
-import pickle
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from pluggy import PluginManager
 from returns.pipeline import is_successful
 from returns.result import Failure, Result
 
-from core.errors import DatasetError, DatasetErrorReason, RunError, RunErrorReason
-from core.node import NameForm, Node
-from core.node_call import call_arguments, fitting_arguments, fitting_outputs, split_outputs
+from core.errors import DatasetErrorReason, RunError, RunErrorReason
+from core.node import Node
 from shell import log_names
 from shell.hooks.manager import HookManager, _NullPluginManager
-from shell.io.catalog import DataCatalog, load_resolved, save_resolved
+from shell.io.catalog import DataCatalog
 from shell.io.contract import DatasetLike, is_ephemeral, is_single_process
 from shell.io.dataset_boundary import operation_failed
-from shell.runners import worker_logs
 from shell.runners.node_io import dataset_failure
 from shell.runners.run_tools import NodeAbort, RunTools
 from shell.runners.task import (
@@ -66,13 +62,19 @@ from shell.runners.task import (
     _node_error,
     _save_chunks,
     _streams,
-    _warn_ignored_return,
-    log_running,
     run_node,
 )
 from shell.runners.timeouts import NodeTimedOut
+from shell.runners.worker_job import (
+    Given,
+    Job,
+    Load,
+    Performed,
+    Returned,
+    perform,
+)
 
-__all__ = ["DRIVER_HOOKS", "Returned", "SaveProblem", "WorkerIO", "crosses_processes", "forget_versions", "perform", "save_here"]
+__all__ = ["DRIVER_HOOKS", "WorkerIO", "crosses_processes", "forget_versions", "implemented"]
 
 _LOGGER = logging.getLogger(log_names.CATALOG)
 
@@ -86,165 +88,6 @@ DRIVER_HOOKS = (
     "before_dataset_saved",
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Returned:
-    """What a worker task returns: its value with the log records it made."""
-
-    records: tuple[logging.LogRecord, ...]
-    value: object
-
-
-@dataclass(frozen=True, slots=True)
-class _Load:
-    """An input the worker loads from ``dataset``."""
-
-    name: str
-    dataset: object
-
-
-@dataclass(frozen=True, slots=True)
-class _Given:
-    """An input the driver loaded (``kind``: the dataset's class name, for the record)."""
-
-    name: str
-    kind: str
-    data: object
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """One node for a worker: its inputs in order, and each output's dataset (saved in the
-    worker) or class name (the data goes back to the driver)."""
-
-    node: Node
-    inputs: tuple[_Load | _Given, ...]
-    outputs: Mapping[str, object]
-    #: send the data of the outputs saved here back too (``after_dataset_saved`` needs it)
-    send_saved: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _DatasetProblem:
-    """A load or save in the worker failed (a ``DatasetError``'s parts: it does not pickle)."""
-
-    reason: DatasetErrorReason
-    message: str
-    dataset: str
-
-    def error(self) -> DatasetError:
-        return DatasetError(self.reason, self.message, dataset=self.dataset)
-
-
-@dataclass(frozen=True, slots=True)
-class _Performed:
-    """The outcome of a job in the worker."""
-
-    #: data for the driver, in output order: its memory outputs (and, with ``send_saved``,
-    #: the outputs saved in the worker)
-    kept: Mapping[str, object]
-    #: a load or save failed (``kept`` holds what the driver must save up to that point)
-    problem: _DatasetProblem | None = None
-    #: the inputs did not fit the function, or its value the outputs (Kedro's message)
-    mismatch: str | None = None
-    #: a function that returned a generator without being a generator function: its chunks
-    chunks: tuple[object, ...] | None = None
-
-
-def perform(payload: bytes) -> Returned:
-    """Run in the worker: load, call, save (see the module docstring).
-
-    A node function's own exception is raised, with the records made so far attached; dataset
-    failures and mismatched shapes are returned as values.
-    """
-    with worker_logs.collected() as records:
-        try:
-            job = pickle.loads(payload)
-            assert isinstance(job, _Job)
-            performed = _perform(job)
-        except BaseException as exc:
-            worker_logs.attach_records(exc, records)
-            raise
-        return Returned(tuple(records), performed)
-
-
-def _perform(job: _Job) -> _Performed:
-    node = job.node
-    inputs: dict[str, object] = {}
-    try:
-        for item in job.inputs:
-            if isinstance(item, _Load):
-                inputs[item.name] = load_resolved(item.name, _dataset(item.dataset))
-            else:
-                _LOGGER.info("Loading data from %s (%s)...", item.name, item.kind)
-                inputs[item.name] = item.data
-    except DatasetError as error:
-        return _Performed({}, problem=_DatasetProblem(error.reason, error.message, error.dataset))
-    arguments = fitting_arguments(node, inputs)
-    if arguments is None:
-        return _Performed({}, mismatch=call_arguments(node, inputs).failure().message)
-    log_running(node)
-    returned = node.func(*arguments.args, **arguments.kwargs)
-    if node.output_form is NameForm.NONE and returned is not None:
-        _warn_ignored_return(node, returned)
-    if inspect.isgenerator(returned):
-        return _Performed({}, chunks=tuple(returned))
-    produced = fitting_outputs(node, returned)
-    if produced is None:
-        return _Performed({}, mismatch=split_outputs(node, returned).failure().message)
-    kept: dict[str, object] = {}
-    for name, data in produced.items():
-        target = job.outputs[name]
-        if isinstance(target, str):
-            if data is None:  # the driver's save refuses it before its record, as here
-                return _Performed(kept, problem=_none_problem(name))
-            _LOGGER.info("Saving data to %s (%s)...", name, target)
-            kept[name] = data
-            continue
-        try:
-            save_resolved(name, _dataset(target), data)
-        except DatasetError as error:
-            return _Performed(kept, problem=_DatasetProblem(error.reason, error.message, error.dataset))
-        if job.send_saved:
-            kept[name] = data
-    return _Performed(kept)
-
-
-def _dataset(obj: object) -> DatasetLike:
-    assert hasattr(obj, "load") and hasattr(obj, "save")
-    return obj  # type: ignore[return-value]
-
-
-def _none_problem(name: str) -> _DatasetProblem:
-    return _DatasetProblem(DatasetErrorReason.SAVE, f"{name}: Saving 'None' to a 'Dataset' is not allowed", name)
-
-
-@dataclass(frozen=True, slots=True)
-class SaveProblem:
-    """A save made by :func:`save_here` failed; ``recorded``: after its ``Saving data``
-    record would have been made (``None`` data is refused before it)."""
-
-    problem: _DatasetProblem
-    recorded: bool
-
-    def error(self) -> DatasetError:
-        return self.problem.error()
-
-
-def save_here(name: str, dataset: object, data: object) -> SaveProblem | None:
-    """Save ``data`` without a record (a Dask task, next to the data: the driver makes the
-    record); what went wrong as a value (``DatasetError`` does not pickle), or ``None``."""
-    if data is None:
-        return SaveProblem(_none_problem(name), recorded=False)
-    try:
-        _dataset(dataset).save(data)
-    except Exception as exc:  # the dataset boundary
-        error = operation_failed(name, dataset, exc, DatasetErrorReason.SAVE, "Failed while saving data to dataset")
-        return SaveProblem(_DatasetProblem(error.reason, error.message, name), recorded=True)
-    return None
-
-
-# -- the driver side -----------------------------------------------------------------------
 
 #: Submits a task to the pool for ``node`` and returns its value (records replayed, the
 #: node's own exception raised, a dead worker or a timeout raised as the runners expect).
@@ -339,33 +182,33 @@ class WorkerIO:
             return Failure(abort.error)
         return _DONE
 
-    def _job(self, node: Node, tools: RunTools) -> _Job | None:
+    def _job(self, node: Node, tools: RunTools) -> Job | None:
         """The node's job, or ``None`` when a memory input does not load (the driver-owned
         path then reports it with the records it makes)."""
-        inputs: list[_Load | _Given] = []
+        inputs: list[Load | Given] = []
         for name in node.inputs:
             dataset = tools.datasets[name]
             if name in self._crossing:
-                inputs.append(_Load(name, dataset))
+                inputs.append(Load(name, dataset))
                 continue
             try:
                 data = dataset.load()
             except Exception:  # the dataset boundary: reported by the other path
                 return None
-            inputs.append(_Given(name, type(dataset).__name__, data))
+            inputs.append(Given(name, type(dataset).__name__, data))
         outputs = {
             name: (tools.datasets[name] if name in self._crossing else type(tools.datasets[name]).__name__)
             for name in node.outputs
         }
-        return _Job(node, tuple(inputs), outputs, self._send_saved)
+        return Job(node, tuple(inputs), outputs, self._send_saved)
 
-    def _error_inputs(self, job: _Job, tools: RunTools) -> dict[str, object]:
+    def _error_inputs(self, job: Job, tools: RunTools) -> dict[str, object]:
         """What ``on_node_error`` receives as the failed node's inputs (module docstring)."""
         if not self._error_hook:
             return {}
         inputs: dict[str, object] = {}
         for item in job.inputs:
-            if isinstance(item, _Given):
+            if isinstance(item, Given):
                 inputs[item.name] = item.data
                 continue
             try:
@@ -375,7 +218,7 @@ class WorkerIO:
         return inputs
 
     def _finish(
-        self, node: Node, tools: RunTools, is_async: bool, run_id: str | None, job: _Job, payload: bytes
+        self, node: Node, tools: RunTools, is_async: bool, run_id: str | None, job: Job, payload: bytes
     ) -> None:
         hooks, catalog = tools.hooks, tools.catalog
 
@@ -393,7 +236,7 @@ class WorkerIO:
             raise failed(late, RunErrorReason.TIMEOUT) from None
         except Exception as exc:  # the task boundary: the user's function may raise anything
             raise failed(exc) from None
-        assert isinstance(performed, _Performed)
+        assert isinstance(performed, Performed)
         if performed.mismatch is not None:
             raise failed(ValueError(performed.mismatch))
         if performed.chunks is not None:
