@@ -72,6 +72,32 @@ def test_a_run_whose_project_files_changed_while_it_ran_caches_nothing(tmp_path:
     assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
 
 
+def test_a_project_file_rewritten_while_the_run_ran_caches_nothing_even_with_the_same_bytes(tmp_path: Path) -> None:
+    # A hook rewrites the parameters file with the same bytes after each node: its digest is
+    # what the probe saw, but the project could have read other bytes in between (an edit
+    # made and undone during the run), so the run caches nothing.
+    project = write_cli_project(tmp_path / "proj")
+    source = next(p for p in (project / "src").iterdir() if p.is_dir())
+    (source / "rewrite.py").write_text(
+        "from pathlib import Path\n\nfrom shell.hooks.markers import hook_impl\n\n\n"
+        "class Rewrite:\n    @hook_impl\n    def after_node_run(self, node):\n"
+        f"        path = Path({str(project / 'conf' / 'base' / 'parameters.yml')!r})\n"
+        "        path.write_bytes(path.read_bytes())\n"
+    )
+    settings = source / "settings.py"
+    settings.write_text(settings.read_text().replace("HOOKS = (RanLog(),)", f"from {source.name}.rewrite import Rewrite\n\nHOOKS = (RanLog(), Rewrite())"))
+    cli = Cli(project, tmp_path / "ran.log")
+    _after_a_run_that_ran_nodes(cli)
+
+    planned = cli.plan()
+
+    assert planned["from_cache"] is False
+    assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
+    # A no-op run runs no node (the hook rewrites nothing): its full plan is cached.
+    assert cli("run", "--only-changed")["from_cache"] is False
+    assert cli.plan()["from_cache"] is True
+
+
 def test_a_run_with_a_selection_caches_under_that_selection_only(cli: Cli) -> None:
     cli("run")
     (cli.project / "conf" / "base" / "parameters.yml").write_text(PARAMETERS_YML.replace("k: 3", "k: 4"))

@@ -379,8 +379,28 @@ def _changed_file(files: Mapping[str, str], cache: DigestCache) -> str | None:
     return None
 
 
-#: Margin for file systems whose modification times lag the clock (coarse timestamps).
-_MTIME_SLACK_NS = 1_000_000_000
+#: Margin for modification times lagging the clock (Linux stamps files with a clock that
+#: is up to a scheduler tick behind): a file modified this long before the probe counts as
+#: modified after it.
+_MTIME_SLACK_NS = 50_000_000
+
+
+def _modified_since(request: CacheRequest, since_ns: int) -> str | None:
+    """A project file (source folder, configuration, ``pyproject.toml``) modified after
+    ``since_ns``, or ``None``. Its bytes may be what the probe hashed while the project read
+    other ones (edited, then put back, while the command ran): no entry is written then."""
+    files = [request.root / "pyproject.toml"]
+    for top in (request.source_dir, request.conf_source):
+        if top.is_file():
+            files.append(top)
+            continue
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+            files.extend(Path(folder, n) for n in names if not n.endswith((".pyc", ".pyo")))
+    for path in files:
+        if os.stat(path).st_mtime_ns > since_ns:
+            return str(path)
+    return None
 
 
 def _code_files(pipeline: Pipeline, source_dir: Path, began_ns: int) -> dict[str, str] | None:
@@ -476,7 +496,8 @@ def remember(
 
     Not written when the plan runs something, a dataset cannot be checked by its file, the
     session uses another store than the probe assumed, or the project's files or the
-    journal changed while it was planned. ``journal`` is the journal mark the plan was made
+    journal changed while it was planned (a project file modified since the probe began
+    counts as changed, even when its bytes were put back). ``journal`` is the journal mark the plan was made
     against when it is not the probe's (a plan made at the end of a run, after the run's own
     entries: :func:`journal_mark` read before that plan read the journal).
     """
@@ -490,9 +511,10 @@ def remember(
     files, versions = observed
     try:
         now = _file_parts(request)
+        touched = _modified_since(request, cache_probe.began_ns - _MTIME_SLACK_NS)
     except OSError:
         return Success(False)
-    if any(cache_probe.parts.get(k) != v for k, v in now.items()):
+    if touched is not None or any(cache_probe.parts.get(k) != v for k, v in now.items()):
         return Success(False)
     try:
         connection = sqlite3.connect(store_file, timeout=30.0, isolation_level=None)
