@@ -173,6 +173,8 @@ def execute_run(
         unrecorded = record_run_finished(store, key, RunOutcome.SUCCESS, None)
         _too_late(interrupts.outcome_committed())
     hook.after_pipeline_run(run_params=record, run_result=result.unwrap(), pipeline=pipeline, catalog=cat)
+    if unrecorded is None and journaled is not None and options.plan_cache is not None:
+        _cache_next_plan(store, journaled, pipeline, options, record)
     if unrecorded is not None:
         # The datasets are saved, but a success nobody can find later is reported, not hidden.
         return Failure(
@@ -236,6 +238,24 @@ def _prepare(
         record=record,
     ).map(lambda run: run)
     return prepared
+
+
+def _cache_next_plan(
+    store: BaseSessionStore, journaled: PreparedRun, pipeline: Pipeline, options: IncrementalOptions,
+    record: Mapping[str, object],
+) -> None:
+    """A successful ``--only-changed`` run that ran nodes caches the next no-op's plan (see
+    :func:`shell.incremental.planning.remember_after_run`), so even the first no-op after
+    it is served without importing the project."""
+    from shell.incremental.planning import journal_of, remember_after_run
+
+    journal = journal_of(store)
+    if journal is None:
+        return
+    try:
+        remember_after_run(journaled, pipeline, journal, options, record)
+    finally:
+        journal.close()
 
 
 def _finish(journaled: PreparedRun | None) -> None:

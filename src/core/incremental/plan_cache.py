@@ -53,7 +53,10 @@ CACHE_COVERAGE = (
     "function's file, the command's options and parameters, the environment variables, "
     "kedro-pure's version, the Python interpreter and installed packages, the run journal, "
     "and the content digest of every dataset file. Code that reads other files, the clock "
-    "or the network while the pipelines are built is not seen: --no-plan-cache plans in full."
+    "or the network while the pipelines are built is not seen: --no-plan-cache plans in full. "
+    "Nothing of the project was started, so no hook was called (a run served this way calls "
+    "none either, not even before_pipeline_run/after_pipeline_run); --no-plan-cache starts "
+    "the project and calls them."
 )
 
 

@@ -9,7 +9,10 @@ row (``success``) and one ``skipped`` journal entry per node, with the plan's re
 The command line asks :func:`probe` first; on a hit nothing of the project is imported (no
 ``settings.py``, no pipeline modules, no hooks: nothing runs, nothing is loaded or saved). On
 a miss it hands the probe to the session, whose plan (:func:`shell.incremental.planning.
-prepare_run`) writes the entry when it runs nothing (:func:`remember`).
+prepare_run`) writes the entry when it runs nothing (:func:`remember`); a successful run
+that ran nodes plans again at its end and writes the next no-op's entry under the same
+probe's key, observed before the project was imported (:func:`shell.incremental.planning.
+remember_after_run`).
 
 Only the default session store is used (``<project>/sessions``, ``SQLiteStore``), with the
 configuration folder the settings name by default or ``--conf-source`` names.
@@ -23,6 +26,7 @@ import logging
 import os
 import sqlite3
 import sys
+import time
 import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -44,6 +48,7 @@ __all__ = [
     "default_store_file",
     "find_invocation",
     "invocation_key",
+    "journal_mark",
     "probe",
     "remember",
     "remember_invocation",
@@ -124,6 +129,9 @@ class CacheProbe:
     invocation: Invocation | None = None
     #: :func:`invocation_key` of the invocation, computed with the probe's import path
     argv_key: str = ""
+    #: when the probe began (``time.time_ns()``): a node function's file outside the source
+    #: folder modified after it may differ from the code imported (no entry is written then)
+    began_ns: int = 0
 
 
 def _file_digest(path: Path) -> str:
@@ -274,6 +282,18 @@ def _file_parts(request: CacheRequest) -> dict[str, str]:
     }
 
 
+def journal_mark(store_file: Path) -> str | None:
+    """The journal's last ``completed`` entry in ``store_file`` (``None``: unreadable)."""
+    try:
+        connection = _connect(store_file)
+        try:
+            return _journal_mark(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+
+
 def _journal_mark(connection: sqlite3.Connection) -> str:
     """The last ``completed`` journal entry: a completed node changes what a plan compares to."""
     if not _has_table(connection, "node_journal"):
@@ -298,6 +318,7 @@ def probe(request: CacheRequest, invocation: Invocation | None = None) -> CacheP
     Never fails: anything unreadable or changed is a miss (with the reason), and the
     project is planned in full.
     """
+    began_ns = time.time_ns()
     path_entries = tuple(sys.path)
     argv_key = "" if invocation is None else invocation_key(invocation.argv)
     parts: dict[str, str] = {
@@ -306,14 +327,14 @@ def probe(request: CacheRequest, invocation: Invocation | None = None) -> CacheP
         "options": json.dumps(dict(request.options), sort_keys=True, default=str),
     }
     if request.source_dir == request.root or request.conf_source == request.root:
-        return CacheProbe(request, parts, path_entries, None, "the source or configuration folder is the project root", invocation, argv_key)
+        return CacheProbe(request, parts, path_entries, None, "the source or configuration folder is the project root", invocation, argv_key, began_ns)
     try:
         parts.update(_file_parts(request))
     except OSError as exc:
-        return CacheProbe(request, parts, path_entries, None, f"project files unreadable: {exc}", invocation, argv_key)
+        return CacheProbe(request, parts, path_entries, None, f"project files unreadable: {exc}", invocation, argv_key, began_ns)
     file = default_store_file(request.root)
     if not file.is_file():
-        return CacheProbe(request, parts, path_entries, None, "no session store yet", invocation, argv_key)
+        return CacheProbe(request, parts, path_entries, None, "no session store yet", invocation, argv_key, began_ns)
     try:
         connection = _connect(file)
         try:
@@ -325,19 +346,19 @@ def probe(request: CacheRequest, invocation: Invocation | None = None) -> CacheP
         finally:
             connection.close()
     except sqlite3.Error as exc:
-        return CacheProbe(request, parts, path_entries, None, f"session store unreadable: {exc}", invocation, argv_key)
+        return CacheProbe(request, parts, path_entries, None, f"session store unreadable: {exc}", invocation, argv_key, began_ns)
     if row is None:
-        return CacheProbe(request, parts, path_entries, None, "no entry for these files, options and journal", invocation, argv_key)
+        return CacheProbe(request, parts, path_entries, None, "no entry for these files, options and journal", invocation, argv_key, began_ns)
     decoded = cached_from_json(cache_key(parts), str(row[0]))
     if isinstance(decoded, Failure):
-        return CacheProbe(request, parts, path_entries, None, decoded.failure().message, invocation, argv_key)
+        return CacheProbe(request, parts, path_entries, None, decoded.failure().message, invocation, argv_key, began_ns)
     entry = decoded.unwrap()
     changed = _changed_file(entry.files, DigestCache(digests)) or next(
         (folder for folder, listing in entry.versions.items() if version_listing(folder) != listing), None
     )
     if changed is not None:
-        return CacheProbe(request, parts, path_entries, None, f"'{changed}' changed", invocation, argv_key)
-    return CacheProbe(request, parts, path_entries, entry, "", invocation, argv_key)
+        return CacheProbe(request, parts, path_entries, None, f"'{changed}' changed", invocation, argv_key, began_ns)
+    return CacheProbe(request, parts, path_entries, entry, "", invocation, argv_key, began_ns)
 
 
 def _digest_rows(connection: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
@@ -358,8 +379,34 @@ def _changed_file(files: Mapping[str, str], cache: DigestCache) -> str | None:
     return None
 
 
-def _code_files(pipeline: Pipeline) -> dict[str, str] | None:
-    """Each node function's source file and its digest (``None``: one has no source file)."""
+#: Margin for modification times lagging the clock (Linux stamps files with a clock that
+#: is up to a scheduler tick behind): a file modified this long before the probe counts as
+#: modified after it.
+_MTIME_SLACK_NS = 50_000_000
+
+
+def _modified_since(request: CacheRequest, since_ns: int) -> str | None:
+    """A project file (source folder, configuration, ``pyproject.toml``) modified after
+    ``since_ns``, or ``None``. Its bytes may be what the probe hashed while the project read
+    other ones (edited, then put back, while the command ran): no entry is written then."""
+    files = [request.root / "pyproject.toml"]
+    for top in (request.source_dir, request.conf_source):
+        if top.is_file():
+            files.append(top)
+            continue
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+            files.extend(Path(folder, n) for n in names if not n.endswith((".pyc", ".pyo")))
+    for path in files:
+        if os.stat(path).st_mtime_ns > since_ns:
+            return str(path)
+    return None
+
+
+def _code_files(pipeline: Pipeline, source_dir: Path, began_ns: int) -> dict[str, str] | None:
+    """Each node function's source file and its digest (``None``: one has no source file, or
+    one outside ``source_dir`` was modified after ``began_ns``: the code imported may not be
+    what its bytes are now. The source folder's files were hashed before the import.)"""
     files: dict[str, str] = {}
     for node in pipeline.nodes:
         func: object = node.func
@@ -381,6 +428,9 @@ def _code_files(pipeline: Pipeline) -> dict[str, str] | None:
         path = os.path.abspath(filename)
         if path not in files:
             try:
+                outside = not Path(os.path.realpath(path)).is_relative_to(source_dir)
+                if outside and os.stat(path).st_mtime_ns > began_ns - _MTIME_SLACK_NS:
+                    return None
                 files[path] = _file_digest(Path(path))
             except OSError:
                 return None
@@ -440,26 +490,31 @@ def remember(
     record: Mapping[str, object],
     store_file: Path,
     pinned: Mapping[str, str],
+    journal: str | None = None,
 ) -> Result[bool, StoreError]:
     """Write the entry for ``plan`` when it may be cached (``Success(True)`` when written).
 
     Not written when the plan runs something, a dataset cannot be checked by its file, the
     session uses another store than the probe assumed, or the project's files or the
-    journal changed while it was planned.
+    journal changed while it was planned (a project file modified since the probe began
+    counts as changed, even when its bytes were put back). ``journal`` is the journal mark the plan was made
+    against when it is not the probe's (a plan made at the end of a run, after the run's own
+    entries: :func:`journal_mark` read before that plan read the journal).
     """
     request = cache_probe.request
     if not is_cacheable(plan) or store_file.resolve() != default_store_file(request.root).resolve():
         return Success(False)
     observed = dataset_files(observation, located, pinned)
-    code = _code_files(pipeline)
+    code = _code_files(pipeline, request.source_dir.resolve(), cache_probe.began_ns)
     if observed is None or code is None:
         return Success(False)
     files, versions = observed
     try:
         now = _file_parts(request)
+        touched = _modified_since(request, cache_probe.began_ns - _MTIME_SLACK_NS)
     except OSError:
         return Success(False)
-    if any(cache_probe.parts.get(k) != v for k, v in now.items()):
+    if touched is not None or any(cache_probe.parts.get(k) != v for k, v in now.items()):
         return Success(False)
     try:
         connection = sqlite3.connect(store_file, timeout=30.0, isolation_level=None)
@@ -469,7 +524,8 @@ def remember(
         connection.execute("BEGIN IMMEDIATE")
         try:
             parts = {**cache_probe.parts, "journal": _journal_mark(connection)}
-            if cache_probe.parts.get("journal") not in (None, parts["journal"]):
+            planned_against = cache_probe.parts.get("journal") if journal is None else journal
+            if planned_against not in (None, parts["journal"]):
                 connection.execute("ROLLBACK")
                 return Success(False)
             entry = CachedPlan(cache_key(parts), plan, {**files, **code}, versions, dict(record))

@@ -41,7 +41,15 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-__all__ = ["IncrementalOptions", "PreparedRun", "journal_of", "plan_changes", "prepare_run", "unavailable"]
+__all__ = [
+    "IncrementalOptions",
+    "PreparedRun",
+    "journal_of",
+    "plan_changes",
+    "prepare_run",
+    "remember_after_run",
+    "unavailable",
+]
 
 
 def journal_of(store: object) -> SQLiteJournal | None:
@@ -83,6 +91,12 @@ def plan_changes(
     if isinstance(cached, Failure):
         return Failure(cached.failure())
     observer = Observer(catalog, DigestCache(cached.unwrap()), code_scope=code_scope)
+    return _plan_with(observer, pipeline, journal, mode=mode, run_id=run_id)
+
+
+def _plan_with(
+    observer: Observer, pipeline: Pipeline, journal: SQLiteJournal, *, mode: PlanMode, run_id: str
+) -> Result[tuple[ChangePlan, Observer], KedroError]:
     observed = observer.observe(pipeline)
     if isinstance(observed, Failure):
         error = observed.failure()
@@ -110,7 +124,9 @@ class IncrementalOptions:
         keep_going: after a node fails, run every node not depending on a failed one.
         code_scope: what a node's code fingerprint covers.
         plan_cache: the command line's plan cache lookup that missed: a plan that runs
-            nothing is written to the cache under its key (:mod:`shell.incremental.plan_cache`).
+            nothing is written to the cache under its key (:mod:`shell.incremental.plan_cache`),
+            before the run or, when the run ran nodes and succeeded, at its end
+            (:func:`remember_after_run`).
     """
 
     only_changed: bool = False
@@ -133,11 +149,14 @@ class PreparedRun:
         pipeline: the nodes that run (the whole selection unless a plan skipped some).
         plan: the plan, for ``--only-changed`` and ``--resume`` runs.
         recorder: the journal's progress observer.
+        observer: the observer that planned (its node observations are the ones the run's
+            fingerprints were made of).
     """
 
     pipeline: Pipeline
     plan: ChangePlan | None
     recorder: JournalRecorder
+    observer: Observer | None = None
 
 
 def _stale_error(plan: ChangePlan, run_id: str) -> RunError:
@@ -199,12 +218,51 @@ def prepare_run(
         _LOGGER.info("Node '%s' runs: %s", name, why)
     selected = keep_nodes(pipeline, plan.to_run)
     recorder = JournalRecorder(journal, selected, observer, run_id, reasons, clock)
-    return Success(PreparedRun(selected, plan, recorder))
+    return Success(PreparedRun(selected, plan, recorder, observer))
+
+
+def remember_after_run(
+    prepared: PreparedRun, pipeline: Pipeline, journal: SQLiteJournal, options: IncrementalOptions,
+    record: Mapping[str, object],
+) -> None:
+    """After a successful ``--only-changed`` run that ran nodes, cache the next no-op's plan.
+
+    The plan is made again, in full, as the next ``--only-changed`` would make it: by the
+    observer that planned this run (so the same dataset objects, as the catalog was before
+    any ``before_pipeline_run`` hook, and the code and parameters observed then, which the
+    journal's fingerprints of this run are made of), against the journal as this run left
+    it, with every dataset's state read again. It is written only when it runs nothing, and
+    under the key the command line's probe observed *before* the project was imported and
+    its configuration loaded (:func:`shell.incremental.plan_cache.remember` checks those
+    files are still the same bytes; a node function's file outside the source folder must
+    be older than the probe). Only the next no-op's shortcut depends on it: any failure is
+    logged and the run's outcome stands.
+    """
+    from shell.incremental.plan_cache import journal_mark
+
+    probe, observer = options.plan_cache, prepared.observer
+    if probe is None or observer is None or options.resume_run is not None or not options.only_changed:
+        return
+    if prepared.plan is None or not prepared.plan.to_run:
+        return  # a plan that ran nothing was cached before the run (prepare_run)
+    # The mark first: a node completing elsewhere after it makes the write below refuse.
+    mark = journal_mark(journal.file)
+    if mark is None:
+        return
+    planned = _plan_with(observer, pipeline, journal, mode=PlanMode.ONLY_CHANGED, run_id="")
+    if isinstance(planned, Failure):
+        _LOGGER.debug("The next run's plan could not be made: %s", planned.failure())
+        return
+    plan, _ = planned.unwrap()
+    if plan.to_run:
+        _LOGGER.debug("The next --only-changed run would run %d node(s): nothing cached.", len(plan.to_run))
+        return
+    _remember(probe, plan, pipeline, observer, record, journal, mark=mark)
 
 
 def _remember(
     probe: CacheProbe, plan: ChangePlan, pipeline: Pipeline, observer: Observer,
-    record: Mapping[str, object], journal: SQLiteJournal,
+    record: Mapping[str, object], journal: SQLiteJournal, *, mark: str | None = None,
 ) -> None:
     from shell.incremental.datasets import local_file
     from shell.incremental.plan_cache import remember
@@ -218,10 +276,12 @@ def _remember(
         load = getattr(getattr(observer.dataset_object(name), "version", None), "load", None)
         if isinstance(load, str):
             pinned[name] = load
-    written = remember(probe, plan, pipeline, observation, located, record, journal.file, pinned)
+    written = remember(probe, plan, pipeline, observation, located, record, journal.file, pinned, mark)
     if isinstance(written, Failure):
         # Only the next no-op run's shortcut is lost.
         _LOGGER.warning("The plan cache could not be written: %s", written.failure())
+    elif written.unwrap() and mark is not None:
+        _LOGGER.info("Nothing would run next: the next --only-changed plan is cached for the same files and options.")
     elif written.unwrap():
         _LOGGER.info("Nothing to run: this plan is cached for the next run with the same files and options.")
 
