@@ -210,12 +210,7 @@ def drive_in_threads(context: RunContext, workers: int, *, name_prefix: str) -> 
             interrupts.raise_if_requested()
         interrupts.raise_if_requested()
     except BaseException:
-        with board.lock:
-            board.stop()
-        if not board.finished.wait(INTERRUPT_GRACE):
-            board.abandon_interrupted(watch.close())
-            while not board.finished.wait(CHECKPOINT_INTERVAL):  # loads, hooks, saves end
-                pass
+        _stop_interrupted(board, watch)
         _join(threads, watch)
         raise
     _join(threads, watch)
@@ -226,6 +221,19 @@ def drive_in_threads(context: RunContext, workers: int, *, name_prefix: str) -> 
     if progress(board.scheduler) is Progress.STUCK:
         return Failure(_stuck(board.scheduler, board.done))
     return Success(None)
+
+
+def _stop_interrupted(board: _Board, watch: Watch) -> None:
+    """Start no further node, give the running ones :data:`INTERRUPT_GRACE`, abandon those
+    still inside their call, and wait for the others (loading, in a hook, saving)."""
+    with board.lock:
+        board.stop()
+    try:
+        board.finished.wait(INTERRUPT_GRACE)
+    finally:  # a second interrupt during the grace ends it: no call may outlive the run
+        board.abandon_interrupted(watch.close())
+    while not board.finished.wait(CHECKPOINT_INTERVAL):
+        pass
 
 
 def _wait(board: _Board, watch: Watch | None) -> bool:
