@@ -14,6 +14,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -63,6 +64,30 @@ class ConfigSource(Protocol):
         ...
 
 
+def _decode_file(path: str, read: Callable[[], bytes]) -> Result[str, ConfigError]:
+    """The file at ``path``, read by ``read`` and decoded as UTF-8; a read failure is
+    ``ConfigError(INVALID)``, bytes that are not UTF-8 are ``ConfigError(SYNTAX)``."""
+    try:
+        return Success(read().decode("utf8"))
+    except UnicodeDecodeError as exc:
+        return Failure(
+            ConfigError(
+                ConfigErrorReason.SYNTAX,
+                f"Invalid YAML or JSON file {path}, not valid UTF-8: {exc}",
+                path=path,
+            )
+        )
+    except OSError as exc:
+        return Failure(
+            ConfigError(ConfigErrorReason.INVALID, f"Cannot read {path}: {exc}", path=path)
+        )
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
 class FsspecConfigSource:
     """A :class:`ConfigSource` over an fsspec file system.
 
@@ -107,21 +132,7 @@ class FsspecConfigSource:
 
     def read_text(self, env: str, relative: str) -> Result[str, ConfigError]:
         path = self.file_path(env, relative)
-        try:
-            data: bytes = self._fs.cat_file(path)
-            return Success(data.decode("utf8"))
-        except UnicodeDecodeError as exc:
-            return Failure(
-                ConfigError(
-                    ConfigErrorReason.SYNTAX,
-                    f"Invalid YAML or JSON file {path}, not valid UTF-8: {exc}",
-                    path=path,
-                )
-            )
-        except OSError as exc:
-            return Failure(
-                ConfigError(ConfigErrorReason.INVALID, f"Cannot read {path}: {exc}", path=path)
-            )
+        return _decode_file(path, lambda: self._fs.cat_file(path))
 
 
 def _local_path(path: str) -> str:
@@ -196,22 +207,7 @@ class LocalConfigSource:
 
     def read_text(self, env: str, relative: str) -> Result[str, ConfigError]:
         path = self.file_path(env, relative)
-        try:
-            with open(path, "rb") as file:
-                data = file.read()
-            return Success(data.decode("utf8"))
-        except UnicodeDecodeError as exc:
-            return Failure(
-                ConfigError(
-                    ConfigErrorReason.SYNTAX,
-                    f"Invalid YAML or JSON file {path}, not valid UTF-8: {exc}",
-                    path=path,
-                )
-            )
-        except OSError as exc:
-            return Failure(
-                ConfigError(ConfigErrorReason.INVALID, f"Cannot read {path}: {exc}", path=path)
-            )
+        return _decode_file(path, lambda: _read_bytes(path))
 
 
 #: Prefixes fsspec's local file system strips, or treats as a protocol: such sources keep
