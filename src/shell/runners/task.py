@@ -13,7 +13,7 @@ import inspect
 import itertools
 import logging
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from types import GeneratorType
 from typing import Any
 
@@ -38,7 +38,7 @@ from shell.runners.node_io import dataset_failure, load_inputs, save_outputs
 from shell.runners.run_tools import NodeAbort, RunTools
 from shell.runners.timeouts import NodeTimedOut
 
-__all__ = ["NodeCall", "WorkerDied", "call_here", "log_running", "run_node", "run_steps"]
+__all__ = ["NodeCall", "SplitCall", "WorkerDied", "call_here", "log_running", "run_node", "run_steps"]
 
 #: How a node's function is called with its arguments (here, or in a worker).
 NodeCall = Callable[[Node, CallArguments], object]
@@ -51,6 +51,18 @@ class WorkerDied(Exception):
 def call_here(node: Node, arguments: CallArguments) -> object:
     """Call the node's function in this process."""
     return node.func(*arguments.args, **arguments.kwargs)
+
+
+class SplitCall:
+    """A call strategy that :func:`run_steps` gives the arguments unpacked (no
+    :class:`CallArguments` record per node: the thread runner calls every node through one)."""
+
+    def split_call(self, node: Node, args: tuple[object, ...], kwargs: Mapping[str, object]) -> object:
+        """Call ``node`` with ``args`` and ``kwargs``."""
+        raise NotImplementedError
+
+    def __call__(self, node: Node, arguments: CallArguments) -> object:
+        return self.split_call(node, arguments.args, arguments.kwargs)
 
 
 def _async_generator_error(node: Node) -> RunError:
@@ -209,6 +221,8 @@ def run_steps(node: Node, tools: RunTools, is_async: bool, run_id: str | None, c
     try:
         if call is call_here:  # the usual call, without building its argument record
             returned = node.func(*args, **kwargs) if kwargs else node.func(*args)
+        elif isinstance(call, SplitCall):
+            returned = call.split_call(node, args, kwargs)
         else:
             returned = call(node, CallArguments(args, kwargs))
     except WorkerDied as died:

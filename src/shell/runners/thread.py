@@ -32,7 +32,10 @@ class ThreadRunner(AbstractRunner):
     (``time.sleep``, a blocking socket read) cannot be stopped: the run fails it with
     ``RunError(TIMEOUT)`` and returns without waiting for its thread, which runs on in the
     process until the call returns; what it returns then is dropped
-    (:mod:`shell.runners.thread_timeouts`).
+    (:mod:`shell.runners.thread_timeouts`). On Ctrl-C or SIGTERM no further node starts; the
+    running nodes get one second to finish, then those still inside their function are
+    abandoned the same way (recorded as interrupted: no ``on_node_error``, nothing saved) and
+    the interrupt propagates without waiting for their threads. Kedro's waits for them.
 
     Raises:
         ValueError: ``max_workers`` is not positive.

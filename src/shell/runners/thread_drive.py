@@ -12,13 +12,20 @@ What stays as in :func:`~shell.runners.drive.drive_concurrently`: after a failur
 node is taken from the scheduler (nodes already handed out still run and are recorded, so
 the resume plan knows what they saved) and the first failure is returned; the calling thread
 waits in bounded steps, so an interrupt a finalizer swallowed is raised there within
-:data:`~shell.runners.drive.CHECKPOINT_INTERVAL`; on an interrupt no further node starts,
-running ones finish, then the interrupt propagates. What a completion logs and reports now
+:data:`~shell.runners.drive.CHECKPOINT_INTERVAL`. What a completion logs and reports now
 comes from the worker thread that ran the node (in Kedro, from the main thread).
 
-With time limits, the calling thread also gives up on a node still running at its limit
-(:mod:`shell.runners.thread_timeouts`): it fails the node as if it had stopped, and neither
-the run nor the interpreter's exit waits for that thread (workers are daemon threads).
+The calling thread gives up on nodes stuck inside their call
+(:mod:`shell.runners.thread_timeouts`), and neither the run nor the interpreter's exit waits
+for their threads (workers are daemon threads):
+
+* with time limits, a node still running at its limit fails as if it had stopped;
+* on an interrupt (Ctrl-C, SIGTERM) no further node starts; the running ones get
+  :data:`INTERRUPT_GRACE` to finish (and are recorded as usual if they do); then every node
+  still inside its call is abandoned (no further hook, nothing recorded, as a node a
+  sequential run's interrupt lands in) and no call starts any more. Nodes loading inputs,
+  firing hooks or saving outputs at that moment finish that step (a call they reach is not
+  made), then the interrupt propagates.
 """
 
 from __future__ import annotations
@@ -38,10 +45,15 @@ from shell.runners.progress import ProgressEvent, ProgressKind
 from shell.runners.run_context import RunContext
 from shell.runners.run_tools import NodeAbort, RunTools
 from shell.runners.task import _node_error, run_steps
-from shell.runners.thread_timeouts import Abandoned, Watch
+from shell.runners.thread_timeouts import Abandoned, Flight, Watch, Withdrawn
 from shell.runners.timeouts import NodeTimedOut
 
-__all__ = ["drive_in_threads"]
+__all__ = ["INTERRUPT_GRACE", "drive_in_threads"]
+
+#: Seconds an interrupted run gives its running nodes to finish before abandoning them (the
+#: bound of the other runners' rule: an interrupt ends a run within 1 s of the running
+#: nodes' next checkpoint).
+INTERRUPT_GRACE = 1.0
 
 
 class _Board:
@@ -129,6 +141,11 @@ class _Board:
                 error = abort.error
             except Abandoned:  # the run gave up on this node and no longer counts it
                 return
+            except Withdrawn:  # interrupted before its call: over, and not recorded
+                with self.lock:
+                    self.running -= 1
+                    self.settle()
+                return
             except BaseException as escaped:  # not a node failure (those are NodeAbort): stop the run
                 with self.lock:
                     self.running -= 1
@@ -166,31 +183,34 @@ class _Board:
                 continue
             self.land(flight.node.name, error)
 
+    def abandon_interrupted(self, flights: list[Flight]) -> None:
+        """Count nodes abandoned on an interrupt as over, recording nothing of them."""
+        with self.lock:
+            self.running -= len(flights)
+            self.settle()
+
 
 def drive_in_threads(context: RunContext, workers: int, *, name_prefix: str) -> Result[None, RunError]:
     """Run the nodes of ``context`` on ``workers`` self-scheduling threads (see module doc)."""
-    watch = Watch(context.call, context.timeout_for) if context.timeout_for is not None else None
-    if watch is not None:
-        context = replace(context, call=watch.call)
+    watch = Watch(context.call, context.timeout_for)
+    context = replace(context, call=watch)
+    timed = watch if context.timeout_for is not None else None
     board = _Board(context)
-    with board.lock:
-        board.hand_out()
-        board.settle()
     threads = [
         threading.Thread(target=board.worker, name=f"{name_prefix}_{i}", daemon=True) for i in range(workers)
     ]
-    for thread in threads:
-        thread.start()
-    try:
+    try:  # an interrupt may land from here on, while the workers start too
+        with board.lock:
+            board.hand_out()
+            board.settle()
+        for thread in threads:
+            thread.start()
         # Bounded waits make this a checkpoint even while nodes run for long.
-        while not _wait(board, watch):
+        while not _wait(board, timed):
             interrupts.raise_if_requested()
         interrupts.raise_if_requested()
     except BaseException:
-        with board.lock:
-            board.stop()
-        while not _wait(board, watch):  # running nodes finish (or run out of time)
-            pass
+        _stop_interrupted(board, watch)
         _join(threads, watch)
         raise
     _join(threads, watch)
@@ -203,6 +223,19 @@ def drive_in_threads(context: RunContext, workers: int, *, name_prefix: str) -> 
     return Success(None)
 
 
+def _stop_interrupted(board: _Board, watch: Watch) -> None:
+    """Start no further node, give the running ones :data:`INTERRUPT_GRACE`, abandon those
+    still inside their call, and wait for the others (loading, in a hook, saving)."""
+    with board.lock:
+        board.stop()
+    try:
+        board.finished.wait(INTERRUPT_GRACE)
+    finally:  # a second interrupt during the grace ends it: no call may outlive the run
+        board.abandon_interrupted(watch.close())
+    while not board.finished.wait(CHECKPOINT_INTERVAL):
+        pass
+
+
 def _wait(board: _Board, watch: Watch | None) -> bool:
     """Wait a checkpoint interval (less if a time limit runs out sooner); whether the run is over."""
     if watch is None:
@@ -213,8 +246,8 @@ def _wait(board: _Board, watch: Watch | None) -> bool:
     return board.finished.is_set()
 
 
-def _join(threads: list[threading.Thread], watch: Watch | None) -> None:
+def _join(threads: list[threading.Thread], watch: Watch) -> None:
     """Wait for the worker threads to end, except those running an abandoned node."""
     for thread in threads:
-        if watch is None or thread not in watch.abandoned:
+        if thread.ident is not None and thread.ident not in watch.abandoned:  # None: never started
             thread.join()
