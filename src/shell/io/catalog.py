@@ -20,13 +20,9 @@ Errors as values
 ----------------
 Every public method that touches data (``load``, ``save``, ``exists``, ``release``,
 ``confirm``, ``get``) returns a plain ``returns.result.Result`` whose failure is a
-:class:`core.errors.DatasetError` naming the dataset (``error.dataset``), the operation
-(``error.reason``) and the cause (in the message; the original exception is chained as
-``__cause__``). The catalog is a shell object, so these methods do I/O, but they return
-``Result`` rather than ``IOResult``: runners call them directly, and dropping an IO marker
-is reserved to ``shell/api.py``. A dataset's own methods are third-party code that may
-raise anything: the catalog's methods are the documented boundary where any exception
-from a dataset becomes a ``Failure``, as Kedro wraps it into ``DatasetError``.
+:class:`core.errors.DatasetError` naming the dataset, the operation and the cause; the data
+operations (:mod:`shell.io.catalog_operations`) are the documented boundary where any
+exception from a dataset becomes a ``Failure``, as Kedro wraps it into ``DatasetError``.
 
 ``catalog[name]`` (``__getitem__``) is the one exception-raising accessor, for mapping
 syntax: it raises the ``DatasetError`` that :meth:`DataCatalog.get` would return.
@@ -38,22 +34,23 @@ version support fails instead of silently loading the current data.
 Dataset validation (``validator:`` in an entry): :mod:`shell.io.catalog_validation`.
 The dataset boundary (and a run's hot path): :mod:`shell.io.dataset_boundary`; building
 from configuration: :mod:`shell.io.catalog_construction`; versions:
-:mod:`shell.io.catalog_versions`.
+:mod:`shell.io.catalog_versions`; materialising datasets on first use:
+:mod:`shell.io.catalog_materialise`; dataset objects joining the catalog:
+:mod:`shell.io.catalog_registration`; data operations: :mod:`shell.io.catalog_operations`;
+queries that build nothing: :mod:`shell.io.catalog_queries`.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from returns.pipeline import is_successful
-from returns.result import Failure, Result, Success
+from returns.result import Result, Success
 
 from core.catalog.config import TYPE_KEY, CatalogConfig
-from core.catalog.dataset_spec import parse_dataset_spec
 from core.catalog.frozen_config import FrozenConfig, freeze, thaw_mapping
 from core.catalog.parameters import parameter_feed
 from core.catalog.resolution import (
@@ -62,18 +59,21 @@ from core.catalog.resolution import (
     match_user_pattern,
     resolve_entry,
 )
-from core.catalog.versioning import Version, reconcile_versions
-from core.errors import DatasetError, DatasetErrorReason
+from core.catalog.versioning import Version
+from core.errors import DatasetError
 from core.validation import ValidatorSpec
-from shell import log_names
-from shell.io import catalog_queries, catalog_validation
+from shell.io import (
+    catalog_materialise,
+    catalog_operations,
+    catalog_queries,
+    catalog_registration,
+    catalog_validation,
+)
 from shell.io.catalog_construction import catalog_from_config
-from shell.io.catalog_versions import RUNTIME_MEMORY, runtime_type_of, version_of, with_version
+from shell.io.catalog_versions import with_version
 from shell.io.config_resolver import CatalogConfigResolver
-from shell.io.contract import DatasetLike, is_dataset
-from shell.io.dataset_boundary import at_boundary, load_resolved, release_resolved, save_resolved
-from shell.io.memory import MemoryDataset
-from shell.io.type_resolver import build_dataset
+from shell.io.contract import DatasetLike
+from shell.io.dataset_boundary import load_resolved, release_resolved, save_resolved
 
 __all__ = [
     "DataCatalog",
@@ -85,14 +85,6 @@ __all__ = [
 
 if TYPE_CHECKING:
     from shell.validators import Validator
-
-_LOGGER = logging.getLogger(log_names.CATALOG)
-
-
-def _not_found(name: str) -> DatasetError:
-    return DatasetError(
-        DatasetErrorReason.NOT_FOUND, f"Dataset '{name}' not found in the catalog", dataset=name
-    )
 
 
 class DataCatalog:
@@ -141,33 +133,7 @@ class DataCatalog:
         self._save_validated: set[str] = set()
         # Materialising mutates the two dicts; thread runners call in from many threads.
         self._lock = threading.RLock()
-        for name, value in (datasets or {}).items():
-            if name in self._lazy:
-                _LOGGER.warning(
-                    "Cannot register dataset '%s' from config: a dataset with the same name "
-                    "was already provided in the `datasets` argument.",
-                    name,
-                )
-                del self._lazy[name]
-            self._datasets[name] = value if is_dataset(value) else MemoryDataset(data=value)  # type: ignore[assignment]
-        self._reconcile(self._datasets)
-
-    def _reconcile(self, datasets: Mapping[str, object]) -> None:
-        """Kedro's version check for dataset objects joining the catalog: their load versions
-        are pinned, their save version must be the catalog's.
-
-        Raises:
-            DatasetError: ``VERSION_EXISTS`` (Kedro's ``VersionAlreadyExistsError``): a
-                constructor and ``catalog[name] = ...`` cannot return a ``Result``.
-        """
-        reconciled = reconcile_versions(
-            ((name, version_of(dataset)) for name, dataset in datasets.items()),
-            self._load_versions,
-            self._save_version,
-        )
-        if not is_successful(reconciled):
-            raise reconciled.failure()
-        self._load_versions, self._save_version = reconciled.unwrap()
+        catalog_registration.register_initial(self, datasets or {})
 
     @classmethod
     def from_config(
@@ -324,7 +290,7 @@ class DataCatalog:
         with self._lock:
             dataset = self._datasets.get(name)
             if dataset is None:
-                built = self._materialise(name, fallback_to_runtime_pattern)
+                built = catalog_materialise.materialise(self, name, fallback_to_runtime_pattern)
                 if not is_successful(built):
                     return built
                 dataset = built.unwrap()
@@ -335,69 +301,7 @@ class DataCatalog:
     def get_all(self, names: Iterable[str]) -> Result[dict[str, DatasetLike], DatasetError]:
         """``get(name, fallback_to_runtime_pattern=True)`` for each of ``names`` under one
         lock, stopping at the first failure (a run's warm-up: one call, not one per dataset)."""
-        found: dict[str, DatasetLike] = {}
-        # Without user patterns, an undeclared name can only fall back to the runtime
-        # default; when that is a plain memory dataset it is built directly (what
-        # ``_materialise`` would do for it, minus resolving the name once per dataset).
-        fast = RUNTIME_MEMORY.get(runtime_type_of(self._runtime_default()))
-        if self._config.pattern_configs:
-            fast = None
-        entries, lazy = self._config.entries, self._lazy
-        with self._lock:
-            datasets = self._datasets
-            for name in names:
-                dataset = datasets.get(name)
-                if dataset is None:
-                    if fast is not None and name not in lazy and name not in entries:
-                        dataset = datasets[name] = fast()
-                    else:
-                        built = self._materialise(name, True)
-                        if not is_successful(built):
-                            return Failure(built.failure())
-                        dataset = built.unwrap()
-                found[name] = dataset
-        return Success(found)
-
-    def _materialise(self, name: str, fallback: bool) -> Result[DatasetLike, DatasetError]:
-        config = self._lazy.get(name)
-        if config is None:
-            resolution = resolve_entry(
-                self._config, name, self._runtime_default() if fallback else None
-            )
-            if resolution is None:
-                return Failure(_not_found(name))
-            if resolution.source is EntrySource.CATCH_ALL:
-                _LOGGER.warning(
-                    "Config from the dataset pattern '%s' in the catalog will be used to "
-                    "override the default dataset creation for '%s'",
-                    resolution.pattern,
-                    name,
-                )
-            config = resolution.config
-            if resolution.source is EntrySource.RUNTIME:
-                fast = RUNTIME_MEMORY.get(runtime_type_of(config))
-                if fast is not None:
-                    # The runtime default for undeclared names: built directly, as parsing
-                    # its one-key config would give the same dataset (a run builds one per
-                    # intermediate, so this is on every run's path).
-                    dataset: DatasetLike = fast()
-                    self._datasets[name] = dataset
-                    return Success(dataset)
-        spec = parse_dataset_spec(name, config)
-        if not is_successful(spec):
-            return Failure(spec.failure())
-        for note in spec.unwrap().notes:
-            _LOGGER.warning("%s: %s", name, note)
-        built = build_dataset(
-            spec.unwrap(),
-            load_version=self._load_versions.get(name),
-            save_version=self._save_version,
-        )
-        if is_successful(built):
-            self._lazy.pop(name, None)
-            self._datasets[name] = built.unwrap()
-            self._built_from[name] = thaw_mapping(config)
-        return built
+        return catalog_materialise.materialise_all(self, names)
 
     def __getitem__(self, name: str) -> DatasetLike:
         """The dataset called ``name`` (see :meth:`get`).
@@ -415,19 +319,12 @@ class DataCatalog:
 
         A value with the dataset methods is stored as is; anything else is wrapped in a
         ``MemoryDataset`` holding it.
+
+        Raises:
+            DatasetError: ``VERSION_EXISTS`` when a dataset object's versions clash with the
+                catalog's (Kedro's ``VersionAlreadyExistsError``).
         """
-        with self._lock:
-            if name in self._datasets or name in self._lazy:
-                _LOGGER.warning("Replacing dataset '%s'", name)
-                self._lazy.pop(name, None)
-                self._datasets.pop(name, None)
-                self._built_from.pop(name, None)
-                self._load_versions.pop(name, None)
-            if is_dataset(value):
-                self._reconcile({name: value})
-                self._datasets[name] = value  # type: ignore[assignment]
-            else:
-                self._datasets[name] = MemoryDataset(data=value)
+        catalog_registration.register(self, name, value)
 
     def add_parameters(self, parameters: Mapping[str, object]) -> None:
         """Feed the project's parameters: ``parameters``, ``params:<key>`` and, for nested
@@ -444,17 +341,7 @@ class DataCatalog:
             ``Success(data)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG``,
             ``VERSION_NOT_FOUND``, or ``LOAD`` with the dataset's error as cause.
         """
-        found = self.get(name, version=None if version is None else Version(version, None))
-        if not is_successful(found):
-            return Failure(found.failure())
-        dataset = found.unwrap()
-        _LOGGER.info("Loading data from %s (%s)...", name, type(dataset).__name__)
-        loaded = at_boundary(
-            name, dataset, dataset.load, DatasetErrorReason.LOAD, "Failed while loading data from dataset"
-        )
-        if not self._declares_validators or not is_successful(loaded):
-            return loaded
-        return catalog_validation.validated(self, name, loaded.unwrap(), "load")
+        return catalog_operations.load_data(self, name, version)
 
     def save(self, name: str, data: object) -> Result[None, DatasetError]:
         """Save ``data`` to ``name``. Nothing is written when the save fails.
@@ -463,32 +350,7 @@ class DataCatalog:
             ``Success(None)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG``,
             ``VERSION_EXISTS``, or ``SAVE`` (also for ``data is None``).
         """
-        found = self.get(name)
-        if not is_successful(found):
-            return Failure(found.failure())
-        dataset = found.unwrap()
-        if data is None:
-            return Failure(
-                DatasetError(
-                    DatasetErrorReason.SAVE,
-                    f"{name}: Saving 'None' to a 'Dataset' is not allowed",
-                    dataset=name,
-                )
-            )
-        _LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
-        if self._declares_validators:
-            # Validated before anything is written: a refused save leaves the stored data as it was.
-            checked = catalog_validation.validated(self, name, data, "save")
-            if not is_successful(checked):
-                return Failure(checked.failure())
-            data = checked.unwrap()
-        saved = at_boundary(
-            name, dataset, lambda: dataset.save(data), DatasetErrorReason.SAVE,
-            "Failed while saving data to dataset",
-        )
-        if not is_successful(saved):
-            self._save_validated.discard(name)
-        return saved
+        return catalog_operations.save_data(self, name, data)
 
     def exists(self, name: str) -> Result[bool, DatasetError]:
         """Whether ``name`` has data. An undeclared name does not exist (``Success(False)``)
@@ -498,16 +360,7 @@ class DataCatalog:
             ``Success(flag)``; ``Failure(DatasetError)``: ``CONFIG`` when the entry cannot
             be built, ``EXISTS`` when the dataset's check fails.
         """
-        if name not in self:
-            return Success(False)
-        found = self.get(name)
-        if not is_successful(found):
-            return Failure(found.failure())
-        dataset = found.unwrap()
-        return at_boundary(
-            name, dataset, lambda: bool(dataset.exists()), DatasetErrorReason.EXISTS,
-            "Failed during exists check for dataset",
-        )
+        return catalog_operations.data_exists(self, name)
 
     def release(self, name: str) -> Result[None, DatasetError]:
         """Release ``name``'s cached data (memory datasets forget their data).
@@ -516,14 +369,7 @@ class DataCatalog:
             ``Success(None)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG`` or
             ``RELEASE``.
         """
-        found = self.get(name)
-        if not is_successful(found):
-            return Failure(found.failure())
-        dataset = found.unwrap()
-        self._save_validated.discard(name)
-        return at_boundary(
-            name, dataset, dataset.release, DatasetErrorReason.RELEASE, "Failed during release for dataset"
-        )
+        return catalog_operations.release_data(self, name)
 
     def confirm(self, name: str) -> Result[None, DatasetError]:
         """Call the dataset's ``confirm()`` (e.g. to mark incremental data as processed).
@@ -532,23 +378,7 @@ class DataCatalog:
             ``Success(None)``; ``Failure(DatasetError)``: ``NOT_FOUND``, ``CONFIG`` when it
             has no ``confirm`` method or it fails.
         """
-        _LOGGER.info("Confirming dataset '%s'", name)
-        found = self.get(name)
-        if not is_successful(found):
-            return Failure(found.failure())
-        dataset = found.unwrap()
-        confirm = getattr(dataset, "confirm", None)
-        if not callable(confirm):
-            return Failure(
-                DatasetError(
-                    DatasetErrorReason.CONFIG,
-                    f"Dataset '{name}' does not have 'confirm' method",
-                    dataset=name,
-                )
-            )
-        return at_boundary(name, dataset, confirm, DatasetErrorReason.CONFIG, "Failed while confirming dataset").map(
-            lambda _: None
-        )
+        return catalog_operations.confirm_data(self, name)
 
     # -- printing and pickling ---------------------------------------------------------------
 

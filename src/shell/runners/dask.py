@@ -76,7 +76,8 @@ from returns.result import Failure, Result, Success
 from core.errors import RunError, RunErrorReason
 from core.scheduler import Progress, mark_failed, mark_submitted, next_ready, progress, start
 from shell import log_names
-from shell.runners.dask_driver import _Client, _Driver, _Flight
+from shell.runners.dask_client import _Client
+from shell.runners.dask_driver import _Driver, _Flight
 from shell.runners.dask_timeouts import Limits, reporting_starts, stop_task
 from shell.runners.progress import ProgressCallback, ProgressEvent, ProgressKind
 from shell.runners.runner import AbstractRunner, RunContext, _completed, _failed, _stuck

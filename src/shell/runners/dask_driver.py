@@ -1,91 +1,45 @@
 """The driver side of :class:`~shell.runners.dask.DaskRunner`: submitting and settling tasks.
 
 See :mod:`shell.runners.dask` for the design (what stays in the cluster, when hooks gather
-data, how failures are reported).
+data, how failures are reported). The client protocols are in :mod:`shell.runners.dask_client`
+(re-exported here), the failure reports in :mod:`shell.runners.dask_failures`, saving
+outputs in :mod:`shell.runners.dask_saving`.
 """
 
 from __future__ import annotations
 
 import inspect
-import logging
 import operator
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Protocol
 
 from pluggy import PluginManager
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from core.catalog.copy_modes import CopyMode
-from core.errors import DatasetError, RunError, RunErrorReason
+from core.errors import DatasetError, RunError
 from core.node import NameForm, Node
 from core.node_call import call_arguments
-from shell import log_names
 from shell.hooks.manager import call_before_node_run
 from shell.io.memory import MemoryDataset
+from shell.runners.dask_client import _Client, _Future
+from shell.runners.dask_failures import _NodeFailures, gather_for_hooks
+from shell.runners.dask_saving import _OutputSaver
 from shell.runners.dask_worker import _Chunks, _Copy, _invoke, _OutputsRejected, _Work
-from shell.runners.node_io import dataset_failure, save_outputs
+from shell.runners.node_io import dataset_failure
 from shell.runners.runner import RunContext
-from shell.runners.task import (
-    WorkerDied,
-    _async_generator_error,
-    _node_error,
-    _save_chunks,
-    _streams,
-    log_running,
-)
-from shell.runners.timeouts import NodeTimedOut
-from shell.runners.worker_io import crosses_processes, forget_versions
-from shell.runners.worker_job import SaveProblem, save_here
+from shell.runners.task import _async_generator_error, _save_chunks, _streams, log_running
 
 __all__ = ["_Client", "_Driver", "_Flight", "_Future"]
-
-_CATALOG_LOGGER = logging.getLogger(log_names.CATALOG)
 
 #: Hooks that receive a node's input data.
 _INPUT_HOOKS = ("after_dataset_loaded", "before_node_run", "after_node_run")
 #: Hooks that receive a node's output data.
 _OUTPUT_HOOKS = ("after_node_run", "before_dataset_saved", "after_dataset_saved")
-
-
-class _Future(Protocol):
-    """The part of ``distributed.Future`` the runner uses (Dask's methods are untyped)."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def status(self) -> str: ...
-
-    def exception(self) -> BaseException | None: ...
-
-    def release(self) -> None: ...
-
-
-class _Client(Protocol):
-    """The part of ``distributed.Client`` the runner uses."""
-
-    def submit(self, func: Callable[..., object], *args: object, key: str, pure: bool) -> _Future: ...
-
-    def gather(self, futures: Mapping[str, _Future]) -> dict[str, object]: ...
-
-    def cancel(self, futures: list[_Future]) -> None: ...
-
-    def close(self) -> None: ...
-
-    def retire_workers(self, workers: list[str], close_workers: bool, callback_timeout: float) -> object: ...
-
-    def subscribe_topic(
-        self, topic: str, handler: Callable[[tuple[float, Mapping[str, object]]], None]
-    ) -> None: ...
-
-    def unsubscribe_topic(self, topic: str) -> None: ...
-
-    def run_on_scheduler(self, function: Callable[..., object], *args: object) -> object: ...
 
 
 def _implemented(hooks: object, names: tuple[str, ...]) -> bool:
@@ -131,14 +85,12 @@ class _Driver:
         hooks = context.hooks
         self._gather_inputs = _implemented(hooks, _INPUT_HOOKS)
         self._gather_outputs = _implemented(hooks, _OUTPUT_HOOKS)
-        self._gather_on_error = _implemented(hooks, ("on_node_error",))
+        self._failures = _NodeFailures(
+            context, client, distributed, gather_on_error=_implemented(hooks, ("on_node_error",))
+        )
         self._free_outputs = context.pipeline.outputs()
-        self._datasets = context.run_tools().datasets
-        #: outputs a task saves next to the data (see :meth:`_save_there`)
-        self._saved_there: frozenset[str] = frozenset(
-            name
-            for name, dataset in self._datasets.items()
-            if not self._gather_outputs and crosses_processes(dataset)
+        self._saver = _OutputSaver(
+            context, client, distributed, self._failures, gather_outputs=self._gather_outputs
         )
 
     # -- submitting ---------------------------------------------------------------------
@@ -167,7 +119,7 @@ class _Driver:
         log_running(node)
         arguments = call_arguments(node, call_inputs)
         if not is_successful(arguments):
-            return Failure(self._node_error(node, ValueError(arguments.failure().message), seen))
+            return Failure(self._failures.node_error(node, ValueError(arguments.failure().message), seen))
         # The same structural mapping, applied to copy modes, says which argument slots
         # receive in-cluster intermediates.
         slots = call_arguments(node, self._copy_marks(node, call_inputs)).unwrap()
@@ -187,7 +139,7 @@ class _Driver:
                 key=f"{node.name}-{uuid.uuid4().hex}", pure=False,
             )
         except Exception as exc:  # task boundary: pickling runs the user's __reduce__ code
-            return Failure(self._not_sent(node, exc, seen))
+            return Failure(self._failures.not_sent(node, exc, seen))
         return Success(_Flight(node=node, task=task, inputs=seen, chunked=chunked))
 
     def _inputs(self, node: Node) -> Result[tuple[dict[str, object], dict[str, object]], RunError]:
@@ -254,13 +206,13 @@ class _Driver:
         if status == "error":
             exc = task.exception() or RuntimeError(f"the Dask task of node '{node.name}' failed")
             if isinstance(exc, self._distributed.KilledWorker):
-                return Failure(self._worker_died(node, exc, flight.inputs))
+                return Failure(self._failures.worker_died(node, exc, flight.inputs))
             if isinstance(exc, _OutputsRejected):
-                return Failure(self._node_error(node, ValueError(str(exc)), flight.inputs))
-            return Failure(self._node_error(node, exc, flight.inputs))
+                return Failure(self._failures.node_error(node, ValueError(str(exc)), flight.inputs))
+            return Failure(self._failures.node_error(node, exc, flight.inputs))
         # Cancelled or lost: the scheduler dropped the task (the cluster went away).
         return Failure(
-            self._worker_died(node, CancelledError(f"the Dask task is {status}"), flight.inputs)
+            self._failures.worker_died(node, CancelledError(f"the Dask task is {status}"), flight.inputs)
         )
 
     def _outputs(self, flight: _Flight) -> dict[str, _Future]:
@@ -292,7 +244,7 @@ class _Driver:
         futures = self._outputs(flight)
         kept = {name: f for name, f in futures.items() if self._keeps(name)}
         wanted = futures if self._gather_outputs else {
-            n: f for n, f in futures.items() if n not in kept and n not in self._saved_there
+            n: f for n, f in futures.items() if n not in kept and n not in self._saver.saved_there
         }
         fetched = self._fetch(node, wanted, flight.inputs)
         if not is_successful(fetched):
@@ -303,7 +255,7 @@ class _Driver:
             node=node, catalog=context.catalog, inputs=flight.inputs, outputs=outputs,
             is_async=context.is_async, run_id=context.run_id,
         )
-        saved = self._store(node, outputs, kept)
+        saved = self._saver.store(node, outputs, kept)
         if not is_successful(saved):
             return saved
         for name in node.confirms:
@@ -311,57 +263,6 @@ class _Driver:
             if not is_successful(confirmed):
                 return Failure(dataset_failure(node, confirmed.failure()))
         self._held.update(kept)
-        return Success(None)
-
-    def _store(self, node: Node, outputs: Mapping[str, object], kept: Mapping[str, _Future]) -> Result[None, RunError]:
-        """Save the outputs the catalog persists; fire the save hooks for the kept ones too."""
-        context = self._context
-        hooks = context.hooks
-        persisted = {name: value for name, value in outputs.items() if name not in kept}
-        if context.is_async and len(persisted) > 1:
-            for name in [n for n in persisted if n in self._saved_there]:
-                there = self._save_there(node, name, persisted.pop(name))
-                if not is_successful(there):
-                    return there
-            for name in kept:
-                hooks.hook.before_dataset_saved(dataset_name=name, data=outputs[name], node=node)
-                hooks.hook.after_dataset_saved(dataset_name=name, data=outputs[name], node=node)
-            return save_outputs(node, persisted, context.catalog, hooks, is_async=True)
-        # In output order, as the in-process runners fire the hooks.
-        for name, value in outputs.items():
-            if name in kept:
-                hooks.hook.before_dataset_saved(dataset_name=name, data=value, node=node)
-                hooks.hook.after_dataset_saved(dataset_name=name, data=value, node=node)
-                continue
-            if name in self._saved_there:
-                saved = self._save_there(node, name, value)
-            else:
-                saved = save_outputs(node, {name: value}, context.catalog, hooks, is_async=False)
-            if not is_successful(saved):
-                return saved
-        return Success(None)
-
-    def _save_there(self, node: Node, name: str, future: object) -> Result[None, RunError]:
-        """Save output ``name`` in the cluster, next to its data (``future``), with the record
-        the catalog makes: the bytes a sequential run writes, where gathering the data here
-        to save it would write a re-pickled copy (see :mod:`shell.runners.worker_io`). Only
-        when no hook needs the data before the save; the driver's dataset then forgets its
-        cached versions, as its own save would have made it."""
-        dataset = self._datasets[name]
-        try:
-            task = self._client.submit(
-                save_here, name, dataset, future, key=f"save-{name}-{uuid.uuid4().hex}", pure=False
-            )
-            problem = self._client.gather({name: task})[name]
-        except (self._distributed.KilledWorker, CancelledError) as exc:
-            return Failure(self._worker_died(node, exc, {}))
-        except Exception as exc:  # task boundary: pickling the dataset runs its own code
-            return Failure(self._not_sent(node, exc, {}))
-        if not (isinstance(problem, SaveProblem) and not problem.recorded):
-            _CATALOG_LOGGER.info("Saving data to %s (%s)...", name, type(dataset).__name__)
-        forget_versions(dataset)
-        if isinstance(problem, SaveProblem):
-            return Failure(dataset_failure(node, problem.error()))
         return Success(None)
 
     def _settle_chunks(self, flight: _Flight) -> Result[None, RunError]:
@@ -375,7 +276,7 @@ class _Driver:
         streams = _streams(node, iter(chunks.values))
         if not is_successful(streams):
             problem = ValueError(streams.failure().message)
-            return Failure(self._node_error(node, problem, flight.inputs))
+            return Failure(self._failures.node_error(node, problem, flight.inputs))
         produced = streams.unwrap()
         context.hooks.hook.after_node_run(
             node=node, catalog=context.catalog, inputs=flight.inputs, outputs=produced,
@@ -399,69 +300,17 @@ class _Driver:
         try:
             return Success(self._client.gather(dict(futures)))
         except (self._distributed.KilledWorker, CancelledError) as exc:
-            return Failure(self._worker_died(node, exc, inputs))
+            return Failure(self._failures.worker_died(node, exc, inputs))
         except Exception as exc:  # task boundary: unpickling runs the user's data's code
-            return Failure(self._not_sent(node, exc, inputs))
+            return Failure(self._failures.not_sent(node, exc, inputs))
 
     def _gather(self, futures: Mapping[str, _Future]) -> dict[str, object]:
         """Data for hooks; where it cannot be fetched the hooks see the futures."""
-        try:
-            gathered: dict[str, object] = self._client.gather(dict(futures))
-        except (self._distributed.KilledWorker, CancelledError, OSError):
-            return dict(futures)
-        return gathered
-
-    # -- failures -----------------------------------------------------------------------
-
-    def _error_inputs(self, inputs: Mapping[str, object]) -> dict[str, object]:
-        """The inputs ``on_node_error`` receives: data when it has an implementation."""
-        pending = {n: v for n, v in inputs.items() if isinstance(v, self._distributed.Future)}
-        if not (self._gather_on_error and pending):
-            return dict(inputs)
-        return {**inputs, **self._gather(pending)}
-
-    def _node_error(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:
-        context = self._context
-        return _node_error(
-            node, exc, context.hooks, context.catalog, self._error_inputs(inputs),
-            is_async=context.is_async, run_id=context.run_id,
-        )
-
-    def _worker_died(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:
-        context = self._context
-        died = WorkerDied(
-            f"the Dask worker running node '{node.name}' died (killed or crashed) or its task "
-            f"was cancelled before the node finished ({type(exc).__name__}: {exc}); no further "
-            "node was started"
-        )
-        died.__cause__ = exc
-        return _node_error(
-            node, died, context.hooks, context.catalog, self._error_inputs(inputs),
-            is_async=context.is_async, run_id=context.run_id, reason=RunErrorReason.WORKER_DIED,
-        )
+        return gather_for_hooks(self._client, self._distributed, futures)
 
     def timed_out(self, flight: _Flight, seconds: float) -> RunError:
         """The failure of a node stopped at its time limit (its task already cancelled)."""
-        context = self._context
-        return _node_error(
-            flight.node, NodeTimedOut(flight.node.name, seconds), context.hooks, context.catalog,
-            self._error_inputs(flight.inputs), is_async=context.is_async, run_id=context.run_id,
-            reason=RunErrorReason.TIMEOUT,
-        )
-
-    def _not_sent(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:
-        context = self._context
-        problem = TypeError(
-            f"the function or data of node '{node.name}' cannot be sent to or from the Dask "
-            f"cluster: {type(exc).__name__}: {exc}. Use ThreadRunner or SequentialRunner for "
-            "nodes whose function, inputs or outputs cannot be pickled."
-        )
-        problem.__cause__ = exc
-        return _node_error(
-            node, problem, context.hooks, context.catalog, self._error_inputs(inputs),
-            is_async=context.is_async, run_id=context.run_id,
-            reason=RunErrorReason.NOT_SERIALISABLE,
-        )
+        return self._failures.timed_out(flight.node, flight.inputs, seconds)
 
     # -- releasing ----------------------------------------------------------------------
 

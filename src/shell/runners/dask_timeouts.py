@@ -31,7 +31,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from core.node import Node
-from shell.runners.dask_driver import _Client, _Flight, _Future
+from shell.runners.dask_client import _Client, _Future
+from shell.runners.dask_driver import _Flight
 
 __all__ = ["POLL", "RETIRE_WITHIN", "Limits", "Start", "Starts", "reporting_starts", "stop_task"]
 
