@@ -41,13 +41,30 @@ class Cli:
         self.log = log
 
     def __call__(self, *args: str, env: Mapping[str, str] | None = None) -> dict[str, object]:
-        done = subprocess.run(
-            [KEDRO_PURE, *args, "--json"], cwd=self.project, env={**self.env, **(env or {})},
-            capture_output=True, text=True, timeout=TIMEOUT, check=False,
-        )
+        """What ``kedro-pure args --json`` prints; the command must succeed."""
+        done = self.run(*args, "--json", env=env, check=False)
         assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
         shown: dict[str, object] = json.loads(done.stdout)
         return shown
+
+    def run(
+        self, *args: str, env: Mapping[str, str] | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """``kedro-pure args`` in the project, with its fixed environment (plus ``env``)."""
+        return self._run([KEDRO_PURE, *args], env=env, check=check)
+
+    def python(self, script: str) -> list[str]:
+        """The stdout lines of ``python -c script`` in the project; it must exit 0."""
+        done = self._run([sys.executable, "-c", script], env=None, check=True)
+        return done.stdout.strip().splitlines()
+
+    def _run(
+        self, command: list[str], *, env: Mapping[str, str] | None, check: bool
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=self.project, env={**self.env, **(env or {})},
+            capture_output=True, text=True, timeout=TIMEOUT, check=check,
+        )
 
     def plan(self, *args: str, env: Mapping[str, str] | None = None) -> dict[str, object]:
         return self("plan", "--only-changed", *args, env=env)
@@ -65,6 +82,17 @@ def _cached(cli: Cli) -> Cli:
     first = cli("run", "--only-changed")
     assert first["nodes_run"] == 0 and first["from_cache"] is False
     return cli
+
+
+def project_import_probe(project: Path) -> str:
+    """A ``python -c`` script: a ``run --only-changed --json`` through the CLI's ``main``, then
+    ``IMPORTED <code>`` or ``NOT IMPORTED <code>``: whether the project's package was imported."""
+    package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
+    return (
+        "import sys\nfrom shell.cli.main import main\n"
+        "code = main(['-q', 'run', '--only-changed', '--json'])\n"
+        f"print('IMPORTED' if any(m.split('.')[0] == {package!r} for m in sys.modules) else 'NOT IMPORTED', code)\n"
+    )
 
 
 def _decisions(plan: Mapping[str, object]) -> list[tuple[object, ...]]:
@@ -96,8 +124,7 @@ def test_a_no_op_after_a_no_op_is_served_from_the_cache_and_recorded(cli: Cli) -
 
 def test_the_text_plan_says_it_came_from_the_cache_and_why_that_is_valid(cli: Cli) -> None:
     _cached(cli)
-    done = subprocess.run([KEDRO_PURE, "plan", "--only-changed"], cwd=cli.project, env=cli.env,
-                          capture_output=True, text=True, timeout=TIMEOUT, check=True)
+    done = cli.run("plan", "--only-changed")
     assert "0 of 10 node(s) would run (--only-changed)" in done.stdout
     assert "This plan came from the plan cache" in done.stdout
     assert "the bytes of every file under the project's source directory" in done.stdout
@@ -105,21 +132,11 @@ def test_the_text_plan_says_it_came_from_the_cache_and_why_that_is_valid(cli: Cl
 
 def test_a_cache_hit_imports_none_of_the_project(cli: Cli) -> None:
     _cached(cli)
-    package = next(p.name for p in (cli.project / "src").iterdir() if p.is_dir())
-    probe = (
-        "import sys\nfrom shell.cli.main import main\n"
-        "code = main(['-q', 'run', '--only-changed', '--json'])\n"
-        f"print('IMPORTED' if any(m.split('.')[0] == {package!r} for m in sys.modules) else 'NOT IMPORTED', code)\n"
-    )
-
-    def run_in_python() -> list[str]:
-        done = subprocess.run([sys.executable, "-c", probe], cwd=cli.project, env=cli.env,
-                              capture_output=True, text=True, timeout=TIMEOUT, check=True)
-        return done.stdout.strip().splitlines()
+    probe = project_import_probe(cli.project)
 
     # `python -c` has another import path than the console script: its first no-op plans
     # in full (importing the project) and caches; the second is served from the cache.
-    first, second = run_in_python(), run_in_python()
+    first, second = cli.python(probe), cli.python(probe)
     assert first[-1] == "IMPORTED 0" and '"from_cache": false' in "".join(first)
     assert second[-1] == "NOT IMPORTED 0" and '"from_cache": true' in "".join(second)
 
@@ -135,15 +152,10 @@ def test_a_command_line_seen_before_is_served_before_the_command_line_starts(cli
         "    print('EXIT', exit.code, 'click' in sys.modules, 'rich' in sys.modules)\n"
     )
 
-    def run_script() -> list[str]:
-        done = subprocess.run([sys.executable, "-c", probe], cwd=cli.project, env=cli.env,
-                              capture_output=True, text=True, timeout=TIMEOUT, check=True)
-        return done.stdout.strip().splitlines()
-
     # `python -c` has another import path than the console script, a part of the key: the
     # first plans in full through the command line, which caches the plan and remembers its
     # parsing of these words; the second is served before click or rich are imported.
-    first, second = run_script(), run_script()
+    first, second = cli.python(probe), cli.python(probe)
     assert first[-1] == "EXIT 0 True True" and '"from_cache": false' in "".join(first)
     assert second[-1] == "EXIT 0 False False" and '"from_cache": true' in "".join(second)
     served = json.loads("".join(second[:-1]))

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.unit.cli_projects import KEDRO_PURE, PARAMETERS_YML, TIMEOUT, write_cli_project
-from tests.unit.test_plan_cache import EDITS, Cli, _decisions
+from tests.unit.cli_projects import PARAMETERS_YML, write_cli_project
+from tests.unit.test_plan_cache import EDITS, Cli, _decisions, project_import_probe
 
 
 def _after_a_run_that_ran_nodes(cli: Cli) -> Cli:
@@ -115,9 +113,7 @@ def test_a_failed_keep_going_run_caches_nothing(cli: Cli) -> None:
     cli("run")
     # `summarise` reads model.factor, and KP_FAIL makes it fail.
     (cli.project / "conf" / "base" / "parameters.yml").write_text(PARAMETERS_YML.replace("factor: 10", "factor: 12"))
-    env = {**cli.env, "KP_FAIL": "1"}
-    done = subprocess.run([KEDRO_PURE, "run", "--only-changed", "--keep-going", "--json"], cwd=cli.project, env=env,
-                          capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    done = cli.run("run", "--only-changed", "--keep-going", "--json", env={"KP_FAIL": "1"}, check=False)
     assert done.returncode != 0 and json.loads(done.stdout)["nodes_run"] != 0
 
     assert cli.plan(env={"KP_FAIL": "1"})["from_cache"] is False
@@ -125,17 +121,10 @@ def test_a_failed_keep_going_run_caches_nothing(cli: Cli) -> None:
 
 def test_the_served_no_op_after_a_run_imports_none_of_the_project(cli: Cli) -> None:
     cli("run")
-    package = next(p.name for p in (cli.project / "src").iterdir() if p.is_dir())
-    probe = (
-        "import sys\nfrom shell.cli.main import main\n"
-        "code = main(['-q', 'run', '--only-changed', '--json'])\n"
-        f"print('IMPORTED' if any(m.split('.')[0] == {package!r} for m in sys.modules) else 'NOT IMPORTED', code)\n"
-    )
+    probe = project_import_probe(cli.project)
 
     def run_in_python() -> tuple[dict[str, object], str]:
-        done = subprocess.run([sys.executable, "-c", probe], cwd=cli.project, env=cli.env,
-                              capture_output=True, text=True, timeout=TIMEOUT, check=True)
-        *shown, last = done.stdout.strip().splitlines()
+        *shown, last = cli.python(probe)
         return json.loads("".join(shown)), last
 
     # `python -c` has its own import path (a part of the key): both runs in the same way.
@@ -159,8 +148,7 @@ def test_a_served_no_op_calls_no_hook_and_no_plan_cache_calls_them(cli: Cli) -> 
     cli.log.write_text("")
 
     served = cli("run", "--only-changed")
-    planned = subprocess.run([KEDRO_PURE, "plan", "--only-changed"], cwd=cli.project, env=cli.env,
-                             capture_output=True, text=True, timeout=TIMEOUT, check=True)
+    planned = cli.run("plan", "--only-changed")
     assert served["from_cache"] is True and cli.log.read_text() == ""
     assert "no hook was called" in planned.stdout and "--no-plan-cache starts the project" in planned.stdout
 
