@@ -13,6 +13,7 @@ from kedro.config import OmegaConfigLoader as KedroLoader
 from omegaconf.basecontainer import BaseContainer
 
 from shell.config import OmegaConfigLoader
+from tests.unit.file_trees import write_tree
 
 pytestmark = [pytest.mark.differential, pytest.mark.filterwarnings("ignore::UserWarning")]
 
@@ -26,14 +27,6 @@ def _restore_omegaconf_resolvers() -> Iterator[None]:
     saved = dict(BaseContainer._resolvers)
     yield
     BaseContainer._resolvers = saved
-
-
-def write_tree(root: Path, files: Mapping[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def outcome(factory: Callable[[], Mapping[str, object]], key: str) -> tuple[str, object]:

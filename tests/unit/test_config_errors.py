@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +11,9 @@ from returns.result import Failure, Result, Success
 
 from core.errors import ConfigError, ConfigErrorReason
 from shell.config import OmegaConfigLoader
+from tests.unit.file_trees import write_tree
 
 PROJECT_ARGS: dict[str, Any] = {"base_env": "base", "default_run_env": "local"}
-
-
-def write_tree(root: Path, files: Mapping[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def load(conf: Path, key: str, **kwargs: Any) -> Result[dict[str, object], ConfigError]:

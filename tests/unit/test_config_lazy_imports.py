@@ -25,6 +25,7 @@ from returns.result import Failure
 from shell.config import OmegaConfigLoader
 from shell.config.parsing import parse_plain_document
 from shell.config.source import FsspecConfigSource, LocalConfigSource, open_config_source
+from tests.unit.file_trees import write_tree
 
 #: Documents that exercise the YAML loader: OmegaConf's float rule, no timestamps, YAML 1.1
 #: booleans, anchors, duplicate keys, syntax errors, an alias bomb past OmegaConf's limit.
@@ -83,12 +84,9 @@ def test_plain_documents_read_the_same_without_omegaconf_imported() -> None:
 
 
 def _conf(root: Path, files: dict[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / "conf" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    (root / "conf" / "local").mkdir(exist_ok=True)
-    return root / "conf"
+    conf = write_tree(root / "conf", files)
+    (conf / "local").mkdir(exist_ok=True)
+    return conf
 
 
 def test_a_plain_project_loads_without_omegaconf_or_fsspec(tmp_path: Path) -> None:
@@ -124,18 +122,18 @@ def test_interpolations_still_resolve_when_omegaconf_comes_late(tmp_path: Path) 
 
 
 def _tree(root: Path) -> None:
-    for relative, text in {
-        "base/catalog.yml": "a: 1\n",
-        "base/.hidden.yml": "h: 1\n",
-        "base/nested/deep/parameters_x.yml": "p: 1\n",
-        "base/nested/notes.txt": "n",
-        "base/latin1.yml": "",
-        "outside/shared.yml": "s: 1\n",
-        "local/.gitkeep": "",
-    }.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_tree(
+        root,
+        {
+            "base/catalog.yml": "a: 1\n",
+            "base/.hidden.yml": "h: 1\n",
+            "base/nested/deep/parameters_x.yml": "p: 1\n",
+            "base/nested/notes.txt": "n",
+            "base/latin1.yml": "",
+            "outside/shared.yml": "s: 1\n",
+            "local/.gitkeep": "",
+        },
+    )
     (root / "base" / "latin1.yml").write_bytes(b"a: \xe9\n")
     (root / "base" / "linked_dir").symlink_to(root / "outside", target_is_directory=True)
     (root / "base" / "linked_file.yml").symlink_to(root / "outside" / "shared.yml")

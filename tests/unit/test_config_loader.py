@@ -17,6 +17,7 @@ from core.config import loader_settings
 from core.errors import ConfigError, ConfigErrorReason
 from shell.config import AbstractConfigLoader, OmegaConfigLoader, load_config
 from shell.config.source import ConfigSource
+from tests.unit.file_trees import write_tree
 
 PROJECT_ARGS: dict[str, Any] = {"base_env": "base", "default_run_env": "local"}
 
@@ -49,14 +50,6 @@ class InMemorySource:
 def memory_loader(envs: Mapping[str, Mapping[str, str]], **kwargs: Any) -> OmegaConfigLoader:
     source: ConfigSource = InMemorySource(envs)
     return OmegaConfigLoader("mem", source=source, **{**PROJECT_ARGS, **kwargs})
-
-
-def write_tree(root: Path, files: Mapping[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 # -- merging environments -----------------------------------------------------------------------
