@@ -13,17 +13,14 @@ import os
 import signal
 import sqlite3
 from multiprocessing.connection import Connection
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from returns.io import IOResult, IOSuccess
+from returns.io import IOSuccess
 
-from core.errors import StoreError
 from shell.store import RunOutcome, SQLiteStore, list_sessions, store_file
+from tests.unit.store_writers import run_writer_processes, value_of
 
-T = TypeVar("T")
 WRITERS = 8
 SESSIONS_PER_WRITER = 10
 
@@ -32,37 +29,10 @@ pytestmark = pytest.mark.timeout(120)
 _spawn = multiprocessing.get_context("spawn")
 
 
-def value_of(result: IOResult[T, StoreError]) -> T:
-    box: list[T] = []
-    result.map(box.append)
-    assert box, f"expected a success, got {result}"
-    return box[0]
-
-
-def _write_sessions(path: str, writer: int, barrier: Barrier) -> None:
-    """One writer process: saves its sessions, each with one finished run."""
-    barrier.wait()
-    for index in range(SESSIONS_PER_WRITER):
-        session_id = f"w{writer}-s{index}"
-        store = value_of(SQLiteStore.open(path, session_id, busy_timeout=60))
-        store.update({"session_id": session_id, "writer": writer, "index": index})
-        value_of(store.save())
-        key = value_of(store.record_run_started(session_id, {"run_id": session_id}))
-        value_of(store.record_run_finished(key, RunOutcome.SUCCESS))
-
-
 def test_concurrent_writers_lose_no_record(tmp_path: Path) -> None:
     path = str(tmp_path / "sessions")  # not created yet: the writers race to create it
-    barrier = _spawn.Barrier(WRITERS)
-    writers = [
-        _spawn.Process(target=_write_sessions, args=(path, writer, barrier))
-        for writer in range(WRITERS)
-    ]
-    for process in writers:
-        process.start()
-    for process in writers:
-        process.join()
-    assert [process.exitcode for process in writers] == [0] * WRITERS
+    exit_codes = run_writer_processes(path, WRITERS, SESSIONS_PER_WRITER, busy_timeout=60)
+    assert exit_codes == [0] * WRITERS
 
     sessions = value_of(list_sessions(path))
     expected = {f"w{w}-s{i}" for w in range(WRITERS) for i in range(SESSIONS_PER_WRITER)}

@@ -9,36 +9,20 @@ import os
 import signal
 import sqlite3
 from multiprocessing.connection import Connection
-from multiprocessing.synchronize import Barrier
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from returns.io import IOResult, IOSuccess
+from returns.io import IOSuccess
 
-from core.errors import StoreError, StoreErrorReason
+from core.errors import StoreErrorReason
 from core.liveness import ProcessFacts, ProcessId, gone, parse_process_id
 from shell.processes import this_process
 from shell.store import RunOutcome, SQLiteStore, list_sessions, store_file
 from shell.store.sqlite import reap_crashed_runs
+from tests.unit.store_writers import error_of, run_writer_processes, value_of
 
-T = TypeVar("T")
 pytestmark = pytest.mark.timeout(240)
 _spawn = multiprocessing.get_context("spawn")
-
-
-def value_of(result: IOResult[T, StoreError]) -> T:
-    box: list[T] = []
-    result.map(box.append)
-    assert box, f"expected a success, got {result}"
-    return box[0]
-
-
-def error_of(result: IOResult[T, StoreError]) -> StoreError:
-    box: list[StoreError] = []
-    result.alt(box.append)
-    assert box, f"expected a failure, got {result}"
-    return box[0]
 
 
 def _start_run_then_hang(path: str, session_id: str, ready: Connection) -> None:
@@ -134,27 +118,10 @@ WRITERS = 32
 SESSIONS = 10
 
 
-def _write_many(path: str, writer: int, barrier: Barrier) -> None:
-    barrier.wait()
-    for index in range(SESSIONS):
-        session_id = f"w{writer}-s{index}"
-        store = value_of(SQLiteStore.open(path, session_id))
-        store["index"] = index
-        value_of(store.save())
-        key = value_of(store.record_run_started(session_id, {}))
-        value_of(store.record_run_finished(key, RunOutcome.SUCCESS))
-
-
 @pytest.mark.slow
 def test_32_writer_processes_with_the_default_deadline_lose_nothing(tmp_path: Path) -> None:
     path = str(tmp_path / "sessions")
-    barrier = _spawn.Barrier(WRITERS)
-    writers = [_spawn.Process(target=_write_many, args=(path, w, barrier)) for w in range(WRITERS)]
-    for process in writers:
-        process.start()
-    for process in writers:
-        process.join()
-    assert [p.exitcode for p in writers] == [0] * WRITERS
+    assert run_writer_processes(path, WRITERS, SESSIONS) == [0] * WRITERS
     sessions = value_of(list_sessions(path))
     assert len(sessions) == WRITERS * SESSIONS
     assert all([r.outcome for r in s.runs] == [RunOutcome.SUCCESS] for s in sessions)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from returns.io import IOResult, IOSuccess
+from returns.io import IOSuccess
 
 from core.errors import StoreError, StoreErrorReason
 from shell.store import (
@@ -19,23 +18,9 @@ from shell.store import (
     list_sessions,
     store_file,
 )
+from tests.unit.store_writers import error_of, value_of
 
-T = TypeVar("T")
 SID = "2026-11-23T18.54.00.103Z"
-
-
-def value_of(result: IOResult[T, StoreError]) -> T:
-    box: list[T] = []
-    result.map(box.append)
-    assert box, f"expected a success, got {result}"
-    return box[0]
-
-
-def error_of(result: IOResult[object, StoreError]) -> StoreError:
-    box: list[StoreError] = []
-    result.alt(box.append)
-    assert box, f"expected a failure, got {result}"
-    return box[0]
 
 
 class Clock:
