@@ -432,9 +432,8 @@ class KedroSession(AbstractSession):
             return Failure(outcome.failure())
         return Success(None)
 
-    def __enter__(self) -> Self:
-        return self
-
+    # ``__enter__`` is AbstractSession's (returns the session); ``__exit__`` also records the
+    # exception that ended the ``with`` block in the store and logs a store that failed to save.
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
