@@ -386,20 +386,45 @@ def kedro_pure(
     *args: str,
     cwd: Path,
     env: Mapping[str, str] | None = None,
+    timeout: float = TIMEOUT,
 ) -> Done:
-    """Run the real ``kedro-pure`` console script in ``cwd`` and wait for it."""
+    """Run the real ``kedro-pure`` console script in ``cwd`` and wait for it (at most
+    ``timeout`` seconds: a test that passes a shorter bound fails if the run hangs past it)."""
+    return _run_logged([KEDRO_PURE, *args], tuple(args), cwd=cwd, env=env, timeout=timeout)
+
+
+def python_script(
+    script: str,
+    *args: str,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = TIMEOUT,
+) -> Done:
+    """Run ``python -c script args`` (this interpreter, the CLI's environment) in ``cwd``."""
+    command = [sys.executable, "-c", script, *args]
+    return _run_logged(command, ("-c", "<script>", *args), cwd=cwd, env=env, timeout=timeout)
+
+
+def _run_logged(
+    command: list[str],
+    shown: tuple[str, ...],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None,
+    timeout: float,
+) -> Done:
     with _ran_log() as log:
         done = subprocess.run(
-            [KEDRO_PURE, *args],
+            command,
             cwd=cwd,
             env=cli_env({**(env or {}), "KP_RAN_LOG": str(log)}),
             capture_output=True,
             text=True,
-            timeout=TIMEOUT,
+            timeout=timeout,
             check=False,
         )
         written = log.read_text()
-    return Done(tuple(args), done.returncode, done.stdout, done.stderr, written)
+    return Done(shown, done.returncode, done.stdout, done.stderr, written)
 
 
 def kedro_pure_all(

@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -35,7 +33,7 @@ from shell.runners import ThreadRunner
 from shell.runners.task import call_here
 from shell.runners.thread_timeouts import Watch, Withdrawn
 from shell.store.history import list_sessions
-from tests.unit.cli_projects import cli_env, interrupt_when, kedro_pure, write_cli_project
+from tests.unit.cli_projects import interrupt_when, kedro_pure, python_script, write_cli_project
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -237,16 +235,9 @@ _SESSION_SCRIPT = textwrap.dedent(
 
 def test_session_run_returns_the_interrupted_failure_while_the_node_still_sleeps(tmp_path: Path) -> None:
     root = write_cli_project(tmp_path / "proj")
-    done = subprocess.run(
-        [sys.executable, "-c", _SESSION_SCRIPT, str(root)],
-        cwd=root,
-        env=cli_env({"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}),
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_BOUND,
-        check=False,
-    )
-    assert (done.returncode, done.stdout.strip()) == (0, "INTERRUPTED"), done.stderr
+    marker = {"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}
+    done = python_script(_SESSION_SCRIPT, str(root), cwd=root, env=marker, timeout=PROCESS_BOUND)
+    assert (done.code, done.stdout.strip()) == (0, "INTERRUPTED"), done.stderr
     sessions = to_result(list_sessions(root / "sessions")).unwrap()
     assert [run.outcome for run in sessions[-1].runs] == [RunOutcome.INTERRUPTED]
 

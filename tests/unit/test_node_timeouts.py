@@ -6,7 +6,6 @@ own tests are in ``test_node_timeouts_dask.py``; the command line is tested with
 from __future__ import annotations
 
 import logging
-import subprocess
 import time
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from core.timeouts import bad_tags, timeout_of
 from shell.io.catalog import DataCatalog
 from shell.runners import ParallelRunner, SequentialRunner, ThreadRunner
 from shell.runners.runner import AbstractRunner
-from tests.unit.cli_projects import KEDRO_PURE, cli_env, write_cli_project
+from tests.unit.cli_projects import Done, kedro_pure, write_cli_project
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -106,22 +105,22 @@ def test_nodes_within_their_limit_are_untouched() -> None:
     assert is_successful(runner.run(p, DataCatalog({"a": 1})))
 
 
+def _sleepy_run(tmp_path: Path, root: Path, *args: str) -> Done:
+    """``kedro-pure run args`` with the project's ``nap`` node sleeping for a minute."""
+    marker = {"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}
+    return kedro_pure("run", *args, cwd=root, env=marker, timeout=BOUND)
+
+
 @pytest.mark.parametrize(
     "runner",
     ["SequentialRunner", "ParallelRunner", pytest.param("DaskRunner", marks=pytest.mark.slow)],
 )
 def test_the_cli_option_fails_the_run_with_the_resume_command(tmp_path: Path, runner: str) -> None:
     root = write_cli_project(tmp_path / "proj")
-    done = subprocess.run(
-        [KEDRO_PURE, "run", "--runner", runner, "--pipelines", "prep,report", "--node-timeout", "1"],
-        cwd=root,
-        env=cli_env({"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}),
-        capture_output=True,
-        text=True,
-        timeout=BOUND,
-        check=False,
+    done = _sleepy_run(
+        tmp_path, root, "--runner", runner, "--pipelines", "prep,report", "--node-timeout", "1"
     )
-    assert done.returncode == 5, done.stderr
+    assert done.code == 5, done.stderr
     assert "node 'nap' did not finish within its time limit of 1 s" in done.stderr
     assert "--from-nodes" in done.stderr
 
@@ -138,14 +137,6 @@ def test_a_config_file_sets_the_run_time_limit(tmp_path: Path) -> None:
     root = write_cli_project(tmp_path / "proj")
     config = tmp_path / "run.yml"
     config.write_text("run:\n  pipelines: prep,report\n  node_timeout: 1\n")
-    done = subprocess.run(
-        [KEDRO_PURE, "run", "--config", str(config)],
-        cwd=root,
-        env=cli_env({"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}),
-        capture_output=True,
-        text=True,
-        timeout=BOUND,
-        check=False,
-    )
-    assert done.returncode == 5, done.stderr
+    done = _sleepy_run(tmp_path, root, "--config", str(config))
+    assert done.code == 5, done.stderr
     assert "node 'nap' did not finish within its time limit of 1 s" in done.stderr

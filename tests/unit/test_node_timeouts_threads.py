@@ -31,7 +31,7 @@ from core.resume import ResumePlan
 from shell.hooks import _create_hook_manager, hook_impl
 from shell.io.catalog import DataCatalog
 from shell.runners import ThreadRunner
-from tests.unit.cli_projects import KEDRO_PURE, cli_env, write_cli_project
+from tests.unit.cli_projects import kedro_pure, python_script, write_cli_project
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -262,36 +262,20 @@ _SESSION_SCRIPT = textwrap.dedent(
 
 def test_session_run_returns_the_failure_while_the_node_still_sleeps(tmp_path: Path) -> None:
     root = write_cli_project(tmp_path / "proj")
-    done = subprocess.run(
-        [sys.executable, "-c", _SESSION_SCRIPT, str(root)],
-        cwd=root,
-        env=cli_env({"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}),
-        capture_output=True,
-        text=True,
-        timeout=BOUND,
-        check=False,
-    )
-    assert (done.returncode, done.stdout.strip()) == (0, "TIMEOUT nap"), done.stderr
+    marker = {"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}
+    done = python_script(_SESSION_SCRIPT, str(root), cwd=root, env=marker, timeout=BOUND)
+    assert (done.code, done.stdout.strip()) == (0, "TIMEOUT nap"), done.stderr
 
 
 def test_the_cli_exits_with_the_timeout_code_without_waiting_for_the_thread(tmp_path: Path) -> None:
     root = write_cli_project(tmp_path / "proj")
-    done = subprocess.run(
-        [KEDRO_PURE, "run", "--runner", "ThreadRunner", "--pipelines", "prep,report", "--node-timeout", "1"],
-        cwd=root,
-        env=cli_env({"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}),
-        capture_output=True,
-        text=True,
-        timeout=BOUND,
-        check=False,
-    )
-    assert done.returncode == 5, done.stderr
+    args = ("run", "--runner", "ThreadRunner", "--pipelines", "prep,report", "--node-timeout", "1")
+    marker = {"KP_SLEEP_MARKER": str(tmp_path / "sleeping")}
+    done = kedro_pure(*args, cwd=root, env=marker, timeout=BOUND)
+    assert done.code == 5, done.stderr
     assert "node 'nap' did not finish within its time limit of 1 s" in done.stderr
     assert "--from-nodes" in done.stderr
-    sessions = subprocess.run(
-        [KEDRO_PURE, "sessions", "list"], cwd=root, env=cli_env(), capture_output=True, text=True,
-        timeout=BOUND, check=False,
-    )
+    sessions = kedro_pure("sessions", "list", cwd=root, timeout=BOUND)
     assert "failed" in sessions.stdout, sessions.stdout + sessions.stderr
 
 
