@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import statistics
 import time
@@ -388,7 +389,7 @@ def bench_speedup(nodes: int, workers: int, rounds: int) -> None:
     free["params:iterations"] = iterations
     p = ours_pipeline(specs, burn)
     kp = kedro_pipeline(specs, burn)
-    runs: dict[str, Callable[[], None]] = {
+    runs: dict[str, Callable[[], object]] = {
         "ours SequentialRunner": lambda: run_ours(SequentialRunner(), p, free),
         "ours ThreadRunner": lambda: run_ours(ThreadRunner(max_workers=workers), p, free),
         "ours ParallelRunner": lambda: run_ours(ParallelRunner(max_workers=workers), p, free),
@@ -397,6 +398,10 @@ def bench_speedup(nodes: int, workers: int, rounds: int) -> None:
         "Kedro ParallelRunner": lambda: run_kedro(
             lambda: KedroParallelRunner(max_workers=workers), kp, free, shared=True
         ),
+        # The floors, measured under the same load: the functions in a plain loop, and a plain
+        # process pool (started and stopped inside the timing, as a runner's workers are).
+        "floor SequentialRunner": lambda: [burn(i, iterations) for i in range(nodes)],
+        "floor ParallelRunner": lambda: _pool_map(workers, nodes, iterations),
     }
     # Rounds interleave the runners, so that a change of load on the machine affects all alike.
     samples: dict[str, list[float]] = {name: [] for name in runs}
@@ -410,16 +415,24 @@ def bench_speedup(nodes: int, workers: int, rounds: int) -> None:
     )
     print(
         "| runner | kedro-pure | vs own SequentialRunner | Kedro 1.7.0 | vs own SequentialRunner "
-        "| floor (perfect split) |"
+        "| floor (perfect split) | floor measured (plain loop / process pool) | kedro-pure / measured floor |"
     )
-    print("|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for runner in ("SequentialRunner", "ThreadRunner", "ParallelRunner"):
         ours, kedro = median[f"ours {runner}"], median[f"Kedro {runner}"]
+        # A thread pool cannot beat the loop for GIL-holding nodes, so the loop is its floor too.
+        floor = median["floor ParallelRunner" if runner == "ParallelRunner" else "floor SequentialRunner"]
         print(
             f"| {runner} | {fmt(ours)} | {ours / median['ours SequentialRunner']:.2f}x | {fmt(kedro)} | "
             f"{kedro / median['Kedro SequentialRunner']:.2f}x | "
-            f"{(1.0 if runner == 'SequentialRunner' else 1 / workers):.2f}x |"
+            f"{(1.0 if runner == 'SequentialRunner' else 1 / workers):.2f}x | "
+            f"{fmt(floor)} ({floor / median['floor SequentialRunner']:.2f}x) | {ours / floor:.2f}x |"
         )
+
+
+def _pool_map(workers: int, nodes: int, iterations: int) -> None:
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.starmap(burn, [(i, iterations) for i in range(nodes)])
 
 
 def _timed(work: Callable[[], object]) -> float:
