@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -21,18 +20,19 @@ from pathlib import Path
 
 import pytest
 
-from core.node import Node, node
+from core.node import node
 from core.node_call import CallArguments
 from core.pipeline import pipeline
 from core.store_records import RunOutcome
 from shell import interrupts
 from shell.api import to_result
-from shell.hooks import _create_hook_manager, hook_impl
+from shell.hooks import _create_hook_manager
 from shell.io.catalog import DataCatalog
 from shell.runners import ThreadRunner
 from shell.runners.task import call_here
 from shell.runners.thread_timeouts import Watch, Withdrawn
 from shell.store.history import list_sessions
+from tests.unit.blocked_nodes import Blocker, Recorder, inc
 from tests.unit.cli_projects import interrupt_when, kedro_pure, python_script, write_cli_project
 
 pytestmark = pytest.mark.timeout(180)
@@ -43,40 +43,6 @@ BOUND = 30.0
 PROCESS_BOUND = 45
 
 
-class Blocker:
-    """A node function blocked in one C call (an event's wait, or a socket read) until
-    :meth:`release`; then it returns its input."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.entered = threading.Event()
-        self.returned = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self._event = threading.Event()
-        self._reader, self._writer = socket.socketpair()
-
-    def __call__(self, x: int) -> int:
-        self.threads.append(threading.current_thread())
-        self.entered.set()
-        try:
-            if self.kind == "event":
-                self._event.wait()
-            else:
-                self._reader.recv(1)
-            return x
-        finally:
-            self.returned.set()
-
-    def release(self) -> None:
-        self._event.set()
-        self._writer.send(b"x")
-        for thread in self.threads:
-            thread.join(BOUND)
-            assert not thread.is_alive(), f"{thread.name} still runs after its node returned"
-        self._reader.close()
-        self._writer.close()
-
-
 @pytest.fixture(params=["event", "recv"])
 def blocker(request: pytest.FixtureRequest) -> Iterator[Blocker]:
     made = Blocker(request.param)
@@ -85,31 +51,6 @@ def blocker(request: pytest.FixtureRequest) -> Iterator[Blocker]:
     finally:
         if not made.returned.is_set():
             made.release()
-
-
-class Recorder:
-    """Hooks that note what the run did, by node and dataset name."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-        self.ran: list[str] = []
-        self.saved: list[str] = []
-
-    @hook_impl
-    def on_node_error(self, node: Node) -> None:
-        self.errors.append(node.name)
-
-    @hook_impl
-    def after_node_run(self, node: Node) -> None:
-        self.ran.append(node.name)
-
-    @hook_impl
-    def after_dataset_saved(self, dataset_name: str) -> None:
-        self.saved.append(dataset_name)
-
-
-def inc(x: int) -> int:
-    return x + 1
 
 
 def _signal_once_entered(blocker: Blocker, signum: int) -> threading.Thread:

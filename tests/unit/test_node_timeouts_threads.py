@@ -11,8 +11,6 @@ a hang, they time nothing.
 
 from __future__ import annotations
 
-import select
-import socket
 import subprocess
 import sys
 import textwrap
@@ -28,59 +26,16 @@ from core.errors import RunError, RunErrorReason
 from core.node import Node, node
 from core.pipeline import pipeline
 from core.resume import ResumePlan
-from shell.hooks import _create_hook_manager, hook_impl
+from shell.hooks import _create_hook_manager
 from shell.io.catalog import DataCatalog
 from shell.runners import ThreadRunner
+from tests.unit.blocked_nodes import JOIN_BOUND, KINDS, Blocker, Recorder, inc
 from tests.unit.cli_projects import kedro_pure, python_script, write_cli_project
 
 pytestmark = pytest.mark.timeout(180)
 
-#: Seconds a released node's thread may take to end; only stops a hang.
-JOIN_BOUND = 30.0
 #: The CLI project's ``nap`` sleeps 60 s: a process that ends before this bound did not wait.
 BOUND = 45
-
-
-class Blocker:
-    """A node function that blocks in one C call until :meth:`release` (then returns ``x``)."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.threads: list[threading.Thread] = []
-        self.returned = threading.Event()
-        self._reader, self._writer = socket.socketpair()
-        self._event = threading.Event()
-        self._lock = threading.Lock()
-        self._lock.acquire()
-
-    def __call__(self, x: int) -> int:
-        self.threads.append(threading.current_thread())
-        try:
-            if self.kind == "recv":
-                self._reader.recv(1)
-            elif self.kind == "select":
-                select.select([self._reader], [], [])
-            elif self.kind == "event":
-                self._event.wait()
-            else:
-                self._lock.acquire()
-            return x
-        finally:
-            self.returned.set()
-
-    def release(self) -> None:
-        """Let every blocked call return, and wait for the node's thread to end."""
-        self._writer.send(b"x")
-        self._event.set()
-        self._lock.release()
-        for thread in self.threads:
-            thread.join(JOIN_BOUND)
-            assert not thread.is_alive(), f"{thread.name} still runs after its node returned"
-        self._reader.close()
-        self._writer.close()
-
-
-KINDS = ["recv", "select", "event", "lock"]
 
 
 @pytest.fixture(params=KINDS)
@@ -91,31 +46,6 @@ def blocker(request: pytest.FixtureRequest) -> Iterator[Blocker]:
     finally:
         if made.threads and made.threads[-1].is_alive():
             made.release()
-
-
-class Recorder:
-    """Hooks that note what the run did, by node and dataset name."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str, dict[str, object]]] = []
-        self.ran: list[str] = []
-        self.saved: list[str] = []
-
-    @hook_impl
-    def on_node_error(self, error: Exception, node: Node, inputs: dict[str, object]) -> None:
-        self.errors.append((node.name, type(error).__name__, dict(inputs)))
-
-    @hook_impl
-    def after_node_run(self, node: Node) -> None:
-        self.ran.append(node.name)
-
-    @hook_impl
-    def after_dataset_saved(self, dataset_name: str) -> None:
-        self.saved.append(dataset_name)
-
-
-def inc(x: int) -> int:
-    return x + 1
 
 
 def pause(x: int) -> int:
