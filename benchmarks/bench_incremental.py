@@ -111,7 +111,8 @@ class FingerprintOnly:
     def __call__(self, event: ProgressEvent) -> None:
         if event.kind is ProgressKind.STARTED:
             node = self._pipeline.graph.by_name[event.node]
-            made = self._observer.fingerprint(self._pipeline, node, self._digests).unwrap()
+            made = self._observer.fingerprint_value(self._pipeline, node, self._digests)
+            assert isinstance(made, Fingerprint), made
             self._digests[event.node] = made.digest
             self.made.append(made)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from pathlib import Path
 
@@ -214,3 +215,14 @@ def test_a_versioned_input_is_seen_by_its_loaded_version_and_a_new_one_reruns_it
     assert why["bystander"] == "unchanged since its last completed run"
     assert JSONDataset(filepath=str(tmp_path / "doubled.json")).load() == [8]
     journal.close()
+
+
+def test_fingerprint_digests_are_stable_so_journals_written_before_stay_valid() -> None:
+    # Pinned: a change to the canonical text would make every journaled node rerun once.
+    # Text: parts joined by \x1e, pairs sorted by name, joined by \x1f, name \x1d value.
+    expected = hashlib.sha256(b"c\x1ed\x1eparams:a\x1d1\x1fparams:b\x1d2\x1ex\x1dmemory:3").hexdigest()
+    assert expected == "58114e8d89e139182c556375e43de2f3a76160d01bbe8d9c6561ff033cc5899b"
+    assert make_fingerprint("c", "d", {"params:b": "2", "params:a": "1"}, {"x": "memory:3"}).digest == expected
+    assert make_fingerprint("c", "d", {}, {"z": "digest:1", "y": "version:2"}).digest == (
+        "2be1f4f42a31fef0150d23c9f6f50360623013020ee997d67f3783d2bbca03ed"
+    )

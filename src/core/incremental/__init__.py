@@ -13,6 +13,7 @@ from core.incremental.decide import (
     decide_changes,
     declaration_digest,
     fingerprint_node,
+    fingerprint_parts,
 )
 from core.incremental.model import (
     COVERAGE,
@@ -42,6 +43,7 @@ __all__ = [
     "decide_changes",
     "declaration_digest",
     "fingerprint_node",
+    "fingerprint_parts",
     "make_fingerprint",
     "parameter_change",
 ]

@@ -37,9 +37,10 @@ from core.incremental.model import (
     CompletedRecord,
     DatasetState,
     Fingerprint,
+    NodeObservation,
     Observation,
     StateKind,
-    make_fingerprint,
+    own_fingerprint,
 )
 from core.incremental.reasons import Reason, ReasonKind, parameter_change
 from core.node import Node
@@ -53,6 +54,7 @@ __all__ = [
     "decide_changes",
     "declaration_digest",
     "fingerprint_node",
+    "fingerprint_parts",
 ]
 
 
@@ -144,6 +146,8 @@ class ChangePlan:
 
 #: Shared: states are immutable values.
 _UNKNOWN = DatasetState(StateKind.UNKNOWN)
+_UNKNOWN_TOKEN = _UNKNOWN.token
+_MEMORY_PREFIX = StateKind.MEMORY.value + ":"
 
 
 def declaration_digest(node: Node) -> str:
@@ -170,18 +174,31 @@ def fingerprint_node(
         The fingerprint; an in-memory input is ``memory:<producer digest>``, or
         ``unknown:`` when no node of the pipeline produces it.
     """
-    seen = observation.nodes[node.name]
+    return fingerprint_parts(node, observation.nodes[node.name], observation.datasets, producer_digest, producer_of)
+
+
+def fingerprint_parts(
+    node: Node,
+    seen: NodeObservation,
+    datasets: Mapping[str, DatasetState],
+    producer_digest: Mapping[str, str],
+    producer_of: Mapping[str, str],
+) -> Fingerprint:
+    """:func:`fingerprint_node` from the node's own observation and its inputs' states
+    (``datasets`` may hold only those): what a run computes at each node's start."""
     inputs: dict[str, str] = {}
     for name in node.inputs:
         if is_parameter(name):
             continue
-        state = observation.datasets.get(name, _UNKNOWN)
+        state = datasets.get(name, _UNKNOWN)
         if state.kind is StateKind.MEMORY:
             producer = producer_of.get(strip_transcoding(name))
             digest = producer_digest.get(producer) if producer is not None else None
-            state = DatasetState(StateKind.MEMORY, digest) if digest else _UNKNOWN
-        inputs[name] = state.token
-    return make_fingerprint(seen.code, seen.declaration, seen.parameters, inputs)
+            inputs[name] = _MEMORY_PREFIX + digest if digest else _UNKNOWN_TOKEN
+        else:
+            inputs[name] = state.token
+    # seen.parameters is shared, not copied: a NodeObservation's values are never changed.
+    return own_fingerprint(seen.code, seen.declaration, seen.parameters, inputs)
 
 
 def _own_reasons(

@@ -24,7 +24,7 @@ from core.incremental import (
     Observation,
     StateKind,
     declaration_digest,
-    fingerprint_node,
+    fingerprint_parts,
 )
 from core.node import Node
 from core.pipeline import Pipeline
@@ -157,19 +157,25 @@ class Observer:
         self, pipeline: Pipeline, node: Node, producer_digest: Mapping[str, str]
     ) -> Result[Fingerprint, DatasetError]:
         """The node's fingerprint now, its inputs observed as they are (at the node's start)."""
+        made = self.fingerprint_value(pipeline, node, producer_digest)
+        return Failure(made) if isinstance(made, DatasetError) else Success(made)
+
+    def fingerprint_value(
+        self, pipeline: Pipeline, node: Node, producer_digest: Mapping[str, str]
+    ) -> Fingerprint | DatasetError:
+        """:meth:`fingerprint` as a plain value (the journal calls it at every node's start)."""
         seen = self._seen(node)
         if isinstance(seen, DatasetError):
-            return Failure(seen)
+            return seen
         datasets: dict[str, DatasetState] = {}
         for name in node.inputs:
             if is_parameter(name):
                 continue
             state = self._state(name)
             if isinstance(state, DatasetError):
-                return Failure(state)
+                return state
             datasets[name] = state
-        observation = Observation({node.name: seen}, datasets)
-        return Success(fingerprint_node(node, observation, producer_digest, pipeline.graph.producer))
+        return fingerprint_parts(node, seen, datasets, producer_digest, pipeline.graph.producer)
 
     def output_tokens(self, node: Node) -> dict[str, str]:
         """The version token of each persistent output the node wrote (after its saves)."""

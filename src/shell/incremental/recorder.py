@@ -75,10 +75,10 @@ class JournalRecorder:
 
     def _started(self, name: str) -> None:
         node = self._pipeline.graph.by_name[name]
-        fingerprint = self._observer.fingerprint(self._pipeline, node, self._digests)
-        if is_successful(fingerprint):
-            self._fingerprints[name] = fingerprint.unwrap()
-            self._digests[name] = fingerprint.unwrap().digest
+        fingerprint = self._observer.fingerprint_value(self._pipeline, node, self._digests)
+        if isinstance(fingerprint, Fingerprint):
+            self._fingerprints[name] = fingerprint
+            self._digests[name] = fingerprint.digest
         self._began[name] = time.perf_counter()
         reason = self._reasons.get(name, "selected")
         self._write(JournalEntry(self._run_id, name, NodeEvent.STARTED, self._clock(), reason=reason))
