@@ -13,7 +13,8 @@ the cost of the least work the feature cannot avoid.
 1. ``trivial``: ``SequentialRunner`` over a chain of N trivial memory nodes, plain, with
    fingerprinting only (what the journal computes at each node's start), and with the full
    journal (fingerprint, then one SQLite transaction at the start and one at the end of each
-   node). Per-node overhead, wall and CPU. Floor: one SHA-256 of a 200-byte text per node
+   node). Per-node overhead, wall and CPU (plain and fingerprinted runs alternate; the
+   overhead is the median of the per-pair differences). Floor: one SHA-256 of a 200-byte text per node
    (fingerprint) and two empty committed SQLite transactions per node (journal).
 2. ``spaceflights``: the example project, whole ``kedro-pure`` processes (median of 3):
    a full run with the journal, a full run with a store that keeps no journal, and no-op
@@ -126,15 +127,33 @@ def bench_trivial(sizes: list[int], repeat: int) -> None:
     print("   (+x: overhead per node over the plain run, wall and CPU; CPU is steadier on a shared machine)")
 
 
+def _paired(base: Callable[[], object], extra: Callable[[], object], repeat: int) -> tuple[float, float, float, float]:
+    """Median wall and CPU of ``base``, and the median per-pair extra wall and CPU of
+    ``extra`` over it, the two run alternately (so a change in the machine's load hits both)."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    extra_walls: list[float] = []
+    extra_cpus: list[float] = []
+    for _ in range(repeat):
+        (w0, c0), (w1, c1) = _timed(base, 1), _timed(extra, 1)
+        walls.append(w0)
+        cpus.append(c0)
+        extra_walls.append(w1 - w0)
+        extra_cpus.append(c1 - c0)
+    return (
+        statistics.median(walls), statistics.median(cpus),
+        statistics.median(extra_walls), statistics.median(extra_cpus),
+    )
+
+
 def _trivial_row(n: int, repeat: int) -> None:
     p = chain(n)
-    plain, plain_cpu = _timed(lambda: SequentialRunner().run(p, _catalog()), repeat)
 
     def fingerprinted() -> None:
         catalog = _catalog()
         SequentialRunner().run(p, catalog, observer=FingerprintOnly(p, catalog))
 
-    fp_wall, fp_cpu = _timed(fingerprinted, repeat)
+    plain, plain_cpu, fp_extra, fp_extra_cpu = _paired(lambda: SequentialRunner().run(p, _catalog()), fingerprinted, repeat)
     text = "x" * 200
     fp_floor = median_seconds(lambda: [hashlib.sha256(text.encode()).hexdigest() for _ in range(n)], repeat=repeat)
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,7 +170,7 @@ def _trivial_row(n: int, repeat: int) -> None:
     per = 1e6 / n
     print(
         f"{n:>6} | {plain * per:>6.1f} {plain_cpu * per:>6.1f}µs"
-        f" | {(fp_wall - plain) * per:>+7.1f} {(fp_cpu - plain_cpu) * per:>+7.1f}µs {fp_floor * per:>5.1f}µs"
+        f" | {fp_extra * per:>+7.1f} {fp_extra_cpu * per:>+7.1f}µs {fp_floor * per:>5.1f}µs"
         f" | {(j_wall - plain) * per:>+7.1f} {(j_cpu - plain_cpu) * per:>+7.1f}µs {j_floor * per:>6.1f}µs"
     )
 
