@@ -48,6 +48,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.unit.cli_projects import KEDRO_PURE, cli_env, kedro_pure, write_cli_project
+from tests.unit.process_table import descendants, is_alive
 
 from core.temporaries import SUFFIX
 from shell.api import to_result
@@ -102,31 +103,6 @@ def kills_mid_save(kind: str, kills: int, folder: Path) -> tuple[int, int, int]:
     return kills, corrupt, stray
 
 
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat[stat.rfind(")") + 2 :].split()[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier} - found
-        found |= frontier
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2] != "Z"
-
-
 def killed_runs(kills: int, folder: Path) -> tuple[int, int, int]:
     """(kills, orphans 10 s after the kills, stale running records after reopening)."""
     root = write_cli_project(folder / "proj")
@@ -143,13 +119,13 @@ def killed_runs(kills: int, folder: Path) -> tuple[int, int, int]:
         deadline = time.monotonic() + 60
         while not marker.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
-        below = _descendants(proc.pid)
+        below = descendants(proc.pid)
         proc.kill()
         proc.wait()
         deadline = time.monotonic() + 10
-        while any(_alive(p) for p in below) and time.monotonic() < deadline:
+        while any(is_alive(p) for p in below) and time.monotonic() < deadline:
             time.sleep(0.05)
-        orphans += sum(1 for p in below if _alive(p))
+        orphans += sum(1 for p in below if is_alive(p))
     SQLiteStore.open(str(root / "sessions"), generate_id())  # reopening marks the dead runs
     sessions = to_result(list_sessions(root / "sessions")).unwrap()
     stale = sum(1 for s in sessions for r in s.runs if r.outcome is RunOutcome.RUNNING)
@@ -221,7 +197,7 @@ def hanging_nodes(folder: Path) -> list[tuple[str, bool, int, float]]:
         while not marker.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
         napping = time.monotonic()
-        below = _descendants(proc.pid)
+        below = descendants(proc.pid)
         try:
             _, err = proc.communicate(timeout=50)
         except subprocess.TimeoutExpired:
@@ -230,9 +206,9 @@ def hanging_nodes(folder: Path) -> list[tuple[str, bool, int, float]]:
         took = time.monotonic() - napping
         stopped = proc.returncode == 5 and "did not finish within its time limit of 1 s" in err
         deadline = time.monotonic() + 5
-        while any(_alive(p) for p in below) and time.monotonic() < deadline:
+        while any(is_alive(p) for p in below) and time.monotonic() < deadline:
             time.sleep(0.05)
-        rows.append((runner, stopped, sum(1 for p in below if _alive(p)), took))
+        rows.append((runner, stopped, sum(1 for p in below if is_alive(p)), took))
     return rows
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from returns.result import Failure
 
@@ -228,7 +230,16 @@ def test_the_migrated_starter_needs_no_kedro_until_a_catalog_names_kedro_dataset
 
     assert "RESULT 3 True False" in done.stdout, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
-    assert "pip install 'kedro-datasets[" in done.stdout
+    message = done.stdout.split("MESSAGE", 1)[1]
+    catalog = yaml.safe_load((project / "conf/base/catalog.yml").read_text())
+    # The Failure and the command both name the dataset, the class the catalog gives it
+    # (as kedro-datasets' full path) and the pip command that fixes it.
+    for shown in (message, done.stderr):
+        named = re.search(r"for dataset '([^']+)'", shown)
+        assert named is not None, shown
+        group, _, class_name = catalog[named[1]]["type"].partition(".")
+        assert f"'kedro_datasets.{group}.{class_name}'" in shown, shown
+        assert f"pip install 'kedro-datasets[{group}-{class_name.lower()}]'" in shown, shown
 
 
 @needs_starter

@@ -25,6 +25,7 @@ from shell.io.catalog import DataCatalog
 from shell.runners import SequentialRunner
 from shell.runners.dask import DaskRunner
 from shell.runners.runner import AbstractRunner
+from tests.unit.process_table import is_alive
 
 pytestmark = [pytest.mark.timeout(180), pytest.mark.slow]
 
@@ -51,14 +52,6 @@ def nap_telling_pid(x: int, pidfile: str) -> int:
     return x
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2] != "Z"
-
-
 def settles(condition: Callable[[], bool]) -> bool:
     """Whether ``condition`` holds within :data:`KILLED_WITHIN` seconds."""
     for _ in range(int(KILLED_WITHIN * 20)):
@@ -70,7 +63,7 @@ def settles(condition: Callable[[], bool]) -> bool:
 
 def gone_soon(pid: int) -> bool:
     """Whether process ``pid`` ends within :data:`KILLED_WITHIN` seconds."""
-    return settles(lambda: not _alive(pid))
+    return settles(lambda: not is_alive(pid))
 
 
 class StuckWorker:

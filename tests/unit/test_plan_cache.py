@@ -162,6 +162,14 @@ def test_a_command_line_seen_before_is_served_before_the_command_line_starts(cli
     assert served["nodes_run"] == 0 and served["skipped"] == 10
 
 
+def assert_missed_and_planned_in_full(cli: Cli) -> None:
+    """The next ``plan --only-changed`` is not served from the cache, and it decides what
+    ``--no-plan-cache`` decides."""
+    planned = cli.plan()
+    assert planned["from_cache"] is False
+    assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
+
+
 def _append_comment(project: Path) -> None:
     nodes = next((project / "src").glob("*/nodes.py"))
     nodes.write_text(nodes.read_text() + "\n# a comment: the bytes changed, the code did not\n")
@@ -215,10 +223,7 @@ def test_any_edit_falls_back_to_a_full_plan_that_decides_the_same(cli: Cli, edit
     _cached(cli)
 
     EDITS[edit](cli.project)
-    planned = cli.plan()
-
-    assert planned["from_cache"] is False
-    assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
+    assert_missed_and_planned_in_full(cli)
 
 
 def test_a_touched_but_unchanged_output_still_hits(cli: Cli) -> None:

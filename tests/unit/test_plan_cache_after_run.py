@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from tests.unit.cli_projects import PARAMETERS_YML, write_cli_project
-from tests.unit.test_plan_cache import EDITS, Cli, _decisions, project_import_probe
+from tests.unit.test_plan_cache import (
+    EDITS,
+    Cli,
+    _decisions,
+    assert_missed_and_planned_in_full,
+    project_import_probe,
+)
 
 
 def _after_a_run_that_ran_nodes(cli: Cli) -> Cli:
@@ -50,10 +56,7 @@ def test_an_edit_after_the_run_misses_and_the_full_plan_decides(cli: Cli, edit: 
     _after_a_run_that_ran_nodes(cli)
 
     AFTER_RUN_EDITS[edit](cli.project)
-    planned = cli.plan()
-
-    assert planned["from_cache"] is False
-    assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
+    assert_missed_and_planned_in_full(cli)
 
 
 @pytest.mark.parametrize("folder", ["conf/base", "src"], ids=["configuration", "source"])
@@ -64,10 +67,7 @@ def test_a_run_whose_project_files_changed_while_it_ran_caches_nothing(tmp_path:
     cli = Cli(project, project / folder / "ran.log")
     _after_a_run_that_ran_nodes(cli)
 
-    planned = cli.plan()
-
-    assert planned["from_cache"] is False
-    assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
+    assert_missed_and_planned_in_full(cli)
 
 
 def test_a_project_file_rewritten_while_the_run_ran_caches_nothing_even_with_the_same_bytes(tmp_path: Path) -> None:
@@ -87,10 +87,7 @@ def test_a_project_file_rewritten_while_the_run_ran_caches_nothing_even_with_the
     cli = Cli(project, tmp_path / "ran.log")
     _after_a_run_that_ran_nodes(cli)
 
-    planned = cli.plan()
-
-    assert planned["from_cache"] is False
-    assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
+    assert_missed_and_planned_in_full(cli)
     # A no-op run runs no node (the hook rewrites nothing): its full plan is cached.
     assert cli("run", "--only-changed")["from_cache"] is False
     assert cli.plan()["from_cache"] is True

@@ -37,6 +37,7 @@ from tests.unit.cli_projects import (
     kedro_pure,
     write_cli_project,
 )
+from tests.unit.process_table import descendants, is_alive
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -95,35 +96,6 @@ def test_a_killed_run_is_listed_as_crashed(project: Path, tmp_path: Path) -> Non
     assert expected in kedro_pure("sessions", "list", cwd=project).stdout
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (Linux /proc), found by walking parent links."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        children = {child for child, parent in parents.items() if parent in frontier}
-        frontier = children - found
-        found |= children
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2] != "Z"
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="walks /proc (Linux)")
 @pytest.mark.parametrize("method", ["forkserver", "spawn"])
 def test_killing_a_parallel_driver_leaves_no_orphan(project: Path, tmp_path: Path, method: str) -> None:
@@ -140,14 +112,14 @@ def test_killing_a_parallel_driver_leaves_no_orphan(project: Path, tmp_path: Pat
         while not marker.exists():
             assert proc.poll() is None and time.monotonic() < deadline, "the node never started"
             time.sleep(0.02)
-        below = _descendants(proc.pid)
+        below = descendants(proc.pid)
         assert below, "a ParallelRunner run has worker processes"
         proc.kill()
         proc.wait()
         deadline = time.monotonic() + 20
-        while any(_alive(pid) for pid in below) and time.monotonic() < deadline:
+        while any(is_alive(pid) for pid in below) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert [pid for pid in below if _alive(pid)] == []
+        assert [pid for pid in below if is_alive(pid)] == []
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -5,7 +5,7 @@ fresh copies of the starter, with the library versions ``SOURCE.md`` pins (the `
 extra), and compares every file under ``data/`` byte for byte, the nodes completed in order,
 and the records the project's ``conf/logging.yml`` writes to ``info.log``. Kedro's side runs
 once per scenario per test session (:func:`kedro_outcomes`), and is shared with the migrated
-cases in ``test_starter_migrate.py``.
+cases at the end of this module (the starter after ``kedro-pure migrate --write``).
 """
 
 from __future__ import annotations
