@@ -2,13 +2,18 @@
 
 Laws: the groups partition the nodes (every node in exactly one group, in execution order);
 every dependency names another existing group and is witnessed by a node edge; with one group
-per node the group graph is the node graph, so it is acyclic. Grouping by namespace can make a
-cycle (a node outside ``ns`` between two nodes of ``ns``): Kedro allows it, and so do we
-(pinned by :func:`test_namespace_grouping_can_cycle_as_in_kedro`).
+per node the group graph is the node graph, so it is acyclic. Grouping by namespace is acyclic
+when the namespaces are contiguous (the nodes can run one top-level namespace at a time:
+:func:`test_contiguous_namespaces_group_acyclically`). Otherwise it can make a cycle, as in
+Kedro, which allows it, and so do we: a node outside ``ns`` between two nodes of ``ns``
+(:func:`test_namespace_grouping_can_cycle_as_in_kedro`), or two namespaces feeding each other in
+turn, which is not an "interrupted namespace" and gets no warning
+(:func:`test_namespaces_feeding_each_other_cycle_without_an_interruption`).
 """
 
 from __future__ import annotations
 
+from graphlib import TopologicalSorter
 from typing import Any
 
 import pytest
@@ -19,7 +24,8 @@ from kedro.pipeline import node as kedro_node
 
 from core.errors import PipelineErrorReason
 from core.grouping import GroupedNodes
-from core.node import node
+from core.namespace_check import interrupted_namespaces
+from core.node import Node, node
 from core.pipeline import Pipeline, pipeline
 from core.strategies import pipelines
 
@@ -60,6 +66,38 @@ def test_one_group_per_node_is_acyclic(p: Pipeline) -> None:
     position = {g.name: i for i, g in enumerate(groups)}
     # Groups come in execution order, so every dependency comes earlier: no cycle.
     assert all(position[d] < position[g.name] for g in groups for d in g.dependencies)
+
+
+@st.composite
+def contiguous_namespace_pipelines(draw: st.DrawFn) -> Pipeline:
+    """Pipelines built block by block, each block one top-level namespace (nested ones
+    inside it allowed) or one node outside any namespace; a node reads only datasets of
+    nodes built before it, so every path enters each namespace once and stays there."""
+    blocks = draw(
+        st.lists(st.tuples(st.booleans(), st.integers(1, 4), st.lists(st.sampled_from(["", "x", "y"]), min_size=4, max_size=4)), max_size=8)
+    )
+    made: list[Node] = []
+    for b, (namespaced, size, subs) in enumerate(blocks):
+        for k in range(size if namespaced else 1):
+            i = len(made)
+            available = [f"d{j}" for j in range(i)] + ["free"]
+            inputs = draw(st.lists(st.sampled_from(available), min_size=1, max_size=3, unique=True))
+            namespace = (f"ns{b}.{subs[k]}" if subs[k] else f"ns{b}") if namespaced else None
+            made.append(node(_identity_of_first, inputs, f"d{i}", name=f"n{i}", namespace=namespace))
+    return pipeline(made).unwrap()
+
+
+def _identity_of_first(*values: object) -> object:
+    return values[0]
+
+
+@settings(max_examples=100)
+@given(contiguous_namespace_pipelines())
+def test_contiguous_namespaces_group_acyclically(p: Pipeline) -> None:
+    groups = p.group_nodes_by("namespace").unwrap()
+    _check_partition(p, groups)
+    # Raises CycleError on a cycle.
+    assert len(list(TopologicalSorter({g.name: g.dependencies for g in groups}).static_order())) == len(groups)
 
 
 def _base_name(full: str, namespace: str | None) -> str:
@@ -116,6 +154,18 @@ def test_namespace_grouping_can_cycle_as_in_kedro() -> None:
         ).group_nodes_by("namespace")
     }
     assert kedro_groups == {"ns": ["between"], "between": ["ns"]}
+
+
+def test_namespaces_feeding_each_other_cycle_without_an_interruption() -> None:
+    """No path leaves ``a`` and comes back (so no interruption warning, in Kedro or here), yet
+    ``a`` needs ``b`` (``a2`` reads ``b2``) and ``b`` needs ``a`` (``b1`` reads ``a1``)."""
+    shape = [("a1", "x", "p", "a"), ("b1", "p", "q", "b"), ("b2", "y", "r", "b"), ("a2", "r", "s", "a")]
+    p = pipeline([node(_same, i, o, name=n, namespace=ns) for n, i, o, ns in shape]).unwrap()
+    assert interrupted_namespaces(p) == ()
+    groups = {g.name: g.dependencies for g in p.group_nodes_by("namespace").unwrap()}
+    assert groups == {"a": ("b",), "b": ("a",)}
+    theirs = KedroPipeline([kedro_node(_same, i, o, name=n, namespace=ns) for n, i, o, ns in shape])
+    assert {g.name: g.dependencies for g in theirs.group_nodes_by("namespace")} == {"a": ["b"], "b": ["a"]}
 
 
 @pytest.mark.parametrize("strategy", ["tags", "", "namespaces"])
