@@ -1,6 +1,7 @@
 """The session store under crashes and many writers, with real processes and SIGKILL:
 runs of dead processes become ``crashed``, a duplicate session id or run id from another
-process or session is refused, 32 concurrent writer processes lose nothing, and a version 1 store is migrated."""
+process or session is refused, 32 and 64 concurrent writer processes lose nothing, and a
+version 1 store is migrated."""
 
 from __future__ import annotations
 
@@ -179,6 +180,16 @@ def test_32_writer_processes_with_the_default_deadline_lose_nothing(tmp_path: Pa
     assert run_writer_processes(path, WRITERS, SESSIONS) == [0] * WRITERS
     sessions = value_of(list_sessions(path))
     assert len(sessions) == WRITERS * SESSIONS
+    assert all([r.outcome for r in s.runs] == [RunOutcome.SUCCESS] for s in sessions)
+
+
+@pytest.mark.slow
+def test_64_writer_processes_with_the_default_deadline_lose_nothing(tmp_path: Path) -> None:
+    # The issue's bar: 64 concurrent writers (3 sessions each, three records per session).
+    path = str(tmp_path / "sessions")
+    assert run_writer_processes(path, 64, 3) == [0] * 64
+    sessions = value_of(list_sessions(path))
+    assert len(sessions) == 64 * 3
     assert all([r.outcome for r in s.runs] == [RunOutcome.SUCCESS] for s in sessions)
 
 
