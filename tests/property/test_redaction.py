@@ -15,12 +15,14 @@ from core.redaction import (
     REDACTED,
     credentials_reference,
     redact_dataset_config,
+    redact_shown,
     redact_url,
     redact_url_secrets,
     redact_urls,
     scrub_text,
     scrub_with,
     secret_values,
+    url_secrets,
 )
 
 _SAFE = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
@@ -201,3 +203,25 @@ def test_scrubbed_text_keeps_documentation_links_whole() -> None:
     link = "https://docs.kedro.org/en/stable/build/run_a_pipeline/#load-and-save-asynchronously"
     assert scrub_with(f"See {link}.", None) == f"See {link}."
     assert redact_url_secrets("https://h/x?X-Amz-Signature=abc&a=1") == f"https://h/x?X-Amz-Signature={REDACTED}&a=1"
+
+
+@pytest.mark.differential
+@given(urls(), st.sampled_from(["str", "list", "tuple", "dict"]))
+@example(("s3://a:b@bucket/k?x=1#f", "b"), "tuple")
+def test_repr_redaction_matches_kedro(case: tuple[str, str | None], shape: str) -> None:
+    url = case[0]
+    value: object = {"str": url, "list": [url, 1], "tuple": (url, None), "dict": {"fp": url}}[shape]
+    assert redact_shown(value) == kedro_core._redact_repr_value(value)
+    assert type(redact_shown(value)) is type(value)
+
+
+@given(urls())
+@example(("memory://u:PASSWORD@bucket/k.pkl?token=TOKENVALUE", "PASSWORD"))
+def test_url_secrets_hide_the_url_quoted_without_its_scheme(case: tuple[str, str | None]) -> None:
+    url, secret = case
+    bare = url.split("://", 1)[1]
+    message = f"No such file: '/{bare}'"
+    scrubbed = scrub_text(message, url_secrets({"filepath": url}))
+    if secret is not None:
+        assert secret not in scrubbed
+    assert url_secrets("data/report@2024.csv") == frozenset()  # a file name, not a URL

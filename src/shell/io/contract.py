@@ -23,6 +23,7 @@ import logging
 from collections.abc import Mapping
 from typing import ClassVar, Protocol, runtime_checkable
 
+from core.redaction import redact_shown
 from shell import log_names
 
 __all__ = [
@@ -133,5 +134,6 @@ class AbstractDataset(abc.ABC):
 
     def __repr__(self) -> str:
         cls = type(self)
-        shown = ", ".join(f"{k}={v!r}" for k, v in self._describe().items() if v is not None)
+        # URL credentials never reach a repr (Kedro 1.7 redacts them too).
+        shown = ", ".join(f"{k}={redact_shown(v)!r}" for k, v in self._describe().items() if v is not None)
         return f"{cls.__module__}.{cls.__qualname__}({shown})"

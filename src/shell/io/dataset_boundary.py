@@ -15,9 +15,11 @@ from typing import TypeVar
 from returns.result import Failure, Result, Success
 
 from core.errors import DatasetError, DatasetErrorReason
+from core.redaction import scrub_text, url_secrets
 from shell import log_names
-from shell.io.contract import DatasetLike
+from shell.io.contract import AbstractDataset, DatasetLike
 from shell.log_gate import enabled_cache
+from shell.secrets import scrub
 
 __all__ = ["at_boundary", "load_resolved", "operation_failed", "release_resolved", "save_resolved"]
 
@@ -39,13 +41,20 @@ def operation_failed(
     reason: DatasetErrorReason,
     what: str,
 ) -> DatasetError:
+    # A driver's message may quote the dataset's URL with its credentials in another form
+    # (a path without the scheme): those parts, and known credential values, are hidden.
+    hidden = url_secrets(dataset.describe()) if isinstance(dataset, AbstractDataset) else frozenset()
+
+    def shown(text: str) -> str:
+        return scrub(scrub_text(text, hidden))
+
     if isinstance(exc, DatasetError):
         # kedro-pure's datasets say precisely what went wrong; keep their reason.
-        error = DatasetError(exc.reason, f"{name}: {exc.message}", dataset=name)
+        error = DatasetError(exc.reason, shown(f"{name}: {exc.message}"), dataset=name)
     elif _is_kedro_dataset_error(exc):
-        error = DatasetError(reason, f"{name}: {exc}", dataset=name)
+        error = DatasetError(reason, shown(f"{name}: {exc}"), dataset=name)
     else:
-        error = DatasetError(reason, f"{name}: {what} {dataset!r}.\n{exc}", dataset=name)
+        error = DatasetError(reason, shown(f"{name}: {what} {dataset!r}.\n{exc}"), dataset=name)
     error.__cause__ = exc
     return error
 
