@@ -46,6 +46,7 @@ __all__ = [
     "scrub_with",
     "secret_values",
     "secrets_pattern",
+    "url_secrets",
 ]
 
 REDACTED = "<redacted>"
@@ -119,6 +120,43 @@ def redact_value(value: object) -> object:
     if isinstance(value, list | tuple):
         return [redact_value(item) for item in value]
     return value
+
+
+def _urls_in(text: str) -> list[str]:
+    # The URL-like parts :func:`redact_urls` would redact, found by the same rule.
+    if "://" in text:
+        return _URL_IN_TEXT.findall(text)
+    if " " in text:
+        return []
+    first_delimiter = min((i for i in (text.find(c) for c in "/?#") if i != -1), default=-1)
+    if first_delimiter != -1 and "@" in text[:first_delimiter]:
+        return ["//" + text]
+    return [text] if "?" in text or "#" in text else []
+
+
+def url_secrets(value: object) -> frozenset[str]:
+    """The userinfo, query and fragment texts of the URLs in ``value`` (strings at any depth
+    of mappings, lists and tuples): what :func:`redact_urls` hides, to be blanked
+    (:func:`secrets_pattern`) from text that quotes them some other way, such as a driver's
+    ``No such file: '/user:pass@bucket/key'``."""
+    found: set[str] = set()
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            for url in _urls_in(item):
+                try:
+                    parts = urlsplit(url)
+                except ValueError:
+                    continue
+                if "@" in parts.netloc:
+                    found.add(parts.netloc.rsplit("@", 1)[0])
+                found.update(part for part in (parts.query, parts.fragment) if part)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return frozenset(found)
 
 
 def credentials_reference(dataset: str) -> str:

@@ -21,6 +21,8 @@ from core.redaction import (
     scrub_text,
     scrub_with,
     secret_values,
+    secrets_pattern,
+    url_secrets,
 )
 
 _SAFE = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
@@ -201,3 +203,22 @@ def test_scrubbed_text_keeps_documentation_links_whole() -> None:
     link = "https://docs.kedro.org/en/stable/build/run_a_pipeline/#load-and-save-asynchronously"
     assert scrub_with(f"See {link}.", None) == f"See {link}."
     assert redact_url_secrets("https://h/x?X-Amz-Signature=abc&a=1") == f"https://h/x?X-Amz-Signature={REDACTED}&a=1"
+
+
+@given(urls(), st.booleans(), _SAFE)
+@example(("s3://user:PASSWORD1@bucket/key.csv", "PASSWORD1"), True, "x")
+def test_url_secrets_blank_a_planted_secret_however_the_path_is_quoted(
+    case: tuple[str, str | None], scheme_less: bool, before: str
+) -> None:
+    """A driver may quote the filepath without its scheme (``/user:pass@bucket/key``) where
+    URL redaction cannot see it; the parts found in the filepath blank it all the same."""
+    url, secret = case
+    filepath = url.split("://", 1)[1] if scheme_less else url
+    found = url_secrets({"filepath": filepath, "other": [filepath]})
+    quoted = f"{before}: No such file: '/{url.split('://', 1)[1]}'"
+    scrubbed = scrub_with(quoted, secrets_pattern(found))
+    if secret is None:
+        assert found == frozenset()
+        assert scrubbed == quoted
+    else:
+        assert secret not in scrubbed

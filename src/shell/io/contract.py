@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import ClassVar, Protocol, runtime_checkable
 
 from shell import log_names
+from shell.io.shown import redact_shown
 
 __all__ = [
     "AbstractDataset",
@@ -133,5 +134,8 @@ class AbstractDataset(abc.ABC):
 
     def __repr__(self) -> str:
         cls = type(self)
-        shown = ", ".join(f"{k}={v!r}" for k, v in self._describe().items() if v is not None)
+        # URL credentials (user:password@, queries, fragments) are redacted as Kedro does.
+        shown = ", ".join(
+            f"{k}={redact_shown(v)!r}" for k, v in self._describe().items() if v is not None
+        )
         return f"{cls.__module__}.{cls.__qualname__}({shown})"

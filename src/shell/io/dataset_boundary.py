@@ -15,8 +15,10 @@ from typing import TypeVar
 from returns.result import Failure, Result, Success
 
 from core.errors import DatasetError, DatasetErrorReason
+from core.redaction import scrub_with, secrets_pattern
 from shell import log_names
 from shell.io.contract import DatasetLike
+from shell.io.shown import description_secrets
 from shell.log_gate import enabled_cache
 
 __all__ = ["at_boundary", "load_resolved", "operation_failed", "release_resolved", "save_resolved"]
@@ -41,13 +43,28 @@ def operation_failed(
 ) -> DatasetError:
     if isinstance(exc, DatasetError):
         # kedro-pure's datasets say precisely what went wrong; keep their reason.
-        error = DatasetError(exc.reason, f"{name}: {exc.message}", dataset=name)
+        reason, message = exc.reason, f"{name}: {exc.message}"
     elif _is_kedro_dataset_error(exc):
-        error = DatasetError(reason, f"{name}: {exc}", dataset=name)
+        message = f"{name}: {exc}"
     else:
-        error = DatasetError(reason, f"{name}: {what} {dataset!r}.\n{exc}", dataset=name)
+        message = f"{name}: {what} {dataset!r}.\n{exc}"
+    # The repr is redacted, but the cause may quote the filepath's credentials some other way
+    # (Kedro leaves them there): blank them wherever they appear.
+    message = scrub_with(message, secrets_pattern(description_secrets(_description(dataset))))
+    error = DatasetError(reason, message, dataset=name)
     error.__cause__ = exc
     return error
+
+
+def _description(dataset: object) -> object:
+    """The dataset's own description (kedro-pure's and Kedro's datasets have one), unredacted."""
+    describe = getattr(dataset, "_describe", None)
+    if not callable(describe):
+        return None
+    try:
+        return describe()
+    except Exception:  # the dataset boundary: third-party code; then nothing to blank
+        return None
 
 
 def at_boundary(
