@@ -123,6 +123,46 @@ def test_resume_after_a_failure_runs_only_what_did_not_complete(project: Path) -
     assert nothing.code == 5 and "no failed or interrupted run" in nothing.stderr, nothing
 
 
+@pytest.mark.slow
+def test_resume_by_id_continues_an_older_failed_run_while_a_newer_one_exists(project: Path, tmp_path: Path) -> None:
+    older = kedro_pure("run", cwd=project, env={"KP_FAIL": "1"})
+    assert older.code == 5 and set(older.ran) == set(ALL_NODES) - {"summarise"}, older
+    older_id = _last_run_id(project)
+    # A newer run of the report pipeline, killed in nap (it saved nothing): a bare --resume
+    # continues that one, with its options.
+    _run_killed_during_nap(project, tmp_path / "sleeping", "--pipelines", "report")
+    assert _last_run_id(project) != older_id
+    assert _plan(project, "--resume")["runs"] == ["nap", "summarise"]
+    named = _plan(project, "--resume", older_id)
+    assert named["runs"] == ["summarise"], _reasons(named)
+    resumed = kedro_pure("run", "--resume", older_id, cwd=project)
+    assert resumed.code == 0, resumed
+    assert resumed.ran == ("summarise",)  # exactly what the older run did not complete
+    assert read_json(project, "summary.json") == {"total": 10 * sum(2 * x for x in range(1, 6))}
+
+
+def _run_killed_during_nap(project: Path, marker: Path, *options: str) -> None:
+    """Start ``kedro-pure run [options]`` and SIGKILL it once ``nap`` is running."""
+    proc = subprocess.Popen(
+        [KEDRO_PURE, "run", *options],
+        cwd=project,
+        env=cli_env({"KP_SLEEP_MARKER": str(marker)}),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not marker.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, "nap never started"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_resume_is_refused_when_saved_outputs_are_stale(project: Path) -> None:
     failed = kedro_pure("run", cwd=project, env={"KP_FAIL": "1"})
     assert failed.code == 5 and "fit" in failed.ran
@@ -144,25 +184,7 @@ def test_options_that_cannot_be_combined_are_a_usage_error(project: Path) -> Non
 
 @pytest.mark.slow
 def test_sigkill_mid_run_then_resume_matches_an_uninterrupted_run(project: Path, tmp_path: Path) -> None:
-    marker = tmp_path / "sleeping"
-    proc = subprocess.Popen(
-        [KEDRO_PURE, "run"],
-        cwd=project,
-        env=cli_env({"KP_SLEEP_MARKER": str(marker)}),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while not marker.exists():
-            assert proc.poll() is None and time.monotonic() < deadline, "nap never started"
-            time.sleep(0.02)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    _run_killed_during_nap(project, tmp_path / "sleeping")
     shown = kedro_pure("sessions", "show", _last_run_id(project), "--json", cwd=project)
     record = shown.json()
     assert isinstance(record, dict)

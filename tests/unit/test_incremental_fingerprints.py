@@ -8,12 +8,21 @@ from pathlib import Path
 
 from returns.pipeline import is_successful
 
-from core.incremental import DatasetState, StateKind, make_fingerprint
+import core
+from core.catalog.versioning import Version
+from core.incremental import ChangePlan, DatasetState, StateKind, make_fingerprint
 from core.incremental.journal import JournalEntry, NodeEvent, last_completed, node_outcomes
+from core.incremental.keep_going import keep_nodes
+from core.pipeline import Pipeline
 from shell.incremental.code import code_digest, stable_repr
 from shell.incremental.datasets import DigestCache, Fingerprintable, dataset_state
+from shell.incremental.planning import plan_changes
+from shell.incremental.recorder import JournalRecorder
+from shell.io.catalog import DataCatalog
 from shell.io.json_dataset import JSONDataset
 from shell.io.memory import MemoryDataset
+from shell.runners import SequentialRunner
+from shell.store.journal import SQLiteJournal
 from shell.store.sqlite import SQLiteStore
 
 
@@ -143,3 +152,65 @@ def test_module_scope_sees_an_edited_helper_that_function_scope_does_not(tmp_pat
         sys.modules.pop("kp_scope_probe", None)
     assert before[0] == after[0]  # the node's own function did not change
     assert before[1] != after[1]  # its module did
+
+
+def _double(values: list[int]) -> list[int]:
+    return [2 * v for v in values]
+
+
+def _versioned_world(tmp_path: Path) -> tuple[DataCatalog, JSONDataset]:
+    """A fresh catalog (as each session builds one): a versioned input and plain files."""
+    raw = JSONDataset(filepath=str(tmp_path / "raw.json"), version=Version(None, None))
+    catalog = DataCatalog({
+        "raw": raw,
+        "doubled": JSONDataset(filepath=str(tmp_path / "doubled.json")),
+        "side": JSONDataset(filepath=str(tmp_path / "side.json")),
+        "side_doubled": JSONDataset(filepath=str(tmp_path / "side_doubled.json")),
+    })
+    return catalog, raw
+
+
+def _plan_and_run(pipeline: Pipeline, catalog: DataCatalog, journal: SQLiteJournal, run_id: str) -> ChangePlan:
+    """Plan ``--only-changed``, then run what it selects with the journal recording."""
+    plan, observer = plan_changes(pipeline, catalog, journal).unwrap()
+    selected = keep_nodes(pipeline, plan.to_run) if plan.to_run else None
+    if selected is not None:
+        recorder = JournalRecorder(journal, selected, observer, run_id, {}, lambda: "t")
+        assert is_successful(SequentialRunner().run(selected, catalog, observer=recorder))
+        recorder.finish()
+    return plan
+
+
+def test_a_versioned_input_is_seen_by_its_loaded_version_and_a_new_one_reruns_its_readers(tmp_path: Path) -> None:
+    first, second = "2026-01-01T00.00.00.000Z", "2026-01-02T00.00.00.000Z"
+    raw = _versioned_world(tmp_path)[1]
+    raw.with_version(Version(None, first)).save([1, 2])
+    JSONDataset(filepath=str(tmp_path / "side.json")).save([5])
+    # The state is the version a load reads (the latest), not a digest of the file.
+    assert dataset_state(raw, DigestCache()) == DatasetState(StateKind.VERSION, first)
+    pinned = raw.with_version(Version(first, None))
+    raw.with_version(Version(None, second)).save([1, 2, 3])
+    assert dataset_state(pinned, DigestCache()) == DatasetState(StateKind.VERSION, first)
+    assert dataset_state(_versioned_world(tmp_path)[1], DigestCache()) == DatasetState(StateKind.VERSION, second)
+
+    pipeline = core.pipeline([
+        core.node(_double, "raw", "doubled", name="reader"),
+        core.node(_double, "side", "side_doubled", name="bystander"),
+    ]).unwrap()
+    store = SQLiteStore(str(tmp_path / "sessions"), "s1")
+    journal = store.journal()
+    # Each plan gets a fresh catalog, as each session does (a dataset object keeps the load
+    # version it resolved first, so one run reads one version throughout).
+    assert set(_plan_and_run(pipeline, _versioned_world(tmp_path)[0], journal, "r1").to_run) == {"reader", "bystander"}
+    assert _plan_and_run(pipeline, _versioned_world(tmp_path)[0], journal, "r2").to_run == ()
+
+    third = "2026-01-03T00.00.00.000Z"
+    _versioned_world(tmp_path)[1].with_version(Version(None, third)).save([4])
+    catalog, _ = _versioned_world(tmp_path)
+    plan = _plan_and_run(pipeline, catalog, journal, "r3")
+    assert plan.to_run == ("reader",)
+    why = {d.node: d.explanation for d in plan.decisions}
+    assert why["reader"] == f"input 'raw' changed (version {second} -> {third})"
+    assert why["bystander"] == "unchanged since its last completed run"
+    assert JSONDataset(filepath=str(tmp_path / "doubled.json")).load() == [8]
+    journal.close()

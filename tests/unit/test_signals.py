@@ -3,7 +3,7 @@
 * SIGTERM is handled like SIGINT under every runner: the run stops, ``on_pipeline_error``
   fires, the store records ``interrupted``, and the exit code is 143.
 * A ``kedro-pure`` process killed with SIGKILL leaves its run ``running``; the next
-  ``sessions list`` shows it ``crashed``.
+  ``sessions list`` (and ``--json``) shows it ``crashed``, with its pid and when it was last seen.
 * Killing a ``ParallelRunner`` driver with SIGKILL leaves no worker (nor fork server) behind.
 * SIGINT at 50 random moments of a ``ParallelRunner`` run (start-up, running, shutdown,
   after the end) always gives an outcome the terminal and the store agree on, and never a
@@ -15,14 +15,18 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from core.liveness import crashed_message, parse_process_id
 from core.store_records import RunOutcome, StoredSession
 from shell.api import to_result
+from shell.store import store_file
 from shell.store.history import list_sessions
 from tests.unit.cli_projects import (
     KEDRO_PURE,
@@ -76,6 +80,20 @@ def test_a_killed_run_is_listed_as_crashed(project: Path, tmp_path: Path) -> Non
     listed = kedro_pure("sessions", "list", "--json", cwd=project)
     runs = listed.json()[-1]["runs"]  # type: ignore[index]
     assert [r["outcome"] for r in runs] == ["crashed"]
+    # Both listings say which process it was and when it was last seen.
+    connection = sqlite3.connect(store_file(project / "sessions"))
+    try:
+        owner, started_at = connection.execute(
+            "SELECT owner, started_at FROM runs WHERE run_id = ?", (runs[0]["run_id"],)
+        ).fetchone()
+    finally:
+        connection.close()
+    killed = parse_process_id(owner)
+    assert killed is not None
+    expected = crashed_message(killed, started_at)
+    assert f"last seen {started_at}" in expected
+    assert runs[0]["error"] == expected
+    assert expected in kedro_pure("sessions", "list", cwd=project).stdout
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="walks /proc (Linux)")
@@ -161,7 +179,18 @@ def test_sigint_at_50_random_moments_always_ends_consistently(tmp_path: Path) ->
             assert outcomes == [RunOutcome.SUCCESS], where
         else:
             assert done.code == 130, where
-            assert outcomes in ([], [RunOutcome.INTERRUPTED]), where
+            if len(sessions) > before:
+                # Once a session row exists the interrupt is on record: as the run's outcome,
+                # or, when it landed before the run was recorded (loading the context,
+                # building the catalog: the run row is written with its start, in one
+                # transaction with the session row), as the session's exception, which
+                # ``KedroSession.__exit__`` saves. Exit 130 with nothing recorded is left
+                # only for a signal landing before the session was saved at all.
+                exception = sessions[-1].exception
+                interrupted_early = isinstance(exception, Mapping) and exception.get("type") == "KeyboardInterrupt"
+                assert outcomes == [RunOutcome.INTERRUPTED] or (outcomes == [] and interrupted_early), where
+            else:
+                assert outcomes == [], where
         # Nothing left running by this attempt.
         assert RunOutcome.RUNNING not in outcomes, where
     assert 130 in codes  # the moments did hit runs

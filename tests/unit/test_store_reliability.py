@@ -1,6 +1,7 @@
 """The session store under crashes and many writers, with real processes and SIGKILL:
-runs of dead processes become ``crashed``, a duplicate session id from another process is
-refused, 32 concurrent writer processes lose nothing, and a version 1 store is migrated."""
+runs of dead processes become ``crashed``, a duplicate session id or run id from another
+process or session is refused, 32 and 64 concurrent writer processes lose nothing, and a
+version 1 store is migrated."""
 
 from __future__ import annotations
 
@@ -114,6 +115,61 @@ def test_opening_a_session_id_owned_by_another_process_is_refused(tmp_path: Path
     assert "refused rather than merged" in refused.message
 
 
+def _record_run(path: str, session_id: str, run_id: str, done: Connection) -> None:
+    store = value_of(SQLiteStore.open(path, session_id))
+    done.send(str(store.record_run_started(run_id, {"writer": os.getpid()})))
+
+
+def test_another_process_cannot_record_a_run_id_already_recorded(tmp_path: Path) -> None:
+    # MULTI-mode run ids: two processes (each with its own session) record the same run id.
+    path = str(tmp_path / "sessions")
+    mine = value_of(SQLiteStore.open(path, "session-a"))
+    value_of(mine.record_run_started("run-1", {}))
+    parent_end, child_end = _spawn.Pipe()
+    other = _spawn.Process(target=_record_run, args=(path, "session-b", "run-1", child_end))
+    other.start()
+    started = parent_end.recv()
+    other.join()
+    assert "already has a run 'run-1'" in started and "refused rather than merged" in started
+    assert f"process {os.getpid()}" in started  # names who holds the id
+    runs = [r for s in value_of(list_sessions(path)) for r in s.runs]
+    assert [(r.session_id, r.run_id) for r in runs] == [("session-a", "run-1")]
+
+
+def test_a_second_session_of_the_same_process_cannot_reuse_a_run_id(tmp_path: Path) -> None:
+    path = str(tmp_path / "sessions")
+    first = value_of(SQLiteStore.open(path, "one"))
+    second = value_of(SQLiteStore.open(path, "two"))
+    value_of(first.record_run_started("shared", {}))
+    refused = error_of(second.record_run_started("shared", {}))
+    assert refused.reason is StoreErrorReason.DUPLICATE
+    assert "'shared' (session 'one'" in refused.message
+    # A session retrying its own (failed) run keeps its id: Kedro allows the retry.
+    key = value_of(first.record_run_started("shared", {}))
+    value_of(first.record_run_finished(key, RunOutcome.FAILED, "boom"))
+    value_of(first.record_run_started("shared", {}))
+    (one,) = [s for s in value_of(list_sessions(path)) if s.session_id == "one"]
+    assert [r.run_id for r in one.runs] == ["shared"] * 3
+
+
+def test_a_store_already_holding_a_duplicate_run_id_still_opens_and_refuses_more(
+    tmp_path: Path,
+) -> None:
+    # Stores written before the check may hold duplicates: nothing may fail on them.
+    path = str(tmp_path / "sessions")
+    value_of(value_of(SQLiteStore.open(path, "a")).record_run_started("dup", {}))
+    connection = sqlite3.connect(store_file(path), isolation_level=None)
+    connection.execute("DROP INDEX IF EXISTS runs_by_run_id")
+    connection.execute(
+        "INSERT INTO runs (session_id, run_id, parameters, outcome, started_at, owner) "
+        "VALUES ('b', 'dup', '{}', 'success', '2026-01-01T00:00:00+00:00', 'elsewhere')"
+    )
+    connection.close()
+    late = value_of(SQLiteStore.open(path, "c"))
+    assert error_of(late.record_run_started("dup", {})).reason is StoreErrorReason.DUPLICATE
+    value_of(late.record_run_started("fresh", {}))
+
+
 WRITERS = 32
 SESSIONS = 10
 
@@ -124,6 +180,16 @@ def test_32_writer_processes_with_the_default_deadline_lose_nothing(tmp_path: Pa
     assert run_writer_processes(path, WRITERS, SESSIONS) == [0] * WRITERS
     sessions = value_of(list_sessions(path))
     assert len(sessions) == WRITERS * SESSIONS
+    assert all([r.outcome for r in s.runs] == [RunOutcome.SUCCESS] for s in sessions)
+
+
+@pytest.mark.slow
+def test_64_writer_processes_with_the_default_deadline_lose_nothing(tmp_path: Path) -> None:
+    # The issue's bar: 64 concurrent writers (3 sessions each, three records per session).
+    path = str(tmp_path / "sessions")
+    assert run_writer_processes(path, 64, 3) == [0] * 64
+    sessions = value_of(list_sessions(path))
+    assert len(sessions) == 64 * 3
     assert all([r.outcome for r in s.runs] == [RunOutcome.SUCCESS] for s in sessions)
 
 

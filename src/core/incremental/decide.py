@@ -219,8 +219,7 @@ def _own_reasons(
         if producer is not None and producer in running:
             continue  # said once, as "upstream runs"
         if record is not None and record.fingerprint.inputs.get(name, token) != token:
-            kind = token.split(":", 1)[0]
-            reasons.append(Reason(ReasonKind.INPUT_CHANGED, name, kind))
+            reasons.append(_input_changed(name, record.fingerprint.inputs[name], token))
     for name in node.outputs if record is not None else ():  # never run: says it all
         state = observation.datasets.get(name)
         if state is None:
@@ -232,6 +231,15 @@ def _own_reasons(
             if written is not None and written != state.token:
                 reasons.append(Reason(ReasonKind.OUTPUT_CHANGED, name, state.kind.value))
     return reasons
+
+
+def _input_changed(name: str, before: str, after: str) -> Reason:
+    """A changed input; a versioned one names the version it had and the one it has now."""
+    kind, _, new = after.partition(":")
+    old_kind, _, old = before.partition(":")
+    if kind == StateKind.VERSION.value and old_kind == kind:
+        return Reason(ReasonKind.INPUT_CHANGED, name, kind, before=old, after=new)
+    return Reason(ReasonKind.INPUT_CHANGED, name, kind)
 
 
 def _output_tokens(node: Node, observation: Observation) -> dict[str, str]:

@@ -54,8 +54,10 @@ class Reason:
         subject: the node, dataset or parameter path concerned (empty for ``NEVER_RUN``).
         detail: ``digest``/``version``/``fingerprint`` for data changes; the reading node for
             ``NEEDED_IN_MEMORY``; the run id for ``NOT_COMPLETED``.
-        before: the old value of a changed parameter (JSON text).
-        after: the new value of a changed parameter (JSON text).
+        before: the old value of a changed parameter (JSON text), or the version a
+            versioned input had.
+        after: the new value of a changed parameter (JSON text), or the version a
+            versioned input has now.
     """
 
     kind: ReasonKind
@@ -80,6 +82,8 @@ class Reason:
             case ReasonKind.PARAMETER_CHANGED:
                 return f"parameter {s} changed ({self.before} -> {self.after})"
             case ReasonKind.INPUT_CHANGED:
+                if self.before is not None:  # a versioned input names both versions
+                    return f"input '{s}' changed ({d} {self.before} -> {self.after})"
                 return f"input '{s}' changed ({d})"
             case ReasonKind.INPUT_UNKNOWN:
                 return (

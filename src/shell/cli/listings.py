@@ -14,6 +14,7 @@ from returns.pipeline import is_successful
 from core.catalog.resolution import EntrySource
 from core.errors import KedroError
 from core.redaction import redact_dataset_config
+from core.store_records import RunOutcome
 from shell.api import to_result
 from shell.cli.common import CliState, emit_json, fail, project_root
 
@@ -221,7 +222,8 @@ def sessions_list(state: CliState, as_json: bool) -> None:
         emit_json(
             [
                 {"session_id": s.session_id, "env": s.env, "username": s.username,
-                 "runs": [{"run_id": r.run_id, "outcome": r.outcome.value} for r in s.runs]}
+                 "runs": [{"run_id": r.run_id, "outcome": r.outcome.value, "error": r.error}
+                          for r in s.runs]}
                 for s in sessions
             ]
         )
@@ -233,6 +235,12 @@ def sessions_list(state: CliState, as_json: bool) -> None:
         last = s.runs[-1].outcome.value if s.runs else "-"
         table.add_row(s.session_id, str(s.env or "-"), str(len(s.runs)), last)
     _console().print(table)  # type: ignore[attr-defined]
+    # A crashed run says which process ran it and when it was last seen; printed unwrapped
+    # below the table (a table cell would fold the long text).
+    for s in sessions:
+        for r in s.runs:
+            if r.outcome is RunOutcome.CRASHED:
+                click.echo(f"run {r.run_id} of session {s.session_id} crashed: {r.error or '-'}")
 
 
 @sessions_group.command("show")

@@ -69,6 +69,7 @@ _SCHEMA = (
     _RUNS_TABLE,
     "CREATE INDEX runs_by_session ON runs (session_id, run_key)",
     "CREATE INDEX runs_by_outcome ON runs (outcome)",
+    "CREATE INDEX runs_by_run_id ON runs (run_id)",
 )
 
 # Version 1 -> 2: an owner column on both tables, and the wider outcome CHECK (SQLite cannot

@@ -248,7 +248,10 @@ class SQLiteStore(BaseSessionStore):
         """Record that a run started (outcome ``RUNNING``).
 
         The session's current data is also written if the session has no row yet, so that a
-        run is never listed without its session.
+        run is never listed without its session. A run id belongs to one session and one
+        process: the same id recorded by another session or process is refused
+        (``DUPLICATE``), never merged; the same session retrying its own failed run (Kedro
+        allows it) records a second row under the same id.
 
         Args:
             run_id: The run's id (Kedro: the session id).
@@ -265,6 +268,9 @@ class SQLiteStore(BaseSessionStore):
             owner = _session_owner(connection, self._session_id)
             if owner not in (None, self._owner):
                 raise _duplicate(self._file, self._session_id, owner)
+            taken = _run_id_taken(connection, run_id, self._session_id, self._owner)
+            if taken is not None:
+                raise _duplicate_run(self._file, run_id, *taken)
             cursor = connection.execute(
                 "INSERT INTO runs (session_id, run_id, parameters, outcome, started_at, owner) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -326,6 +332,40 @@ def _duplicate(file: Path, session_id: str, owner: str | None) -> StoreError:
         StoreErrorReason.DUPLICATE,
         f"Session store '{file}' already has a session {session_id!r}, recorded by {by}; "
         "session ids must be unique, so this one is refused rather than merged.",
+        path=str(file),
+    )
+
+
+# Looking a run id up needs an index; ``IF NOT EXISTS`` makes it a no-op once there, and it is
+# not UNIQUE: a store written before this check may already hold a duplicate, and a session
+# may retry its own run under the same id.
+_INDEX_RUN_IDS = "CREATE INDEX IF NOT EXISTS runs_by_run_id ON runs (run_id)"
+
+_OTHER_RUN_WITH_ID = (
+    "SELECT session_id, owner FROM runs WHERE run_id = ? "
+    "AND (session_id != ? OR owner IS NULL OR owner != ?) LIMIT 1"
+)
+
+
+def _run_id_taken(
+    connection: sqlite3.Connection, run_id: str, session_id: str, owner: str
+) -> tuple[str, str | None] | None:
+    """The session and owner of a run already recorded under ``run_id`` by another session
+    or process, or ``None``."""
+    connection.execute(_INDEX_RUN_IDS)
+    found = connection.execute(_OTHER_RUN_WITH_ID, (run_id, session_id, owner)).fetchone()
+    if found is None:
+        return None
+    return str(found[0]), None if found[1] is None else str(found[1])
+
+
+def _duplicate_run(file: Path, run_id: str, session_id: str, owner: str | None) -> StoreError:
+    other = parse_process_id(owner)
+    by = f"process {other.pid} on {other.host}" if other is not None else "another process"
+    return StoreError(
+        StoreErrorReason.DUPLICATE,
+        f"Session store '{file}' already has a run {run_id!r} (session {session_id!r}, "
+        f"recorded by {by}); run ids must be unique, so this one is refused rather than merged.",
         path=str(file),
     )
 
