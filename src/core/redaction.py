@@ -38,6 +38,7 @@ __all__ = [
     "SECRET_PARAMETER_WORDS",
     "credentials_reference",
     "redact_dataset_config",
+    "redact_shown",
     "redact_url",
     "redact_url_secrets",
     "redact_urls",
@@ -122,40 +123,45 @@ def redact_value(value: object) -> object:
     return value
 
 
-def _urls_in(text: str) -> list[str]:
-    # The URL-like parts :func:`redact_urls` would redact, found by the same rule.
-    if "://" in text:
-        return _URL_IN_TEXT.findall(text)
-    if " " in text:
-        return []
-    first_delimiter = min((i for i in (text.find(c) for c in "/?#") if i != -1), default=-1)
-    if first_delimiter != -1 and "@" in text[:first_delimiter]:
-        return ["//" + text]
-    return [text] if "?" in text or "#" in text else []
+def redact_shown(value: object) -> object:
+    """``value`` as a dataset's ``repr`` may show it (Kedro 1.7 does the same): every string
+    with :func:`redact_urls` applied, at any depth of dicts and plain lists and tuples. A
+    value needing no redaction comes back as it is, so unrelated ``repr`` output is
+    unchanged."""
+    if isinstance(value, str):
+        return redact_urls(value)
+    if isinstance(value, dict):
+        return {key: redact_shown(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        assert isinstance(value, list | tuple)
+        return type(value)(redact_shown(item) for item in value)
+    return value
 
 
 def url_secrets(value: object) -> frozenset[str]:
-    """The userinfo, query and fragment texts of the URLs in ``value`` (strings at any depth
-    of mappings, lists and tuples): what :func:`redact_urls` hides, to be blanked
-    (:func:`secrets_pattern`) from text that quotes them some other way, such as a driver's
-    ``No such file: '/user:pass@bucket/key'``."""
+    """The parts :func:`redact_urls` hides in the strings of ``value`` (at any depth of
+    mappings, lists and tuples): each URL's userinfo, query and fragment. A file system's
+    error may quote the URL in another form (without its scheme), which the URL rule does
+    not recognise; these parts let :func:`scrub_text` hide them there too."""
     found: set[str] = set()
-    stack: list[object] = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            for url in _urls_in(item):
-                try:
-                    parts = urlsplit(url)
-                except ValueError:
-                    continue
-                if "@" in parts.netloc:
-                    found.add(parts.netloc.rsplit("@", 1)[0])
-                found.update(part for part in (parts.query, parts.fragment) if part)
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            pending.extend(item.values())
         elif isinstance(item, list | tuple):
-            stack.extend(item)
+            pending.extend(item)
+        elif isinstance(item, str):
+            text = item
+            if redact_urls(text) == text:
+                continue
+            try:
+                parts = urlsplit(text if "://" in text else "//" + text)
+            except ValueError:
+                continue
+            if "@" in parts.netloc:
+                found.add(parts.netloc.rsplit("@", 1)[0])
+            found.update(piece for piece in (parts.query, parts.fragment) if piece)
     return frozenset(found)
 
 

@@ -15,13 +15,13 @@ from core.redaction import (
     REDACTED,
     credentials_reference,
     redact_dataset_config,
+    redact_shown,
     redact_url,
     redact_url_secrets,
     redact_urls,
     scrub_text,
     scrub_with,
     secret_values,
-    secrets_pattern,
     url_secrets,
 )
 
@@ -205,20 +205,23 @@ def test_scrubbed_text_keeps_documentation_links_whole() -> None:
     assert redact_url_secrets("https://h/x?X-Amz-Signature=abc&a=1") == f"https://h/x?X-Amz-Signature={REDACTED}&a=1"
 
 
-@given(urls(), st.booleans(), _SAFE)
-@example(("s3://user:PASSWORD1@bucket/key.csv", "PASSWORD1"), True, "x")
-def test_url_secrets_blank_a_planted_secret_however_the_path_is_quoted(
-    case: tuple[str, str | None], scheme_less: bool, before: str
-) -> None:
-    """A driver may quote the filepath without its scheme (``/user:pass@bucket/key``) where
-    URL redaction cannot see it; the parts found in the filepath blank it all the same."""
+@pytest.mark.differential
+@given(urls(), st.sampled_from(["str", "list", "tuple", "dict"]))
+@example(("s3://a:b@bucket/k?x=1#f", "b"), "tuple")
+def test_repr_redaction_matches_kedro(case: tuple[str, str | None], shape: str) -> None:
+    url = case[0]
+    value: object = {"str": url, "list": [url, 1], "tuple": (url, None), "dict": {"fp": url}}[shape]
+    assert redact_shown(value) == kedro_core._redact_repr_value(value)
+    assert type(redact_shown(value)) is type(value)
+
+
+@given(urls())
+@example(("memory://u:PASSWORD@bucket/k.pkl?token=TOKENVALUE", "PASSWORD"))
+def test_url_secrets_hide_the_url_quoted_without_its_scheme(case: tuple[str, str | None]) -> None:
     url, secret = case
-    filepath = url.split("://", 1)[1] if scheme_less else url
-    found = url_secrets({"filepath": filepath, "other": [filepath]})
-    quoted = f"{before}: No such file: '/{url.split('://', 1)[1]}'"
-    scrubbed = scrub_with(quoted, secrets_pattern(found))
-    if secret is None:
-        assert found == frozenset()
-        assert scrubbed == quoted
-    else:
+    bare = url.split("://", 1)[1]
+    message = f"No such file: '/{bare}'"
+    scrubbed = scrub_text(message, url_secrets({"filepath": url}))
+    if secret is not None:
         assert secret not in scrubbed
+    assert url_secrets("data/report@2024.csv") == frozenset()  # a file name, not a URL

@@ -120,3 +120,68 @@ def test_runs_never_show_or_store_a_secret(project: Path, runner: str) -> None:
         _assert_clean(done.stdout + done.stderr, f"output of {done.args}")
     _assert_clean(_files_text(project / "sessions"), "the session store")
     _assert_clean(_files_text(project / "data"), "the data folder")
+
+
+# -- the Python API: what a notebook user prints ------------------------------------------
+# ``DataCatalog.to_config()`` and the credentials mapping given to ``from_config`` are left
+# out on purpose: they hand the credentials back to their owner so that
+# ``DataCatalog.from_config(*catalog.to_config().unwrap())`` rebuilds the catalog (Kedro's
+# contract); they are data the caller asked for, not a listing.
+LEAKY_URL = f"memory://reader:{URL_SECRET}@bucket/raw.pkl?token={TOKEN_SECRET}"
+TOKEN_URL = f"memory://bucket/other.pkl?sig={TOKEN_SECRET}&v=1"
+
+
+def test_catalog_listings_and_dataset_reprs_never_show_a_secret() -> None:
+    from shell.io.catalog import DataCatalog
+
+    catalog = DataCatalog.from_config(
+        {
+            "leaky": {"type": "pickle.PickleDataset", "filepath": LEAKY_URL},
+            "tokened": {"type": "pickle.PickleDataset", "filepath": TOKEN_URL},
+            "with_creds": {"type": "pickle.PickleDataset", "filepath": "memory://b/c.pkl",
+                           "credentials": "mine"},
+        },
+        {"mine": {"key": SECRET}},
+    ).unwrap()
+    shown = [repr(catalog), str(list(catalog)), str(catalog.filter().unwrap())]
+    shown += [repr(catalog[name]) for name in list(catalog)]
+    shown.append(repr(catalog))  # now with every dataset materialised
+    for text in shown:
+        _assert_clean(text, "a catalog listing")
+    assert "memory://<redacted>@bucket/raw.pkl?<redacted>" in repr(catalog["leaky"])
+
+
+def test_load_and_save_failures_never_show_a_secret() -> None:
+    from shell.io.catalog import DataCatalog
+
+    catalog = DataCatalog.from_config(
+        {"leaky": {"type": "pickle.PickleDataset", "filepath": LEAKY_URL},
+         "tokened": {"type": "pickle.PickleDataset", "filepath": TOKEN_URL}}
+    ).unwrap()
+    for name in ("leaky", "tokened"):
+        failed = catalog.load(name)  # nothing saved there: the file system says so, quoting the path
+        error = failed.failure()
+        assert "Failed while loading data" in error.message
+        _assert_clean(error.message, f"the load failure of {name}")
+        _assert_clean(str(error), f"str() of the load failure of {name}")
+        _assert_clean(repr(error), f"repr() of the load failure of {name}")
+        unpicklable = catalog.save(name, lambda: None)
+        _assert_clean(str(unpicklable), f"the save failure of {name}")
+
+
+def test_session_run_failures_never_show_a_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shell.session import KedroSession
+
+    monkeypatch.setenv("KP_PLANTED_ENV", ENV_SECRET)
+    catalog = SECRET_CATALOG.replace("  filepath: data/raw.pkl\n", f"  filepath: {LEAKY_URL}\n")
+    root = write_cli_project(
+        tmp_path / "proj",
+        conf={"local/credentials.yml": CREDENTIALS_YML, "base/catalog.yml": catalog},
+    )
+    with KedroSession.create(root).unwrap() as session:
+        failed = session.run(node_names=["clean"])  # ``raw`` was never saved
+    error = failed.failure()
+    assert "raw" in error.message
+    for text in (error.message, str(error), repr(error)):
+        _assert_clean(text, "session.run's failure")
+    _assert_clean(_files_text(root / "sessions"), "the session store")

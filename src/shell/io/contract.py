@@ -23,8 +23,8 @@ import logging
 from collections.abc import Mapping
 from typing import ClassVar, Protocol, runtime_checkable
 
+from core.redaction import redact_shown
 from shell import log_names
-from shell.io.shown import redact_shown
 
 __all__ = [
     "AbstractDataset",
@@ -134,8 +134,6 @@ class AbstractDataset(abc.ABC):
 
     def __repr__(self) -> str:
         cls = type(self)
-        # URL credentials (user:password@, queries, fragments) are redacted as Kedro does.
-        shown = ", ".join(
-            f"{k}={redact_shown(v)!r}" for k, v in self._describe().items() if v is not None
-        )
+        # URL credentials never reach a repr (Kedro 1.7 redacts them too).
+        shown = ", ".join(f"{k}={redact_shown(v)!r}" for k, v in self._describe().items() if v is not None)
         return f"{cls.__module__}.{cls.__qualname__}({shown})"

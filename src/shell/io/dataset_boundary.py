@@ -9,17 +9,18 @@ dataset, the operation and the cause (see :mod:`shell.io.catalog`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import PurePath
 from typing import TypeVar
 
 from returns.result import Failure, Result, Success
 
 from core.errors import DatasetError, DatasetErrorReason
-from core.redaction import scrub_with, secrets_pattern
+from core.redaction import scrub_text, url_secrets
 from shell import log_names
-from shell.io.contract import DatasetLike
-from shell.io.shown import description_secrets
+from shell.io.contract import AbstractDataset, DatasetLike
 from shell.log_gate import enabled_cache
+from shell.secrets import scrub
 
 __all__ = ["at_boundary", "load_resolved", "operation_failed", "release_resolved", "save_resolved"]
 
@@ -41,30 +42,46 @@ def operation_failed(
     reason: DatasetErrorReason,
     what: str,
 ) -> DatasetError:
+    # A driver's message may quote the dataset's URL with its credentials in another form
+    # (a path without the scheme): those parts, and known credential values, are hidden.
+    hidden = url_secrets(_description(dataset))
+
+    def shown(text: str) -> str:
+        return scrub(scrub_text(text, hidden))
+
     if isinstance(exc, DatasetError):
         # kedro-pure's datasets say precisely what went wrong; keep their reason.
-        reason, message = exc.reason, f"{name}: {exc.message}"
+        error = DatasetError(exc.reason, shown(f"{name}: {exc.message}"), dataset=name)
     elif _is_kedro_dataset_error(exc):
-        message = f"{name}: {exc}"
+        error = DatasetError(reason, shown(f"{name}: {exc}"), dataset=name)
     else:
-        message = f"{name}: {what} {dataset!r}.\n{exc}"
-    # The repr is redacted, but the cause may quote the filepath's credentials some other way
-    # (Kedro leaves them there): blank them wherever they appear.
-    message = scrub_with(message, secrets_pattern(description_secrets(_description(dataset))))
-    error = DatasetError(reason, message, dataset=name)
+        error = DatasetError(reason, shown(f"{name}: {what} {dataset!r}.\n{exc}"), dataset=name)
     error.__cause__ = exc
     return error
 
 
 def _description(dataset: object) -> object:
-    """The dataset's own description (kedro-pure's and Kedro's datasets have one), unredacted."""
+    """The dataset's own description, unredacted, paths as text: kedro-pure's ``describe()``,
+    or Kedro's ``_describe()`` (a dataset class written for Kedro, e.g. kedro-datasets')."""
+    if isinstance(dataset, AbstractDataset):
+        return dataset.describe()
     describe = getattr(dataset, "_describe", None)
     if not callable(describe):
         return None
     try:
-        return describe()
-    except Exception:  # the dataset boundary: third-party code; then nothing to blank
+        return _paths_as_text(describe())
+    except Exception:  # the dataset boundary: third-party code; then nothing more to hide
         return None
+
+
+def _paths_as_text(value: object) -> object:
+    if isinstance(value, PurePath):
+        return value.as_posix()
+    if isinstance(value, Mapping):
+        return {key: _paths_as_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_paths_as_text(item) for item in value]
+    return value
 
 
 def at_boundary(
