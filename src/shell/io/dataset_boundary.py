@@ -9,7 +9,8 @@ dataset, the operation and the cause (see :mod:`shell.io.catalog`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import PurePath
 from typing import TypeVar
 
 from returns.result import Failure, Result, Success
@@ -43,7 +44,7 @@ def operation_failed(
 ) -> DatasetError:
     # A driver's message may quote the dataset's URL with its credentials in another form
     # (a path without the scheme): those parts, and known credential values, are hidden.
-    hidden = url_secrets(dataset.describe()) if isinstance(dataset, AbstractDataset) else frozenset()
+    hidden = url_secrets(_description(dataset))
 
     def shown(text: str) -> str:
         return scrub(scrub_text(text, hidden))
@@ -57,6 +58,30 @@ def operation_failed(
         error = DatasetError(reason, shown(f"{name}: {what} {dataset!r}.\n{exc}"), dataset=name)
     error.__cause__ = exc
     return error
+
+
+def _description(dataset: object) -> object:
+    """The dataset's own description, unredacted, paths as text: kedro-pure's ``describe()``,
+    or Kedro's ``_describe()`` (a dataset class written for Kedro, e.g. kedro-datasets')."""
+    if isinstance(dataset, AbstractDataset):
+        return dataset.describe()
+    describe = getattr(dataset, "_describe", None)
+    if not callable(describe):
+        return None
+    try:
+        return _paths_as_text(describe())
+    except Exception:  # the dataset boundary: third-party code; then nothing more to hide
+        return None
+
+
+def _paths_as_text(value: object) -> object:
+    if isinstance(value, PurePath):
+        return value.as_posix()
+    if isinstance(value, Mapping):
+        return {key: _paths_as_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_paths_as_text(item) for item in value]
+    return value
 
 
 def at_boundary(
