@@ -22,15 +22,9 @@ from core.incremental.plan_text import change_plan_json, change_plan_text
 from core.pipeline import Pipeline
 from core.pruning import PruneReport, prune_missing_outputs
 from shell.cli.common import CliState, emit_json, fail, project_root
-from shell.cli.run_cmd import (
-    LAST_RUN,
-    incremental_options,
-    parse_selection,
-    plan_cache_probe,
-    plan_key_options,
-    resumed_options,
-    selection_options,
-)
+from shell.cli.incremental_options import LAST_RUN, incremental_options, resumed_options
+from shell.cli.plan_cache_lookup import plan_cache_probe, plan_key_options
+from shell.cli.selection import parse_selection, selection_options
 
 __all__ = ["plan_command", "render_change_plan", "render_plan"]
 
