@@ -27,8 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pluggy._callers import _multicall
-
 from shell.hooks.manager import HookManager, _NullPluginManager
 
 __all__ = ["HookCall", "dispatch"]
@@ -37,8 +35,13 @@ __all__ = ["HookCall", "dispatch"]
 HookCall = Callable[..., object]
 
 # pluggy's own call loop: a manager whose executor is something else (tracing, monitoring)
-# is called through pluggy. Private, so :func:`dispatch` checks every internal it relies on.
-_PLUGGY_LOOP = _multicall
+# is called through pluggy. Private, so :func:`dispatch` checks every internal it relies on,
+# and a pluggy that has moved it sends every call through pluggy (``None`` matches no executor).
+_PLUGGY_LOOP: object
+try:
+    from pluggy._callers import _multicall as _PLUGGY_LOOP
+except ImportError:
+    _PLUGGY_LOOP = None
 
 
 def dispatch(hooks: HookManager, name: str, order: tuple[str, ...]) -> HookCall:
