@@ -19,8 +19,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,7 +27,7 @@ from returns.result import Failure, Result, Success
 
 from core.errors import StoreError, StoreErrorReason
 
-__all__ = ["SCHEMA_VERSION", "all_or_nothing", "as_store_error", "read", "write"]
+__all__ = ["SCHEMA_VERSION", "as_store_error", "read", "write"]
 
 _T = TypeVar("_T")
 
@@ -196,7 +195,8 @@ def _attempt(
     try:
         if write:
             _ensure_wal(connection, wait)
-        with all_or_nothing(connection, "BEGIN IMMEDIATE" if write else "BEGIN"):
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
             version = _schema_version(connection)
             _check_version(file, version)
             if write and version is None:
@@ -206,6 +206,12 @@ def _attempt(
                 for statement in _MIGRATE_FROM_1:
                     connection.execute(statement)
             result = work(connection)
+            connection.execute("COMMIT")
+        except BaseException:
+            # Also on KeyboardInterrupt: leave nothing half-written behind.
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
         return Success(result)
     except StoreError as error:
         return Failure(error)
@@ -213,21 +219,6 @@ def _attempt(
         return Failure(_store_error(file, error, busy_timeout))
     finally:
         connection.close()
-
-
-@contextmanager
-def all_or_nothing(connection: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
-    """A transaction around the block: ``begin``, then ``COMMIT`` when the block ends, or
-    ``ROLLBACK`` when it raises (a ``KeyboardInterrupt`` too: nothing half-written stays
-    behind). ``connection`` must be in autocommit mode (``isolation_level=None``)."""
-    connection.execute(begin)
-    try:
-        yield
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
 
 
 #: Longest single wait in SQLite's busy handler before we retry ourselves, and the bounds of

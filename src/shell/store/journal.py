@@ -177,8 +177,15 @@ class SQLiteJournal:
                     connection.execute("PRAGMA synchronous = NORMAL")
                     self._connection = connection
                 connection = self._connection
-                with database.all_or_nothing(connection):
+                connection.execute("BEGIN IMMEDIATE")
+                try:
                     connection.executemany(_INSERT, rows)
+                    connection.execute("COMMIT")
+                except BaseException:
+                    # Also on KeyboardInterrupt: nothing half-written stays behind.
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
             except sqlite3.Error as error:
                 return Failure(database.as_store_error(self._file, error, self._busy_timeout))
         return Success(None)
