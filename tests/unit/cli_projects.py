@@ -449,14 +449,17 @@ def interrupt_when(
     env: Mapping[str, str] | None = None,
     whole_group: bool = False,
     sig: int = signal.SIGINT,
+    sigint_ignored: bool = False,
 ) -> Done:
     """Start ``kedro-pure args`` with ``KP_SLEEP_MARKER=marker``, wait until the sleeping
     node wrote ``marker``, send SIGINT (or ``sig``) and wait for the process.
 
     The signal goes to the ``kedro-pure`` process alone (``proc.send_signal``, what
     ``kill -INT`` or a wrapper script does), or with ``whole_group`` to its whole process
-    group, worker processes included (what Ctrl-C in a terminal does)."""
-    with _ran_log() as log:
+    group, worker processes included (what Ctrl-C in a terminal does). With
+    ``sigint_ignored`` the process inherits SIGINT ignored, as a shell's background job does
+    (main thread only: the disposition is set around the start)."""
+    with _ran_log() as log, _sigint_ignored(sigint_ignored):
         proc = subprocess.Popen(
             [KEDRO_PURE, *args],
             cwd=cwd,
@@ -469,6 +472,19 @@ def interrupt_when(
         out, err = _interrupt(proc, marker, whole_group=whole_group, sig=sig)
         written = log.read_text()
     return Done(tuple(args), proc.returncode, out, err, written)
+
+
+@contextmanager
+def _sigint_ignored(ignored: bool) -> Iterator[None]:
+    """SIGINT ignored while a child starts (it inherits the disposition across exec)."""
+    if not ignored:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _interrupt(

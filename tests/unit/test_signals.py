@@ -72,6 +72,17 @@ def test_sigterm_stops_a_run_like_ctrl_c(project: Path, tmp_path: Path, runner: 
     assert _last_outcomes(project) == [RunOutcome.INTERRUPTED]
 
 
+def test_ctrl_c_stops_a_command_started_with_sigint_ignored(project: Path, tmp_path: Path) -> None:
+    # A shell starts a script's background job (``kedro-pure run &``) with SIGINT ignored;
+    # ``kill -INT`` from a wrapper must still stop the run, as in the foreground.
+    done = interrupt_when(
+        ["run", "--pipelines", "prep,report"], cwd=project, marker=tmp_path / "sleeping", sigint_ignored=True
+    )
+    assert done.code == 130, done
+    assert "pipeline_error KeyboardInterrupt" in done.log, done.log
+    assert _last_outcomes(project) == [RunOutcome.INTERRUPTED]
+
+
 def test_a_killed_run_is_listed_as_crashed(project: Path, tmp_path: Path) -> None:
     done = interrupt_when(
         ["run", "--pipelines", "prep,report"], cwd=project, marker=tmp_path / "sleeping", sig=signal.SIGKILL

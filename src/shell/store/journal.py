@@ -177,12 +177,18 @@ class SQLiteJournal:
                     connection.execute("PRAGMA synchronous = NORMAL")
                     self._connection = connection
                 connection = self._connection
-                connection.execute("BEGIN IMMEDIATE")
+                if connection.in_transaction:
+                    # Left open by an interrupt that landed before the guard below could end
+                    # it: it holds the database's write lock, so end it before anything else.
+                    connection.execute("ROLLBACK")
                 try:
+                    # BEGIN inside the guard: an interrupt raised as it returns rolls back too.
+                    connection.execute("BEGIN IMMEDIATE")
                     connection.executemany(_INSERT, rows)
                     connection.execute("COMMIT")
                 except BaseException:
-                    # Also on KeyboardInterrupt: nothing half-written stays behind.
+                    # Also on KeyboardInterrupt: nothing half-written stays behind, and the
+                    # persistent connection never keeps the write lock.
                     if connection.in_transaction:
                         connection.execute("ROLLBACK")
                     raise
