@@ -270,9 +270,10 @@ class KedroSession(AbstractSession):
         succeed) runs only the nodes that run did not complete, with its selection and load
         versions when none are given here; ``keep_going`` runs every node not depending on a
         failed one (the ``RunError`` then lists every failure in ``failures``).
-        ``plan_cache`` (the command line's plan cache lookup that missed) writes an
-        ``only_changed`` plan that runs nothing to the cache (:mod:`shell.incremental.plan_cache`),
-        and after a successful ``only_changed`` run that ran nodes, the next no-op's plan.
+        ``plan_cache`` (the command line's plan cache lookup that missed, or a plain run's
+        probe) writes an ``only_changed`` plan that runs nothing to the cache
+        (:mod:`shell.incremental.plan_cache`), and after a successful plain run, or
+        ``only_changed`` run that ran nodes, the next no-op's plan.
 
         Returns:
             ``Success`` of the free outputs' datasets; ``Failure``: ``KedroSessionError``

@@ -1,6 +1,6 @@
-"""The plan cache written at the end of a successful ``--only-changed`` run that ran nodes:
-the first no-op after it is already served without importing the project, it decides what a
-full plan decides, and any edit after the run (or during it) is a miss.
+"""The plan cache written at the end of a successful plain run, or ``--only-changed`` run
+that ran nodes: the first no-op after it is already served without importing the project, it
+decides what a full plan decides, and any edit after the run (or during it) is a miss.
 
 Real ``kedro-pure`` processes on the CLI test project (see :mod:`tests.unit.test_plan_cache`).
 """
@@ -41,6 +41,50 @@ def test_the_first_no_op_after_a_run_that_ran_nodes_is_served_and_decides_as_a_f
     assert planned["from_cache"] is True and planned["runs"] == []
     assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
     assert served["from_cache"] is True and served["nodes_run"] == 0 and served["skipped"] == 10
+
+
+def test_the_first_no_op_after_a_plain_run_is_served_and_decides_as_a_full_plan(cli: Cli) -> None:
+    cli("run")
+
+    planned = cli.plan()
+    served = cli("run", "--only-changed")
+
+    assert planned["from_cache"] is True and planned["runs"] == []
+    assert _decisions(planned) == _decisions(cli.plan("--no-plan-cache"))
+    assert served["from_cache"] is True and served["nodes_run"] == 0 and served["skipped"] == 10
+
+
+def test_a_plain_run_that_caches_the_next_plan_logs_as_kedro_does(cli: Cli) -> None:
+    done = cli.run("run")
+    assert "--only-changed" not in done.stderr and "plan cache" not in done.stderr
+    assert cli.plan()["from_cache"] is True
+
+
+def test_a_plain_run_with_no_plan_cache_or_only_missing_outputs_caches_nothing(cli: Cli) -> None:
+    cli("run", "--no-plan-cache")
+    assert cli.plan()["from_cache"] is False
+    cli("run", "--only-missing-outputs")
+    assert cli.plan()["from_cache"] is False
+
+
+def test_a_plain_run_with_a_selection_caches_under_that_selection_only(cli: Cli) -> None:
+    cli("run", "--no-plan-cache")  # the scale nodes' inputs
+    cli("run", "--tags", "scale")
+
+    selected = cli.plan("--tags", "scale")
+
+    assert selected["from_cache"] is True and selected["runs"] == []
+    assert _decisions(selected) == _decisions(cli.plan("--no-plan-cache", "--tags", "scale"))
+    assert cli.plan()["from_cache"] is False
+
+
+def test_an_edit_after_a_plain_run_misses_and_the_full_plan_decides(cli: Cli) -> None:
+    cli("run")
+    (cli.project / "conf" / "base" / "parameters.yml").write_text(PARAMETERS_YML.replace("k: 3", "k: 4"))
+
+    assert_missed_and_planned_in_full(cli)
+    ran = cli("run", "--only-changed")
+    assert ran["from_cache"] is False and ran["nodes_run"] != 0
 
 
 def _input_bytes(project: Path) -> None:

@@ -30,7 +30,8 @@ def incremental_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--code-scope", type=click.Choice(["function", "module"]), default="function", show_default=True,
                      help="What a node's code fingerprint covers: its function, or the whole module defining it."),
         click.option("--no-plan-cache", is_flag=True, default=False,
-                     help="With --only-changed: always plan in full, even when a cached plan says nothing changed."),
+                     help="With --only-changed: always plan in full, even when a cached plan says nothing changed. "
+                          "Without it: do not cache the next --only-changed run's plan at the end of the run."),
     ]
     for option in reversed(options):
         command = option(command)

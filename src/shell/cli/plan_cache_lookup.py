@@ -33,12 +33,14 @@ def plan_key_options(
 
 
 def plan_cache_probe(
-    root: Path, chosen: Selection, key_options: Mapping[str, object], *, state: CliState, command: str, as_json: bool
+    root: Path, chosen: Selection, key_options: Mapping[str, object], *, state: CliState, command: str, as_json: bool,
+    lookup: bool = True,
 ) -> CacheProbe | None:
     """Look the command up in the plan cache (``None``: the project cannot use it, e.g. a
     remote configuration source). A miss is logged (``--verbose``) with its reason; a hit
     remembers the command line, so the next identical one is served before it is parsed
-    (:mod:`shell.incremental.fast_entry`)."""
+    (:mod:`shell.incremental.fast_entry`). Without ``lookup`` (a plain ``run``) only the
+    key is observed, for the entry the run writes at its end; nothing is logged."""
     import logging
 
     from shell.incremental.plan_cache import CacheRequest, Invocation, probe, remember_invocation
@@ -51,8 +53,12 @@ def plan_cache_probe(
         return None
     conf = Path(chosen.conf_source) if chosen.conf_source else root / "conf"
     options = {**key_options, "env": chosen.env, "conf_source": chosen.conf_source, "params": chosen.params}
+    request = CacheRequest(root.resolve(), metadata.unwrap().source_dir, conf.resolve(), options)
+    if not lookup:
+        # No invocation: this command line is not an --only-changed one, never to be served.
+        return probe(request, None, lookup=False)
     invocation = Invocation(state.argv, command, as_json, state.quiet) if state.argv else None
-    looked = probe(CacheRequest(root.resolve(), metadata.unwrap().source_dir, conf.resolve(), options), invocation)
+    looked = probe(request, invocation)
     if looked.hit is None:
         logging.getLogger("shell.incremental.plan_cache").info("Planning in full (plan cache: %s).", looked.why)
     else:

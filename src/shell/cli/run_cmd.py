@@ -91,10 +91,14 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
         fail(resumed.failure(), verbose=state.verbose, as_json=as_json)
     chosen, run_arguments, chosen_versions, resume_id = resumed.unwrap()
     probe: CacheProbe | None = None
-    if only_changed and not no_plan_cache:
+    # A plain run observes the key too: at its end it caches the next --only-changed run's
+    # plan when that would run nothing (about 1% of the run; --no-plan-cache skips it).
+    if not no_plan_cache and resume_id is None and not chosen.only_missing_outputs:
         key_options = plan_key_options(run_arguments, chosen_versions, code_scope, runner, runner_params, is_async)
-        probe = plan_cache_probe(root, chosen, key_options, state=state, command="run", as_json=as_json)
-        if probe is not None and probe.hit is not None:
+        probe = plan_cache_probe(
+            root, chosen, key_options, state=state, command="run", as_json=as_json, lookup=only_changed
+        )
+        if only_changed and probe is not None and probe.hit is not None:
             serve_cached_run(state, root, probe, chosen, as_json=as_json)
             return
     from shell.session import KedroSession

@@ -12,7 +12,9 @@ a miss it hands the probe to the session, whose plan (:func:`shell.incremental.p
 prepare_run`) writes the entry when it runs nothing (:func:`remember`); a successful run
 that ran nodes plans again at its end and writes the next no-op's entry under the same
 probe's key, observed before the project was imported (:func:`shell.incremental.planning.
-remember_after_run`).
+remember_after_run`). A plain ``run`` (no ``--only-changed``) does the same at its end, with
+a probe that observed the key's parts without looking anything up, so the first
+``--only-changed`` after it is served too.
 
 Only the default session store is used (``<project>/sessions``, ``SQLiteStore``), with the
 configuration folder the settings name by default or ``--conf-source`` names.
@@ -80,11 +82,12 @@ __all__ = [
 ]
 
 
-def probe(request: CacheRequest, invocation: Invocation | None = None) -> CacheProbe:
+def probe(request: CacheRequest, invocation: Invocation | None = None, *, lookup: bool = True) -> CacheProbe:
     """Look the command up in the cache and check the entry against the files as they are now.
 
     Never fails: anything unreadable or changed is a miss (with the reason), and the
-    project is planned in full.
+    project is planned in full. Without ``lookup`` (a plain run, which only prepares the
+    next ``--only-changed`` run's entry) the key's parts are observed and nothing is read.
     """
     began_ns = time.time_ns()
     path_entries = tuple(sys.path)
@@ -100,6 +103,8 @@ def probe(request: CacheRequest, invocation: Invocation | None = None) -> CacheP
         parts.update(file_parts(request))
     except OSError as exc:
         return CacheProbe(request, parts, path_entries, None, f"project files unreadable: {exc}", invocation, argv_key, began_ns)
+    if not lookup:
+        return CacheProbe(request, parts, path_entries, None, "not looked up", invocation, argv_key, began_ns)
     file = default_store_file(request.root)
     if not file.is_file():
         return CacheProbe(request, parts, path_entries, None, "no session store yet", invocation, argv_key, began_ns)

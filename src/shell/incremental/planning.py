@@ -149,8 +149,8 @@ class PreparedRun:
         pipeline: the nodes that run (the whole selection unless a plan skipped some).
         plan: the plan, for ``--only-changed`` and ``--resume`` runs.
         recorder: the journal's progress observer.
-        observer: the observer that planned (its node observations are the ones the run's
-            fingerprints were made of).
+        observer: the observer that planned, or that fingerprints a plain run's nodes (its
+            node observations are the ones the run's fingerprints were made of).
     """
 
     pipeline: Pipeline
@@ -189,7 +189,7 @@ def prepare_run(
     if not options.needs_journal:
         observer = Observer(catalog, DigestCache(_cached(journal)), code_scope=code_scope)
         recorder = JournalRecorder(journal, pipeline, observer, run_id, {}, clock)
-        return Success(PreparedRun(pipeline, None, recorder))
+        return Success(PreparedRun(pipeline, None, recorder, observer))
     mode = PlanMode.RESUME if resume_run is not None else PlanMode.ONLY_CHANGED
     planned = plan_changes(pipeline, catalog, journal, mode=mode, run_id=resume_run or "", code_scope=code_scope)
     if isinstance(planned, Failure):
@@ -225,7 +225,8 @@ def remember_after_run(
     prepared: PreparedRun, pipeline: Pipeline, journal: SQLiteJournal, options: IncrementalOptions,
     record: Mapping[str, object],
 ) -> None:
-    """After a successful ``--only-changed`` run that ran nodes, cache the next no-op's plan.
+    """After a successful plain run, or ``--only-changed`` run that ran nodes, cache the next
+    no-op's plan.
 
     The plan is made again, in full, as the next ``--only-changed`` would make it: by the
     observer that planned this run (so the same dataset objects, as the catalog was before
@@ -241,9 +242,9 @@ def remember_after_run(
     from shell.incremental.plan_cache import journal_mark
 
     probe, observer = options.plan_cache, prepared.observer
-    if probe is None or observer is None or options.resume_run is not None or not options.only_changed:
+    if probe is None or observer is None or options.resume_run is not None:
         return
-    if prepared.plan is None or not prepared.plan.to_run:
+    if options.only_changed and (prepared.plan is None or not prepared.plan.to_run):
         return  # a plan that ran nothing was cached before the run (prepare_run)
     # The mark first: a node completing elsewhere after it makes the write below refuse.
     mark = journal_mark(journal.file)
@@ -257,12 +258,13 @@ def remember_after_run(
     if plan.to_run:
         _LOGGER.debug("The next --only-changed run would run %d node(s): nothing cached.", len(plan.to_run))
         return
-    _remember(probe, plan, pipeline, observer, record, journal, mark=mark)
+    # A plain run's log stays Kedro's: the shortcut it prepared is told under --verbose.
+    _remember(probe, plan, pipeline, observer, record, journal, mark=mark, level=logging.INFO if options.only_changed else logging.DEBUG)
 
 
 def _remember(
     probe: CacheProbe, plan: ChangePlan, pipeline: Pipeline, observer: Observer,
-    record: Mapping[str, object], journal: SQLiteJournal, *, mark: str | None = None,
+    record: Mapping[str, object], journal: SQLiteJournal, *, mark: str | None = None, level: int = logging.INFO,
 ) -> None:
     from shell.incremental.datasets import local_file
     from shell.incremental.plan_cache import remember
@@ -281,7 +283,7 @@ def _remember(
         # Only the next no-op run's shortcut is lost.
         _LOGGER.warning("The plan cache could not be written: %s", written.failure())
     elif written.unwrap() and mark is not None:
-        _LOGGER.info("Nothing would run next: the next --only-changed plan is cached for the same files and options.")
+        _LOGGER.log(level, "Nothing would run next: the next --only-changed plan is cached for the same files and options.")
     elif written.unwrap():
         _LOGGER.info("Nothing to run: this plan is cached for the next run with the same files and options.")
 
