@@ -16,10 +16,12 @@ the cost of the least work the feature cannot avoid.
    node). Per-node overhead, wall and CPU (plain and fingerprinted runs alternate; the
    overhead is the median of the per-pair differences). Floor: one SHA-256 of a 200-byte text per node
    (fingerprint) and two empty committed SQLite transactions per node (journal).
-2. ``spaceflights``: the example project, whole ``kedro-pure`` processes (median of 3):
-   a full run with the journal, a full run with a store that keeps no journal, and no-op
-   ``run --only-changed`` runs (nothing changed): the first after a plain full run (planned
-   in full: it imports the project, then caches its decision), the next ones (served from
+2. ``spaceflights``: the example project, whole ``kedro-pure`` processes (median of
+   ``--repeat``, 5 by default): a full run with the journal (which caches the next no-op's
+   plan at its end; with ``--no-plan-cache`` it does not, the difference is that cost), a
+   full run with a store that keeps no journal, and no-op ``run --only-changed`` runs
+   (nothing changed): the first after a plain full run (served from the plan cache that
+   run wrote), the next ones (served from
    the plan cache before the command line starts, see ``shell.incremental.plan_cache`` and
    ``shell.incremental.fast_entry``), and with ``--no-plan-cache``; then the common
    workflow: an ``--only-changed`` run that runs every node (outputs cleared; it caches the
@@ -240,9 +242,13 @@ def bench_spaceflights(repeat: int, *, bytecode_cache: bool) -> None:
         _process(["-q", "run", "--json"], journaled)  # warm-up: fills the bytecode cache
         floor = [_process(["--version"], journaled) for _ in range(repeat)]
         full_j, full_p, cold, warm, uncached, changed, after = [], [], [], [], [], [], []
+        unseeded: list[tuple[float, float, float]] = []
         for _ in range(repeat):
             _clear_outputs(plain)
             full_p.append(_process(["-q", "run", "--json"], plain))
+            # A plain run without caching the next --only-changed plan: its cost is the difference.
+            _clear_outputs(journaled)
+            unseeded.append(_process(["-q", "run", "--no-plan-cache", "--json"], journaled))
             _clear_outputs(journaled)
             full_j.append(_process(["-q", "run", "--json"], journaled))
             cold.append(_process(["-q", "run", "--only-changed", "--json"], journaled))
@@ -256,6 +262,7 @@ def bench_spaceflights(repeat: int, *, bytecode_cache: bool) -> None:
         rows = [
             ("full run, store without journal", full_p),
             ("full run, journaled (default)", full_j),
+            ("full run, journaled, --no-plan-cache", unseeded),
             ("--only-changed run of every node", changed),
             ("no-op, first after a plain run", cold),
             ("no-op, first after --only-changed run", after),
@@ -273,6 +280,9 @@ def bench_spaceflights(repeat: int, *, bytecode_cache: bool) -> None:
         def med(samples: list[tuple[float, float, float]], i: int) -> float:
             return statistics.median(s[i] for s in samples)
 
+        seeding_cpu = med(full_j, 1) - med(unseeded, 1)
+        print(f"   caching the next no-op's plan at the end of a plain run: {seeding_cpu * 1e3:+.0f} ms CPU "
+              f"({100 * seeding_cpu / med(unseeded, 1):+.1f}% of the process; --no-plan-cache skips it)")
         ij, ip = med(full_j, 2), med(full_p, 2)
         print(f"   journal + fingerprint overhead: {100 * (ij - ip) / ip:+.1f}% of session.run, "
               f"{100 * (med(full_j, 0) - med(full_p, 0)) / med(full_p, 0):+.1f}% of the process")
@@ -356,13 +366,14 @@ def main() -> None:
     parser.add_argument("--only", choices=["trivial", "spaceflights", "overhead", "digests"], default=None)
     parser.add_argument("--nodes", type=int, nargs="*", default=None, help="chain sizes for 'trivial'")
     parser.add_argument("--size-mb", type=int, default=None, help="total size of the files for 'digests'")
+    parser.add_argument("--repeat", type=int, default=None, help="rounds of the spaceflights processes (default 5)")
     parser.add_argument("--no-bytecode-cache", action="store_true", help="keep the environment's PYTHONDONTWRITEBYTECODE")
     args = parser.parse_args()
     sizes = args.nodes or ([500] if args.quick else [500, 2000])
     if args.only in (None, "trivial"):
         bench_trivial(sizes, repeat=3 if args.quick else 5)
     if args.only in (None, "spaceflights"):
-        bench_spaceflights(repeat=2 if args.quick else 5, bytecode_cache=not args.no_bytecode_cache)
+        bench_spaceflights(repeat=args.repeat or (2 if args.quick else 5), bytecode_cache=not args.no_bytecode_cache)
     if args.only in (None, "overhead"):
         bench_spaceflights_in_process(repeat=3 if args.quick else 7)
     if args.only in (None, "digests"):
