@@ -19,7 +19,7 @@ from core.errors import StoreErrorReason
 from core.liveness import ProcessFacts, ProcessId, gone, parse_process_id
 from shell.processes import this_process
 from shell.store import RunOutcome, SQLiteStore, list_sessions, store_file
-from shell.store.sqlite import reap_crashed_runs
+from shell.store.crashed_runs import reap_crashed_runs
 from tests.unit.store_writers import error_of, run_writer_processes, value_of
 
 pytestmark = pytest.mark.timeout(240)

@@ -188,7 +188,7 @@ def sessions_group() -> None:
 def _store_path(state: CliState) -> Path:
     """The project's store, after marking ``crashed`` the runs whose process is gone (a
     store that cannot be written here is still listed: the listing reports its error)."""
-    from shell.store.sqlite import reap_crashed_runs
+    from shell.store.crashed_runs import reap_crashed_runs
 
     path = project_root(state) / "sessions"
     reap_crashed_runs(path)

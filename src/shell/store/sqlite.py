@@ -5,21 +5,22 @@ passes (``<project>/sessions`` by default). Each session is one row of ``session
 by :meth:`SQLiteStore.save`); each run is one row of ``runs``, written when it starts and
 updated when it ends, so a run whose process died is still listed (as ``RUNNING``).
 Concurrency, crash safety and error reporting are described in :mod:`shell.store.database`;
-the read API over all past sessions is in :mod:`shell.store.history`.
+the read API over all past sessions is in :mod:`shell.store.history`; refusing duplicate ids
+in :mod:`shell.store.unique_ids`; marking the runs of dead processes ``crashed`` in
+:mod:`shell.store.crashed_runs`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from returns.io import IOResult
 from returns.result import Failure, Result, Success
 
 from core.errors import StoreError, StoreErrorReason
-from core.liveness import crashed_message, gone, parse_process_id, pids_to_observe
 from core.store_records import (
     SESSION_COLUMNS,
     JsonValue,
@@ -29,11 +30,14 @@ from core.store_records import (
     encode_json,
     session_row,
 )
-from shell.processes import observe, this_host, this_process
+from shell.processes import this_process
 from shell.secrets import scrub
 from shell.store import database
 from shell.store.base import BaseSessionStore
+from shell.store.crashed_runs import reap_crashed_runs
 from shell.store.journal import SQLiteJournal
+from shell.store.location import DB_FILE_NAME, DEFAULT_BUSY_TIMEOUT, store_file, utc_now
+from shell.store.unique_ids import duplicate_run, duplicate_session, run_id_taken, session_owner
 
 __all__ = [
     "DB_FILE_NAME",
@@ -43,13 +47,6 @@ __all__ = [
     "store_file",
     "utc_now",
 ]
-
-#: The database file inside the store path.
-DB_FILE_NAME = "session_store.sqlite3"
-
-#: Seconds a write may wait for other writers (retrying, see :mod:`shell.store.database`)
-#: before it is reported ``LOCKED``.
-DEFAULT_BUSY_TIMEOUT = 30.0
 
 # A session row belongs to the process that first wrote it (``owner``): another process
 # saving a session with the same id is refused (nothing changes, ``DUPLICATE``), never merged.
@@ -68,23 +65,6 @@ _UPSERT_SESSION = f"""
 _INSERT_SESSION_IF_ABSENT = _UPSERT_SESSION.split("ON CONFLICT")[0] + (
     "ON CONFLICT (session_id) DO NOTHING"
 )
-
-
-def utc_now() -> datetime:
-    """The current time in UTC (the store's default clock)."""
-    return datetime.now(UTC)
-
-
-def store_file(path: str | Path) -> Path:
-    """The database file of the store at ``path``.
-
-    Args:
-        path: The store path (a directory).
-
-    Returns:
-        ``path / DB_FILE_NAME``.
-    """
-    return Path(path) / DB_FILE_NAME
 
 
 class SQLiteStore(BaseSessionStore):
@@ -148,12 +128,12 @@ class SQLiteStore(BaseSessionStore):
         if isinstance(reaped, Failure):
             return IOResult.from_failure(reaped.failure())
         owner = database.read(
-            store_file(path), busy_timeout, lambda c: _session_owner(c, session_id), empty=None
+            store_file(path), busy_timeout, lambda c: session_owner(c, session_id), empty=None
         )
         if isinstance(owner, Failure):
             return IOResult.from_failure(owner.failure())
         if owner.unwrap() not in (None, str(this_process())):
-            return IOResult.from_failure(_duplicate(store_file(path), session_id, owner.unwrap()))
+            return IOResult.from_failure(duplicate_session(store_file(path), session_id, owner.unwrap()))
         try:
             return IOResult.from_value(
                 cls(path, session_id, busy_timeout=busy_timeout, clock=clock)
@@ -238,7 +218,7 @@ class SQLiteStore(BaseSessionStore):
         def upsert(connection: sqlite3.Connection) -> None:
             cursor = connection.execute(_UPSERT_SESSION, (*_session_values(row), self._owner))
             if cursor.rowcount == 0:
-                raise _duplicate(self._file, self._session_id, _session_owner(connection, self._session_id))
+                raise duplicate_session(self._file, self._session_id, session_owner(connection, self._session_id))
 
         return IOResult.from_result(database.write(self._file, self._busy_timeout, upsert))
 
@@ -265,12 +245,12 @@ class SQLiteStore(BaseSessionStore):
 
         def insert(connection: sqlite3.Connection) -> int:
             connection.execute(_INSERT_SESSION_IF_ABSENT, (*_session_values(row), self._owner))
-            owner = _session_owner(connection, self._session_id)
+            owner = session_owner(connection, self._session_id)
             if owner not in (None, self._owner):
-                raise _duplicate(self._file, self._session_id, owner)
-            taken = _run_id_taken(connection, run_id, self._session_id, self._owner)
+                raise duplicate_session(self._file, self._session_id, owner)
+            taken = run_id_taken(connection, run_id, self._session_id, self._owner)
             if taken is not None:
-                raise _duplicate_run(self._file, run_id, *taken)
+                raise duplicate_run(self._file, run_id, *taken)
             cursor = connection.execute(
                 "INSERT INTO runs (session_id, run_id, parameters, outcome, started_at, owner) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -316,127 +296,6 @@ class SQLiteStore(BaseSessionStore):
                 )
 
         return IOResult.from_result(database.write(self._file, self._busy_timeout, update))
-
-
-def _session_owner(connection: sqlite3.Connection, session_id: str) -> str | None:
-    found = connection.execute(
-        "SELECT owner FROM sessions WHERE session_id = ?", (session_id,)
-    ).fetchone()
-    return None if found is None or found[0] is None else str(found[0])
-
-
-def _duplicate(file: Path, session_id: str, owner: str | None) -> StoreError:
-    other = parse_process_id(owner)
-    by = f"process {other.pid} on {other.host}" if other is not None else "another process"
-    return StoreError(
-        StoreErrorReason.DUPLICATE,
-        f"Session store '{file}' already has a session {session_id!r}, recorded by {by}; "
-        "session ids must be unique, so this one is refused rather than merged.",
-        path=str(file),
-    )
-
-
-# Looking a run id up needs an index; ``IF NOT EXISTS`` makes it a no-op once there, and it is
-# not UNIQUE: a store written before this check may already hold a duplicate, and a session
-# may retry its own run under the same id.
-_INDEX_RUN_IDS = "CREATE INDEX IF NOT EXISTS runs_by_run_id ON runs (run_id)"
-
-_OTHER_RUN_WITH_ID = (
-    "SELECT session_id, owner FROM runs WHERE run_id = ? "
-    "AND (session_id != ? OR owner IS NULL OR owner != ?) LIMIT 1"
-)
-
-
-def _run_id_taken(
-    connection: sqlite3.Connection, run_id: str, session_id: str, owner: str
-) -> tuple[str, str | None] | None:
-    """The session and owner of a run already recorded under ``run_id`` by another session
-    or process, or ``None``."""
-    connection.execute(_INDEX_RUN_IDS)
-    found = connection.execute(_OTHER_RUN_WITH_ID, (run_id, session_id, owner)).fetchone()
-    if found is None:
-        return None
-    return str(found[0]), None if found[1] is None else str(found[1])
-
-
-def _duplicate_run(file: Path, run_id: str, session_id: str, owner: str | None) -> StoreError:
-    other = parse_process_id(owner)
-    by = f"process {other.pid} on {other.host}" if other is not None else "another process"
-    return StoreError(
-        StoreErrorReason.DUPLICATE,
-        f"Session store '{file}' already has a run {run_id!r} (session {session_id!r}, "
-        f"recorded by {by}); run ids must be unique, so this one is refused rather than merged.",
-        path=str(file),
-    )
-
-
-def reap_crashed_runs(
-    path: str | Path,
-    *,
-    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    clock: Callable[[], datetime] = utc_now,
-) -> Result[tuple[int, ...], StoreError]:
-    """Mark ``crashed`` every run still ``running`` whose process is gone (same host; the
-    pid is free or reused, see :mod:`core.liveness`), with when it was last seen.
-
-    Args:
-        path: The store directory (nothing happens if the store does not exist).
-        busy_timeout: Seconds to wait for other writers.
-        clock: Gives the current time (UTC).
-
-    Returns:
-        The keys of the runs marked ``crashed``, or the ``StoreError``.
-    """
-    file = store_file(path)
-
-    def running(connection: sqlite3.Connection) -> list[tuple[int, str | None, str]]:
-        columns = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
-        if "owner" not in columns:  # a version 1 store: no owners recorded yet
-            return []
-        return [
-            (int(key), None if owner is None else str(owner), str(started))
-            for key, owner, started in connection.execute(
-                "SELECT run_key, owner, started_at FROM runs WHERE outcome = ?",
-                (RunOutcome.RUNNING.value,),
-            )
-        ]
-
-    nothing: list[tuple[int, str | None, str]] = []
-    found = database.read(file, busy_timeout, running, empty=nothing)
-    if isinstance(found, Failure):
-        return Failure(found.failure())
-    owned = [
-        (key, owner, started)
-        for key, text, started in found.unwrap()
-        if (owner := parse_process_id(text)) is not None
-    ]
-    if not owned:
-        return Success(())
-    facts = observe(pids_to_observe((owner for _, owner, _ in owned), this_host()))
-    crashed = [(key, owner, started) for key, owner, started in owned if gone(owner, facts)]
-    if not crashed:
-        return Success(())
-    now = clock().isoformat()
-
-    def mark(connection: sqlite3.Connection) -> tuple[int, ...]:
-        marked: list[int] = []
-        for key, owner, started in crashed:
-            cursor = connection.execute(
-                "UPDATE runs SET outcome = ?, error = ?, finished_at = ? "
-                "WHERE run_key = ? AND outcome = ?",
-                (
-                    RunOutcome.CRASHED.value,
-                    crashed_message(owner, started),
-                    now,
-                    key,
-                    RunOutcome.RUNNING.value,
-                ),
-            )
-            if cursor.rowcount:
-                marked.append(key)
-        return tuple(marked)
-
-    return database.write(file, busy_timeout, mark)
 
 
 def _session_values(row: SessionRow) -> tuple[str | None, ...]:
