@@ -95,7 +95,11 @@ def dataset_files(
 ) -> tuple[dict[str, str], dict[str, str]] | None:
     """Each observed dataset file to its digest and each versioned dataset's folder to its
     listing, or ``None`` when a dataset is neither a local file nor held in memory (a remote
-    or custom-fingerprinted one: only a full plan can see it change)."""
+    or custom-fingerprinted one: only a full plan can see it change).
+
+    A kedro-pure versioned dataset is observed by its version (the listing decides it); a
+    Kedro versioned dataset by the bytes of the version a load reads: both that file's digest
+    and the listing that makes it the one read are recorded."""
     files: dict[str, str] = {}
     versions: dict[str, str] = {}
     for name, state in observation.datasets.items():
@@ -112,6 +116,15 @@ def dataset_files(
             # The listing must give the version the plan saw (not one saved since).
             if (pinned.get(name) or _newest(listing)) != state.value:
                 return None
+            versions[path] = listing
+        elif state.kind is StateKind.CONTENT and versioned:
+            listing = version_listing(path)
+            chosen = pinned.get(name) or _newest(listing)
+            if chosen is None:
+                return None
+            # The digest the plan saw must be this file's: if another version's, the entry
+            # never hits (the file's digest is checked), which is safe.
+            files[os.path.join(path, chosen, os.path.basename(path.rstrip("/")))] = state.value
             versions[path] = listing
         else:
             return None

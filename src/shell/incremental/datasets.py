@@ -115,8 +115,8 @@ def dataset_state(dataset: object, cache: DigestCache) -> DatasetState:
 def local_file(dataset: object) -> tuple[str, bool] | None:
     """The local file (absolute path) behind the dataset's state and whether it is versioned
     (then the path is the folder of its versions), for kedro-pure's file datasets and Kedro's
-    unversioned ones; ``None`` for any other (remote, custom ``fingerprint()``, memory): the
-    plan cache checks these files again before it reuses a plan."""
+    local ones; ``None`` for any other (remote, custom ``fingerprint()``, memory): the plan
+    cache checks these files again before it reuses a plan."""
     if callable(getattr(dataset, "fingerprint", None)) or is_ephemeral(dataset):
         return None
     if isinstance(dataset, FileDataset):
@@ -125,6 +125,4 @@ def local_file(dataset: object) -> tuple[str, bool] | None:
     filepath = getattr(dataset, "_filepath", None)
     if filepath is None or getattr(dataset, "_protocol", "file") not in ("file", None):
         return None
-    if getattr(dataset, "_version", None) is not None:
-        return None
-    return os.path.abspath(str(filepath)), False
+    return os.path.abspath(str(filepath)), getattr(dataset, "_version", None) is not None

@@ -275,7 +275,10 @@ def _remember(
     located = {name: local_file(observer.dataset_object(name)) for name in observation.datasets}
     pinned: dict[str, str] = {}
     for name in observation.datasets:
-        load = getattr(getattr(observer.dataset_object(name), "version", None), "load", None)
+        dataset = observer.dataset_object(name)
+        # kedro-pure's datasets show their Version as ``version``, Kedro's keep it in ``_version``.
+        version = getattr(dataset, "version", None) or getattr(dataset, "_version", None)
+        load = getattr(version, "load", None)
         if isinstance(load, str):
             pinned[name] = load
     written = remember(probe, plan, pipeline, observation, located, record, journal.file, pinned, mark)
