@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,17 +65,6 @@ def test_a_plain_run_with_no_plan_cache_or_only_missing_outputs_caches_nothing(c
     cli("run", "--no-plan-cache")
     assert cli.plan()["from_cache"] is False
     cli("run", "--only-missing-outputs")
-    assert cli.plan()["from_cache"] is False
-
-
-def test_a_plain_run_with_a_selection_caches_under_that_selection_only(cli: Cli) -> None:
-    cli("run", "--no-plan-cache")  # the scale nodes' inputs
-    cli("run", "--tags", "scale")
-
-    selected = cli.plan("--tags", "scale")
-
-    assert selected["from_cache"] is True and selected["runs"] == []
-    assert _decisions(selected) == _decisions(cli.plan("--no-plan-cache", "--tags", "scale"))
     assert cli.plan()["from_cache"] is False
 
 
@@ -137,11 +127,22 @@ def test_a_project_file_rewritten_while_the_run_ran_caches_nothing_even_with_the
     assert cli.plan()["from_cache"] is True
 
 
-def test_a_run_with_a_selection_caches_under_that_selection_only(cli: Cli) -> None:
+def _plain_run_with_a_selection(cli: Cli) -> None:
+    cli("run", "--no-plan-cache")  # the scale nodes' inputs, and nothing cached
+    cli("run", "--tags", "scale")
+
+
+def _only_changed_run_with_a_selection(cli: Cli) -> None:
     cli("run")
     (cli.project / "conf" / "base" / "parameters.yml").write_text(PARAMETERS_YML.replace("k: 3", "k: 4"))
     ran = cli("run", "--only-changed", "--tags", "scale")
     assert ran["nodes_run"] != 0
+
+
+@pytest.mark.parametrize("selected_run", [_plain_run_with_a_selection, _only_changed_run_with_a_selection],
+                         ids=["plain", "only-changed"])
+def test_a_run_with_a_selection_caches_under_that_selection_only(cli: Cli, selected_run: Callable[[Cli], None]) -> None:
+    selected_run(cli)
 
     selected = cli.plan("--tags", "scale")
 
