@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from returns.result import Success
 
-from core.store_records import decode_json, encode_json, to_plain_json
+from core.store_json import decode_json, encode_json, to_plain_json
 
 SCALARS = st.one_of(
     st.none(),
