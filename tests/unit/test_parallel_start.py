@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from shell.runners.parallel import _start_method
+from shell.runners.worker_pool import start_method
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="fork and forkserver are POSIX start methods")
 
@@ -28,20 +28,20 @@ def test_a_single_threaded_driver_forks_and_a_threaded_one_uses_a_fork_server(
 
     other.start()
     try:
-        threaded = _start_method()
+        threaded = start_method()
     finally:
         release.set()
         other.join()
 
     assert threaded == "forkserver"
     if alone:  # pytest plugins may keep threads of their own
-        assert _start_method() == "fork"
+        assert start_method() == "fork"
 
 
 def test_kedro_mp_context_chooses_the_start_method(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KEDRO_MP_CONTEXT", "spawn")
 
-    assert _start_method() == "spawn"
+    assert start_method() == "spawn"
 
 
 PROJECT_MODULE = """

@@ -21,7 +21,7 @@ Design (a deliberate departure from Kedro's, with the same results):
   ``RunErrorReason.WORKER_DIED`` (if other nodes were running, all of them fail, and the
   message names every one, since which worker died is not known), nothing new is
   submitted, and the run ends; it never hangs (every worker is started before the first
-  node, see :func:`_start_every_worker`).
+  node, see :func:`shell.runners.worker_pool.start_every_worker`).
 * The call is pickled in the driver and unpickled in the worker by the task itself, so a
   function whose module the worker cannot import fails its node instead of the pool.
 
@@ -40,7 +40,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result, Success
 
@@ -50,8 +50,7 @@ from core.node_call import CallArguments
 from core.pipeline import Pipeline
 from shell import log_names
 from shell.io.catalog import DataCatalog
-from shell.runners import worker_logs, worker_path
-from shell.runners.lifeline import arm_worker, blocked_interrupts
+from shell.runners import worker_logs, worker_path, worker_pool
 from shell.runners.progress import ProgressCallback
 from shell.runners.runner import (
     SYNC_NOTE,
@@ -64,22 +63,23 @@ from shell.runners.task import WorkerDied
 from shell.runners.timeouts import NodeTimedOut, TimeoutFor
 from shell.runners.worker_io import WorkerIO
 from shell.runners.worker_job import Returned
+from shell.runners.worker_pool import (
+    keep_go,
+    start_every_worker,
+    start_method,
+    stop_workers,
+)
 from shell.runners.workers import validate_max_workers
 
 # multiprocessing and the process pool are imported where they are used: importing them costs
 # more than the rest of the runners, and every session imports this module.
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing.synchronize import Event as EventType
 
 __all__ = ["DRIVERS_PER_WORKER", "ParallelRunner"]
 
 #: Driver threads per worker process (see the module docstring).
 DRIVERS_PER_WORKER = 2
-
-#: Start methods a user may choose through ``KEDRO_MP_CONTEXT`` (Kedro's variable).
-_START_METHODS = ("fork", "spawn", "forkserver")
-
 
 @dataclass(frozen=True, slots=True)
 class _Chunks:
@@ -204,63 +204,6 @@ class _ProcessCall:
         )
 
 
-#: In a worker: the event that holds start-up tasks until every worker has been started.
-_WORKER_STATE: dict[str, EventType] = {}
-
-#: How long a start-up task waits for the others to be submitted (a safety net: the driver
-#: submits them back to back).
-_START_WAIT = 60.0
-
-
-def _keep_go(
-    go: EventType, levels: worker_logs.LoggingLevels | None = None, driver_pid: int | None = None
-) -> None:
-    """The pool's initializer: die with the driver and ignore Ctrl-C (the driver handles
-    it, see :mod:`shell.runners.lifeline`), keep the start-up event in the worker and
-    collect its log records at the driver's levels."""
-    if driver_pid is not None:
-        arm_worker(driver_pid)
-    _WORKER_STATE["go"] = go
-    if levels is not None:
-        worker_logs.prepare_worker(levels)
-
-
-def _hold_until_go() -> None:
-    """A start-up task: occupy this worker until every worker has been asked for."""
-    _WORKER_STATE["go"].wait(_START_WAIT)
-
-
-def _start_every_worker(pool: ProcessPoolExecutor, count: int, go: EventType) -> RunError | None:
-    """Start all ``count`` workers before any node is submitted.
-
-    ``ProcessPoolExecutor`` (spawn and forkserver) starts a worker on demand in ``submit``,
-    *after* waking its manager thread; a worker started then is not watched for death until
-    the manager wakes again, so one killed while running a node leaves the run waiting
-    forever. Here each start-up task holds its worker until all are submitted, so each
-    submit starts a worker and their results wake the manager once every worker exists; no
-    worker is started after that.
-    """
-    from concurrent.futures.process import BrokenProcessPool
-
-    # Workers (and a fork server started now) inherit the blocked SIGINT: a Ctrl-C during
-    # start-up reaches the driver alone, once they are all started.
-    try:
-        with blocked_interrupts():
-            holding = [pool.submit(_hold_until_go) for _ in range(count)]
-    finally:
-        go.set()  # even when interrupted: no worker may sit out its start-up wait
-    try:
-        for future in holding:
-            future.result()
-    except BrokenProcessPool as exc:
-        return RunError(
-            RunErrorReason.WORKER_DIED,
-            f"a worker process died while starting, before any node ran: {exc}",
-            cause=exc,
-        )
-    return None
-
-
 def _is_pickling_problem(exc: BaseException) -> bool:
     text = str(exc).lower()
     return isinstance(exc, pickle.PicklingError) or "pickle" in text or "serializ" in text
@@ -278,47 +221,10 @@ def _unpicklable_nodes(pipeline: Pipeline) -> list[Node]:
     return offenders
 
 
-def _start_method() -> str:
-    """``KEDRO_MP_CONTEXT`` if set; else ``fork`` while this process has a single thread,
-    else ``forkserver`` where available.
-
-    Forked workers start at once with everything the driver imported (the project's node
-    modules: pandas, scikit-learn...), as Kedro's do. But forking a process in which another
-    thread may hold a lock (a logging handler's, a progress bar's) can leave the child waiting
-    on it forever, so a threaded driver (the HTTP service, an embedding application) uses a
-    fork server, which forks from a clean single thread and preloads those modules once.
-    Every worker is started before the first driver thread (:func:`_start_every_worker`).
-    """
-    import multiprocessing
-
-    chosen = os.environ.get("KEDRO_MP_CONTEXT", "")
-    if chosen in _START_METHODS:
-        return chosen
-    available = multiprocessing.get_all_start_methods()
-    if "fork" in available and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in available else multiprocessing.get_start_method()
-
-
 def _node_modules(pipeline: Pipeline) -> list[str]:
     """The modules defining the pipeline's node functions (sorted, each once)."""
     found = {getattr(n.func, "__module__", None) for n in pipeline.nodes}
     return sorted(m for m in found if isinstance(m, str) and m not in ("__main__", "builtins"))
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """On Ctrl-C, stop the nodes running in workers instead of waiting for them to finish.
-
-    The pool has no public way to stop calls that are already running, so its worker
-    processes are terminated; the driver threads waiting on them then see a broken pool and
-    return at once. A worker killed while saving leaves kedro-pure's file datasets as they
-    were (they save atomically, through a temporary file); a dataset that writes in place
-    (Kedro's) may be left half-written, as Ctrl-C during its save in a sequential run would.
-    """
-    workers: dict[int, Any] = getattr(pool, "_processes", None) or {}
-    for process in list(workers.values()):
-        process.kill()  # SIGKILL: a node ignoring SIGTERM must not outlive the interrupt
-    pool.shutdown(wait=False, cancel_futures=True)
 
 
 class ParallelRunner(AbstractRunner):
@@ -375,7 +281,7 @@ class ParallelRunner(AbstractRunner):
         if not self.is_async:
             self._logger.info(SYNC_NOTE)
         workers = required_workers(context.pipeline, self._max_workers)
-        method = _start_method()
+        method = start_method()
         mp_context = multiprocessing.get_context(method)
         if method == "forkserver":
             # Workers are forked from the fork server: importing kedro-pure and the modules of
@@ -388,12 +294,12 @@ class ParallelRunner(AbstractRunner):
             # preload list set before that.
             os.environ[worker_path.PATH_VARIABLE] = worker_path.driver_path()
             mp_context.set_forkserver_preload(
-                [worker_path.__name__, "__main__", __name__, *_node_modules(context.pipeline)]
+                [worker_path.__name__, "__main__", __name__, worker_pool.__name__, *_node_modules(context.pipeline)]
             )
         go = mp_context.Event()
         with (
             ProcessPoolExecutor(
-                max_workers=workers, mp_context=mp_context, initializer=_keep_go,
+                max_workers=workers, mp_context=mp_context, initializer=keep_go,
                 initargs=(go, worker_logs.driver_levels(), os.getpid()),
             ) as processes,
             ThreadPoolExecutor(
@@ -402,9 +308,9 @@ class ParallelRunner(AbstractRunner):
             ) as drivers,
         ):
             try:
-                started = _start_every_worker(processes, workers, go)
+                started = start_every_worker(processes, workers, go)
             except KeyboardInterrupt:
-                _stop_workers(processes)  # interrupted while starting: nothing ran yet
+                stop_workers(processes)  # interrupted while starting: nothing ran yet
                 raise
             if started is not None:
                 return Failure(started)
@@ -413,6 +319,6 @@ class ParallelRunner(AbstractRunner):
             return drive_concurrently(
                 replace(context, call=process_call),
                 drivers,
-                on_interrupt=lambda: _stop_workers(processes),
+                on_interrupt=lambda: stop_workers(processes),
                 run_one=WorkerIO(context.run_tools(), process_call.submit, process_call),
             )
