@@ -13,6 +13,12 @@ Cases: the default pipeline, and ``--pipelines data_processing`` (where kedro-pu
 (user + system of the child), the ratio Kedro / kedro-pure (higher is better for us), and a
 *floor*: a process that only imports the requested pipelines' modules and reads the raw inputs
 with pandas (work any runner must do), so what is left above it is the framework's.
+
+Then, for the default pipeline, what kedro-pure adds that Kedro has not (``--only-changed``):
+a plain ``kedro-pure run`` (which caches the next no-op's plan at its end), the same with
+``--no-plan-cache`` (the difference is that cost), the no-op ``run --only-changed`` that
+follows it (served from the plan cache) and the no-op planned in full (``--no-plan-cache``),
+each against Kedro's full ``kedro run`` (Kedro's only way to bring the outputs up to date).
 """
 
 from __future__ import annotations
@@ -83,6 +89,40 @@ def floor(case: str, scratch: Path) -> tuple[float, float]:
         shutil.rmtree(project, ignore_errors=True)
 
 
+def incremental_cells(scratch: Path) -> dict[str, tuple[float, float]]:
+    """One round on two fresh copies: a plain run and its no-ops, and a run with --no-plan-cache."""
+    cells: dict[str, tuple[float, float]] = {}
+    project = scratch / f"incremental-{time.monotonic_ns()}"
+    shutil.copytree(STARTER, project)
+    try:
+        pure = str(BIN / "kedro-pure")
+        cells["kedro-pure run (caches the next no-op's plan)"] = timed([pure, "run"], project)
+        cells["no-op run --only-changed (served from the plan cache)"] = timed([pure, "run", "--only-changed"], project)
+        cells["no-op run --only-changed --no-plan-cache"] = timed(
+            [pure, "run", "--only-changed", "--no-plan-cache"], project
+        )
+    finally:
+        shutil.rmtree(project, ignore_errors=True)
+    cells["kedro-pure run --no-plan-cache"] = one_run("kedro-pure", ("--no-plan-cache",), scratch)
+    cells["kedro run (Kedro 1.7.0, full)"] = one_run("kedro", (), scratch)
+    return cells
+
+
+def print_incremental(repeat: int, scratch: Path) -> None:
+    rounds = [incremental_cells(scratch) for _ in range(repeat)]
+    medians = {
+        name: (statistics.median(r[name][0] for r in rounds), statistics.median(r[name][1] for r in rounds))
+        for name in rounds[0]
+    }
+    kedro_wall, kedro_cpu = medians["kedro run (Kedro 1.7.0, full)"]
+    print("\n| default pipeline | wall | CPU | Kedro full run / this (wall, CPU) |")
+    print("|---|---:|---:|---:|")
+    for name, (wall, cpu) in medians.items():
+        print(f"| {name} | {fmt(wall)} | {fmt(cpu)} | {kedro_wall / wall:.2f}x, {kedro_cpu / cpu:.2f}x |")
+    plain, unseeded = medians["kedro-pure run (caches the next no-op's plan)"], medians["kedro-pure run --no-plan-cache"]
+    print(f"\ncaching the next no-op's plan: {1e3 * (plain[1] - unseeded[1]):+.0f} ms CPU (median difference)")
+
+
 def fmt(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
@@ -90,6 +130,7 @@ def fmt(seconds: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs per tool and case (default 5)")
+    parser.add_argument("--no-incremental", action="store_true", help="skip the --only-changed table")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, {args.repeat} fresh processes per cell, medians.\n")
     print("| case | kedro-pure wall | Kedro 1.7.0 wall | ratio | kedro-pure CPU | Kedro CPU | floor wall (CPU) |")
@@ -112,6 +153,8 @@ def main() -> None:
                 f"{fmt(fw)} ({fmt(fc)}) |",
                 flush=True,
             )
+        if not args.no_incremental:
+            print_incremental(args.repeat, scratch)
 
 
 if __name__ == "__main__":
