@@ -19,6 +19,10 @@ So :func:`install` sets one handler for both signals that
   outcome has been committed (the run finished before the signal could stop it).
 
 Only the main thread receives signals; the functions are no-ops elsewhere.
+
+The command line installs the handler for the whole process. A run started from Python
+(``KedroSession.run``) with Python's own SIGINT handler in place gets it for the run's
+duration (:func:`held_for_python_run`), and Python's handler back afterwards.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ __all__ = [
     "Terminated",
     "clear",
     "exception_for",
+    "give_back",
+    "held_for_python_run",
     "install",
     "outcome_committed",
     "raise_if_requested",
@@ -53,6 +59,10 @@ _shield_depth = 0
 _settle_on_outcome = False
 #: The handlers :func:`install` replaced, put back by :func:`reset`.
 _previous: dict[int, object] = {}
+#: Inside :func:`held_for_python_run`: a signal too late to change an outcome is kept here
+#: (:func:`give_back`) and raised as Python would once the run is over.
+_holding_for_python = False
+_given_back: int | None = None
 
 
 def exception_for(signum: int) -> KeyboardInterrupt:
@@ -141,3 +151,51 @@ def shielded() -> Iterator[None]:
         yield
     finally:
         _shield_depth -= 1
+
+
+def give_back(signum: int) -> None:
+    """A signal that came too late to change a run's outcome: inside
+    :func:`held_for_python_run` it is raised as ``KeyboardInterrupt`` once the run is over
+    (what Python's own handler would have done); elsewhere nothing (the command line exits
+    with the outcome it recorded)."""
+    global _given_back
+    if _holding_for_python and _given_back is None:
+        _given_back = signum
+
+
+@contextmanager
+def held_for_python_run() -> Iterator[None]:
+    """Route SIGINT through the remembering handler for the duration of a run started from
+    Python, when Python's own handler is the one in place (main thread only).
+
+    With Python's handler, ``KeyboardInterrupt`` can land while the run's outcome is being
+    recorded (the store then keeps a ``running`` row and the caller gets an exception instead
+    of the ``Result``), or in a finalizer, which swallows it and lets the run go on. Held
+    here, a Ctrl-C interrupts the run as before (the caller gets ``Failure(RunError(
+    INTERRUPTED))``) but never tears the recording; one arriving after the outcome was
+    recorded, or after the last checkpoint, is raised as ``KeyboardInterrupt`` when the block
+    ends, Python's handler back in place. Any other handler (the command line's, an
+    application's, SIGINT ignored) is left alone, and so is SIGTERM.
+    """
+    global _holding_for_python, _given_back
+    held = (
+        threading.current_thread() is threading.main_thread()
+        and not _holding_for_python
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+    if not held:
+        yield
+        return
+    signal.signal(signal.SIGINT, _handle)
+    _holding_for_python = True
+    try:
+        yield
+    finally:
+        # Python's handler first: from here a signal raises where it lands, as before the run.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        _holding_for_python = False
+        late, _given_back = _given_back, None
+        pending = clear()  # arrived after the run's last checkpoint, never acted on
+        if late is not None or pending is not None:
+            raise KeyboardInterrupt
+

@@ -42,7 +42,7 @@ from core.errors import KedroError, RunError, RunErrorReason
 from core.filters import filter_pipeline
 from core.pipeline import Pipeline, combine
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
-from shell import log_names
+from shell import interrupts, log_names
 from shell.abstract_session import AbstractSession
 from shell.api import to_result
 from shell.hooks.manager import (
@@ -275,6 +275,12 @@ class KedroSession(AbstractSession):
         (:mod:`shell.incremental.plan_cache`), and after a successful plain run, or
         ``only_changed`` run that ran nodes, the next no-op's plan.
 
+        Ctrl-C (a divergence from Kedro, which raises ``KeyboardInterrupt``): called in the
+        main thread with Python's own SIGINT handler, the run holds SIGINT until it returns
+        (:func:`shell.interrupts.held_for_python_run`): an interrupt ends it with
+        ``Failure(RunError(INTERRUPTED))``, recorded so; one arriving after the outcome was
+        recorded is raised as ``KeyboardInterrupt`` once the run returns.
+
         Returns:
             ``Success`` of the free outputs' datasets; ``Failure``: ``KedroSessionError``
             (second run, run after close, unknown pipeline, a runner class instead of an
@@ -319,24 +325,25 @@ class KedroSession(AbstractSession):
             RunError(RunErrorReason.INTERRUPTED, "The run was interrupted.")
         )
         try:
-            outcome = launch_run(
-                self,
-                run_id=run_id,
-                pipeline_names=[pipeline_name] if pipeline_name else pipeline_names,
-                tags=tags,
-                runner=runner,
-                node_names=node_names,
-                from_nodes=from_nodes,
-                to_nodes=to_nodes,
-                from_inputs=from_inputs,
-                to_outputs=to_outputs,
-                load_versions=load_versions,
-                namespaces=namespaces,
-                only_missing_outputs=only_missing_outputs,
-                runtime_params=runtime_params,
-                request_id=request_id,
-                incremental=options,
-            )
+            with interrupts.held_for_python_run():
+                outcome = launch_run(
+                    self,
+                    run_id=run_id,
+                    pipeline_names=[pipeline_name] if pipeline_name else pipeline_names,
+                    tags=tags,
+                    runner=runner,
+                    node_names=node_names,
+                    from_nodes=from_nodes,
+                    to_nodes=to_nodes,
+                    from_inputs=from_inputs,
+                    to_outputs=to_outputs,
+                    load_versions=load_versions,
+                    namespaces=namespaces,
+                    only_missing_outputs=only_missing_outputs,
+                    runtime_params=runtime_params,
+                    request_id=request_id,
+                    incremental=options,
+                )
         finally:
             with self._state_lock:
                 self._state = end_run(self._state, run_id, succeeded=is_successful(outcome))

@@ -213,6 +213,7 @@ def _too_late(signum: int | None) -> None:
             "A stop signal (%s) arrived after the run had finished; its outcome stands.",
             signal.Signals(signum).name,
         )
+        interrupts.give_back(signum)
 
 
 def _prepare(
