@@ -39,8 +39,7 @@ from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from core.errors import KedroError, RunError, RunErrorReason
-from core.filters import filter_pipeline
-from core.pipeline import Pipeline, combine
+from core.pipeline import Pipeline
 from core.session_state import RunMode, SessionState, begin_run, close, end_run, new_session
 from shell import interrupts, log_names
 from shell.abstract_session import AbstractSession
@@ -59,9 +58,9 @@ from shell.session_info import _session_data
 from shell.session_launch import launch_run, refuse_per_run_arguments
 from shell.session_plan import plan_changes
 from shell.session_run import RUNNER_CLASS_MESSAGE
+from shell.session_select import select_pipeline
 from shell.session_setup import (
     _describe_exception,
-    _empty_pipeline,
     _raise_on_failure,
     _resolve_project_path,
     open_store,
@@ -395,25 +394,11 @@ class KedroSession(AbstractSession):
         """The registered pipelines named (default ``__default__``) combined, then filtered as
         ``run`` filters them: what a run with these arguments would execute (before pruning).
         """
-        names = list(pipeline_names) if pipeline_names else None
-        selected = self._pipelines.select(names)
-        if not is_successful(selected):
-            return Failure(selected.failure())
-        pipelines = list(selected.unwrap().values())
-        combined = combine(*pipelines) if pipelines else Success(_empty_pipeline())
-        if not is_successful(combined):
-            return Failure(combined.failure())
-        filtered: Result[Pipeline, KedroError] = filter_pipeline(
-            combined.unwrap(),
-            tags=tags,
-            from_nodes=from_nodes,
-            to_nodes=to_nodes,
-            node_names=node_names,
-            from_inputs=from_inputs,
-            to_outputs=to_outputs,
-            node_namespaces=namespaces,
-        ).alt(lambda error: error)
-        return filtered
+        return select_pipeline(
+            self._pipelines, pipeline_names=pipeline_names, tags=tags, node_names=node_names,
+            from_nodes=from_nodes, to_nodes=to_nodes, from_inputs=from_inputs,
+            to_outputs=to_outputs, namespaces=namespaces,
+        )
 
     def registered_pipelines(self) -> Result[Mapping[str, Pipeline], KedroError]:
         """Every registered pipeline by name."""

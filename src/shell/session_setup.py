@@ -22,7 +22,6 @@ from shell.project.settings import resolve_class
 from shell.store.base import BaseSessionStore
 
 if TYPE_CHECKING:
-    from core.pipeline import Pipeline
     from core.project_settings import ProjectSettings
 
 _T = TypeVar("_T")
@@ -68,13 +67,6 @@ def _describe_exception(
     module = exc_type.__module__
     name = exc_type.__qualname__ if module == "builtins" else f"{module}.{exc_type.__qualname__}"
     return {"type": name, "value": str(exc_value), "traceback": traceback.format_tb(tb)}
-
-
-def _empty_pipeline() -> Pipeline:
-    from core.pipeline import pipeline as build
-
-    built: Pipeline = build([]).unwrap()
-    return built
 
 
 def _as_optional_str(value: object) -> str | None:
