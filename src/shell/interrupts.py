@@ -198,4 +198,3 @@ def held_for_python_run() -> Iterator[None]:
         pending = clear()  # arrived after the run's last checkpoint, never acted on
         if late is not None or pending is not None:
             raise KeyboardInterrupt
-

@@ -92,7 +92,7 @@ def run_command(state: CliState, /, as_json: bool, runner: str | None, is_async:
     chosen, run_arguments, chosen_versions, resume_id = resumed.unwrap()
     probe: CacheProbe | None = None
     # A plain run observes the key too: at its end it caches the next --only-changed run's
-    # plan when that would run nothing (about 1% of the run; --no-plan-cache skips it).
+    # plan when that would run nothing (under 1% of the run; --no-plan-cache skips it).
     if not no_plan_cache and resume_id is None and not chosen.only_missing_outputs:
         key_options = plan_key_options(run_arguments, chosen_versions, code_scope, runner, runner_params, is_async)
         probe = plan_cache_probe(

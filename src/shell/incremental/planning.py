@@ -259,7 +259,8 @@ def remember_after_run(
         _LOGGER.debug("The next --only-changed run would run %d node(s): nothing cached.", len(plan.to_run))
         return
     # A plain run's log stays Kedro's: the shortcut it prepared is told under --verbose.
-    _remember(probe, plan, pipeline, observer, record, journal, mark=mark, level=logging.INFO if options.only_changed else logging.DEBUG)
+    level = logging.INFO if options.only_changed else logging.DEBUG
+    _remember(probe, plan, pipeline, observer, record, journal, mark=mark, level=level)
 
 
 def _remember(
