@@ -21,9 +21,12 @@ from returns.pipeline import is_successful
 from core.store_records import RunOutcome
 from shell.api import to_result
 from shell.store.history import list_sessions
+from tests.unit.json_shapes import json_types
 from tests.unit.server_harness import ServerProcess, expected_d, expected_j, write_service_project
 
 TIMEOUT = 60.0
+#: A successful run's answer, by JSON type (its ids and measured duration vary per run).
+RUN_ANSWER_TYPES = {"status": "str", "request_id": "str", "run_id": "str", "duration_ms": "float"}
 SECRET = "s3cr3t-planted-value"
 
 
@@ -78,7 +81,7 @@ def test_a_run_answers_with_its_outputs_and_request_id(client: httpx.Client, pro
     assert response.status_code == 200, body
     assert body["status"] == "success" and body["outputs"] == {"j": expected_j({"x": 7})}
     assert response.headers["x-request-id"] == body["request_id"]
-    assert isinstance(body["duration_ms"], float) and body["run_id"]
+    assert json_types(body, RUN_ANSWER_TYPES) == RUN_ANSWER_TYPES and body["run_id"]
     assert json.loads((project / "data" / "d_single.json").read_text()) == expected_d({"x": 7})
     assert _stored_runs(project)[body["request_id"]] is RunOutcome.SUCCESS
 

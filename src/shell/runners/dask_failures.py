@@ -56,46 +56,38 @@ class _NodeFailures:
 
     def node_error(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:
         """``node`` raised ``exc`` (or its outputs were refused)."""
-        context = self._context
-        return _node_error(
-            node, exc, context.hooks, context.catalog, self._error_inputs(inputs),
-            is_async=context.is_async, run_id=context.run_id,
-        )
+        return self._failed(node, exc, inputs, RunErrorReason.NODE_FAILED)
 
     def worker_died(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:
         """The worker running ``node`` died, or the scheduler dropped its task."""
-        context = self._context
         died = WorkerDied(
             f"the Dask worker running node '{node.name}' died (killed or crashed) or its task "
             f"was cancelled before the node finished ({type(exc).__name__}: {exc}); no further "
             "node was started"
         )
         died.__cause__ = exc
-        return _node_error(
-            node, died, context.hooks, context.catalog, self._error_inputs(inputs),
-            is_async=context.is_async, run_id=context.run_id, reason=RunErrorReason.WORKER_DIED,
-        )
+        return self._failed(node, died, inputs, RunErrorReason.WORKER_DIED)
 
     def timed_out(self, node: Node, inputs: Mapping[str, object], seconds: float) -> RunError:
         """``node`` was stopped at its time limit (its task already cancelled)."""
-        context = self._context
-        return _node_error(
-            node, NodeTimedOut(node.name, seconds), context.hooks, context.catalog,
-            self._error_inputs(inputs), is_async=context.is_async, run_id=context.run_id,
-            reason=RunErrorReason.TIMEOUT,
-        )
+        return self._failed(node, NodeTimedOut(node.name, seconds), inputs, RunErrorReason.TIMEOUT)
 
     def not_sent(self, node: Node, exc: BaseException, inputs: Mapping[str, object]) -> RunError:
         """``node``'s function or data could not be pickled to or from the cluster."""
-        context = self._context
         problem = TypeError(
             f"the function or data of node '{node.name}' cannot be sent to or from the Dask "
             f"cluster: {type(exc).__name__}: {exc}. Use ThreadRunner or SequentialRunner for "
             "nodes whose function, inputs or outputs cannot be pickled."
         )
         problem.__cause__ = exc
+        return self._failed(node, problem, inputs, RunErrorReason.NOT_SERIALISABLE)
+
+    def _failed(
+        self, node: Node, exc: BaseException, inputs: Mapping[str, object], reason: RunErrorReason
+    ) -> RunError:
+        """The node's error, with ``on_node_error`` fired (as every runner fires it)."""
+        context = self._context
         return _node_error(
-            node, problem, context.hooks, context.catalog, self._error_inputs(inputs),
-            is_async=context.is_async, run_id=context.run_id,
-            reason=RunErrorReason.NOT_SERIALISABLE,
+            node, exc, context.hooks, context.catalog, self._error_inputs(inputs),
+            is_async=context.is_async, run_id=context.run_id, reason=reason,
         )
